@@ -1,0 +1,167 @@
+"""Write an Alignment in the formats people feed to other tools.
+
+`beads`, `tsv` and `jsonl` keep every bead, omissions included, so nothing is silently lost; `tmx`
+and `moses` are parallel-corpus formats with no place for a sentence without a counterpart, so they
+hold aligned beads only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from egiz.alignment import Alignment, Bead
+
+FORMATS = ("beads", "tsv", "jsonl", "tmx", "moses")
+
+TSV_HEADER = ("src_ids", "tgt_ids", "kind", "score", "src_text", "tgt_text")
+
+# Characters outside the XML 1.0 `Char` production: a TMX reader rejects the whole file on one.
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAKS = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029]")
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("egiz")
+    except Exception:  # not installed (running from a source tree)
+        return "0"
+
+
+def _kept(bead: Bead, min_score: float | None, *, keep_omissions: bool) -> bool:
+    """Whether a bead passes the score filter; omissions pass where the format can hold them."""
+    if bead.is_omission:
+        return keep_omissions
+    return min_score is None or bead.score >= min_score
+
+
+def _one_line(text: str) -> str:
+    """Text for a line-based format: tabs and line breaks would split a record."""
+    return _BREAKS.sub(" ", text)
+
+
+def _xml_text(text: str) -> str:
+    return escape(_XML_INVALID.sub("", _one_line(text)))
+
+
+def _ids(ids: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(i) for i in ids) + "]"
+
+
+def format_bead(bead: Bead) -> str:
+    """Vecalign's bead line: `[0, 1]:[2]:0.873000` (0-based, an empty side is `[]`)."""
+    return f"{_ids(bead.src)}:{_ids(bead.tgt)}:{bead.score:.6f}"
+
+
+def _all_beads(alignment: Alignment, min_score: float | None) -> Iterator[tuple[Bead, str, str]]:
+    """Every bead that passes the filter (omissions always do), with its joined texts."""
+    for bead in alignment.beads:
+        if _kept(bead, min_score, keep_omissions=True):
+            yield bead, alignment.src_text(bead), alignment.tgt_text(bead)
+
+
+def _write_beads(alignment: Alignment, out: TextIO, min_score: float | None) -> None:
+    for bead, _, _ in _all_beads(alignment, min_score):
+        out.write(format_bead(bead) + "\n")
+
+
+def _write_tsv(alignment: Alignment, out: TextIO, min_score: float | None) -> None:
+    out.write("\t".join(TSV_HEADER) + "\n")
+    for bead, src_text, tgt_text in _all_beads(alignment, min_score):
+        row = (
+            ",".join(map(str, bead.src)),
+            ",".join(map(str, bead.tgt)),
+            bead.kind,
+            f"{bead.score:.6f}",
+            _one_line(src_text),
+            _one_line(tgt_text),
+        )
+        out.write("\t".join(row) + "\n")
+
+
+def _write_jsonl(alignment: Alignment, out: TextIO, min_score: float | None) -> None:
+    for bead, src_text, tgt_text in _all_beads(alignment, min_score):
+        record = {
+            "src_ids": list(bead.src),
+            "tgt_ids": list(bead.tgt),
+            "kind": bead.kind,
+            "score": bead.score if math.isfinite(bead.score) else None,  # JSON has no NaN
+            "src_text": src_text,
+            "tgt_text": tgt_text,
+            "src_lang": alignment.src_lang,
+            "tgt_lang": alignment.tgt_lang,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _write_tmx(alignment: Alignment, out: TextIO, min_score: float | None) -> None:
+    src, tgt = quoteattr(alignment.src_lang), quoteattr(alignment.tgt_lang)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write('<tmx version="1.4">\n')
+    out.write(
+        f'  <header creationtool="egiz" creationtoolversion={quoteattr(_version())}'
+        f' segtype="sentence" o-tmf="egiz" adminlang="en" srclang={src} datatype="plaintext"/>\n'
+    )
+    out.write("  <body>\n")
+    for bead in alignment.beads:
+        if not _kept(bead, min_score, keep_omissions=False):
+            continue
+        out.write("    <tu>\n")
+        out.write(f'      <prop type="x-egiz-score">{bead.score:.6f}</prop>\n')
+        out.write(f'      <prop type="x-egiz-src-ids">{",".join(map(str, bead.src))}</prop>\n')
+        out.write(f'      <prop type="x-egiz-tgt-ids">{",".join(map(str, bead.tgt))}</prop>\n')
+        out.write(f'      <prop type="x-egiz-kind">{bead.kind}</prop>\n')
+        for lang, text in ((src, alignment.src_text(bead)), (tgt, alignment.tgt_text(bead))):
+            out.write(f"      <tuv xml:lang={lang}><seg>{_xml_text(text)}</seg></tuv>\n")
+        out.write("    </tu>\n")
+    out.write("  </body>\n</tmx>\n")
+
+
+_WRITERS = {"beads": _write_beads, "tsv": _write_tsv, "jsonl": _write_jsonl, "tmx": _write_tmx}
+
+
+def write_alignment(
+    alignment: Alignment, fmt: str, out: TextIO, *, min_score: float | None = None
+) -> None:
+    """Write `alignment` to `out` as beads, tsv, jsonl or tmx (moses needs two files: write_moses).
+
+    `min_score` drops aligned beads scoring below it; omissions are still written in beads, tsv
+    and jsonl (never silently lost) and never in tmx.
+    """
+    if fmt == "moses":
+        raise ValueError("moses writes two files: use write_moses(alignment, src_path, tgt_path)")
+    try:
+        writer = _WRITERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}") from None
+    writer(alignment, out, min_score)
+
+
+def moses_paths(out: Path, src_lang: str, tgt_lang: str) -> tuple[Path, Path]:
+    """Moses naming: prefix `corpus` gives `corpus.kk` and `corpus.ru`."""
+    out = Path(out)
+    return out.with_name(f"{out.name}.{src_lang}"), out.with_name(f"{out.name}.{tgt_lang}")
+
+
+def write_moses(
+    alignment: Alignment, src_path: Path, tgt_path: Path, *, min_score: float | None = None
+) -> int:
+    """Write two line-parallel files, one aligned bead per line; return the number of lines."""
+    n = 0
+    with (
+        open(src_path, "w", encoding="utf-8", newline="\n") as src,
+        open(tgt_path, "w", encoding="utf-8", newline="\n") as tgt,
+    ):
+        for bead in alignment.beads:
+            if _kept(bead, min_score, keep_omissions=False):
+                src.write(_one_line(alignment.src_text(bead)) + "\n")
+                tgt.write(_one_line(alignment.tgt_text(bead)) + "\n")
+                n += 1
+    return n
