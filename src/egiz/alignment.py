@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence and where it came from: `paragraph` is the 0-based paragraph index in its document."""
+    """One sentence; `paragraph` is the 0-based index of its paragraph in the document."""
 
     text: str
     paragraph: int = 0

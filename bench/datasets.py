@@ -1,0 +1,123 @@
+"""Evaluation sets for the benchmarks, read from ../shared/data (never shipped in the package).
+
+- Text+Berg de-fr: the standard gold sentence alignments (dev, test0..test6).
+- FLORES-derived kk-ru *comparable* documents: professionally translated FLORES-200 devtest
+  documents, concatenated into longer articles and then damaged the way real kk/ru news pairs
+  differ — sentences and whole paragraphs missing on one side, two sentences merged into one —
+  with the gold alignment known by construction. A fixed seed makes every run identical.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+@dataclass
+class Doc:
+    name: str
+    src: list[str]
+    tgt: list[str]
+    src_par: list[int]
+    tgt_par: list[int]
+    gold: Gold
+
+
+def parse_beads(text: str) -> Gold:
+    out: Gold = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        left, right = line.split(":")[:2]
+        side = [
+            tuple(int(v) for v in s.strip()[1:-1].split(",") if v.strip()) for s in (left, right)
+        ]
+        out.append((side[0], side[1]))
+    return out
+
+
+def textberg(names: list[str], data: Path = DATA) -> list[Doc]:
+    docs = []
+    for name in names:
+        folder = data / "textberg-de-fr"
+        de = (folder / f"{name}.de").read_text(encoding="utf-8").splitlines()
+        fr = (folder / f"{name}.fr").read_text(encoding="utf-8").splitlines()
+        gold = parse_beads((folder / f"{name}.defr").read_text(encoding="utf-8"))
+        docs.append(Doc(name, de, fr, list(range(len(de))), list(range(len(fr))), gold))
+    return docs
+
+
+TEXTBERG_TEST = [f"test{i}" for i in range(7)]
+
+
+def flores_comparable(
+    seed: int,
+    n_docs: int = 40,
+    articles_per_doc: int = 6,
+    drop_src: float = 0.12,
+    drop_tgt: float = 0.05,
+    drop_src_paragraph: float = 0.25,
+    merge_src: float = 0.08,
+    merge_tgt: float = 0.04,
+    data: Path = DATA,
+) -> list[Doc]:
+    """kk-ru comparable documents with known gold beads (src = kk, tgt = ru).
+
+    Each document concatenates `articles_per_doc` FLORES articles (one paragraph each). Then, per
+    paragraph, the Kazakh side loses the whole paragraph with `drop_src_paragraph`; per sentence,
+    a side loses it with `drop_*` (its counterpart becomes an omission), and two neighbouring
+    sentences of a paragraph are merged into one with `merge_*` (a 1-2 or 2-1 bead).
+    """
+    rng = random.Random(seed)
+    lines = (data / "flores200-devtest" / "docs_by_url.jsonl").read_text(encoding="utf-8")
+    articles = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    docs = []
+    for d in range(n_docs):
+        picked = rng.sample(articles, articles_per_doc)
+        units: list[tuple[list[str], list[str], int]] = []  # (kk sentences, ru sentences, par)
+        for par, art in enumerate(picked):
+            if rng.random() < drop_src_paragraph and par > 0:
+                units.extend(([], [ru], par) for ru in art["ru"])
+                continue
+            k = 0
+            pairs = list(zip(art["kk"], art["ru"], strict=True))
+            while k < len(pairs):
+                kk, ru = pairs[k]
+                r = rng.random()
+                if r < drop_src:
+                    units.append(([], [ru], par))
+                elif r < drop_src + drop_tgt:
+                    units.append(([kk], [], par))
+                elif k + 1 < len(pairs) and r < drop_src + drop_tgt + merge_src:
+                    units.append(([f"{kk} {pairs[k + 1][0]}"], [ru, pairs[k + 1][1]], par))
+                    k += 1
+                elif k + 1 < len(pairs) and r < drop_src + drop_tgt + merge_src + merge_tgt:
+                    units.append(([kk, pairs[k + 1][0]], [f"{ru} {pairs[k + 1][1]}"], par))
+                    k += 1
+                else:
+                    units.append(([kk], [ru], par))
+                k += 1
+        src: list[str] = []
+        tgt: list[str] = []
+        src_par: list[int] = []
+        tgt_par: list[int] = []
+        gold: Gold = []
+        for kk_side, ru_side, par in units:
+            s_ids = tuple(range(len(src), len(src) + len(kk_side)))
+            t_ids = tuple(range(len(tgt), len(tgt) + len(ru_side)))
+            src += kk_side
+            tgt += ru_side
+            src_par += [par] * len(kk_side)
+            tgt_par += [par] * len(ru_side)
+            if s_ids and t_ids:
+                gold.append((s_ids, t_ids))
+            else:  # an omission: one bead per sentence, as aligners write them
+                gold += [((i,), ()) for i in s_ids] + [((), (j,)) for j in t_ids]
+        docs.append(Doc(f"flores-{seed}-{d}", src, tgt, src_par, tgt_par, gold))
+    return docs

@@ -1,0 +1,268 @@
+"""Sentence alignment of two versions of one document: `align()`.
+
+Steps: split -> embed every sentence once -> find the DP band -> score every bead shape in the band
+(ratio margin of summed sentence vectors + length, number, name, paragraph terms) -> DP -> re-check
+the merges and omissions it chose, with real embeddings of the joined sentences -> DP again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from egiz.alignment import Alignment, Bead, Sentence
+from egiz.embed.base import Encoder
+
+REFINE_MODES = ("none", "local", "all")
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Every setting that changes an alignment (all of them appear in the signature)."""
+
+    max_bead: int = 4  # sentences per side of one bead
+    threshold: float = 1.0  # ratio margin a bead must exceed to beat leaving its sentences out
+    size_exponent: float = 1.0  # bead weight = (sentences / 2) ** size_exponent
+    length_weight: float = 0.02
+    number_weight: float = 0.05
+    name_weight: float = 0.03
+    paragraph_penalty: float = 0.05
+    merge_penalty: float = 0.01  # per sentence beyond 1-1
+    many_to_many_penalty: float = 0.02  # extra for beads with more than one sentence on both sides
+    knn: int = 4  # neighbours in the margin's denominator
+    shape_margin: bool = True  # margin against beads of the same shape (see dp.shape_knn_means)
+    refine: str = "local"  # re-embed joined sentences: none | local (around non 1-1 beads) | all
+
+    def shape_penalties(self) -> np.ndarray:
+        mb = self.max_bead
+        pen = np.zeros((mb, mb))
+        for a in range(1, mb + 1):
+            for b in range(1, mb + 1):
+                pen[a - 1, b - 1] = self.merge_penalty * (a + b - 2) + (
+                    self.many_to_many_penalty if min(a, b) > 1 else 0.0
+                )
+        return pen
+
+    def to_array(self, len_ratio: float) -> np.ndarray:
+        head = [
+            self.threshold,
+            self.size_exponent,
+            self.length_weight,
+            len_ratio,
+            self.number_weight,
+            self.name_weight,
+            self.paragraph_penalty,
+        ]
+        tail = [1.0 if self.shape_margin else 0.0]
+        return np.concatenate(
+            [np.array(head, np.float64), self.shape_penalties().ravel(), np.array(tail)]
+        )
+
+    def signature(self) -> str:
+        defaults = asdict(AlignParams())
+        changed = {k: v for k, v in asdict(self).items() if v != defaults[k]}
+        base = f"max-bead:{self.max_bead}|refine:{self.refine}"
+        return base + "".join(
+            f"|{k}:{v}" for k, v in changed.items() if k not in ("max_bead", "refine")
+        )
+
+
+def align(
+    src: str | Sequence[str] | Sequence[Sentence],
+    tgt: str | Sequence[str] | Sequence[Sentence],
+    *,
+    src_lang: str = "kk",
+    tgt_lang: str = "ru",
+    encoder: str | Encoder = "e5",
+    presegmented: bool = False,
+    params: AlignParams | None = None,
+    cache: bool = True,
+    show_progress: bool = False,
+) -> Alignment:
+    """Align two versions of one text.
+
+    `src`/`tgt` are texts (split into sentences unless `presegmented`, where each line is one) or
+    ready lists of sentences. Returns an `Alignment` in which every sentence is in exactly one bead;
+    sentences with no counterpart are 1-0 / 0-1 beads. Warnings (empty side, unexpected language)
+    are in `Alignment.warnings`.
+    """
+    from egiz import __version__
+    from egiz.embed import embed, get_encoder
+    from egiz.text import detect_language
+
+    params = params or AlignParams()
+    if params.refine not in REFINE_MODES:
+        raise ValueError(f"refine must be one of {REFINE_MODES}")
+    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    warnings: list[str] = []
+    src_sents = _as_sentences(src, src_lang, presegmented)
+    tgt_sents = _as_sentences(tgt, tgt_lang, presegmented)
+    for side, sents, lang in (("source", src_sents, src_lang), ("target", tgt_sents, tgt_lang)):
+        text = " ".join(s.text for s in sents)
+        if not sents:
+            warnings.append(f"{side} text is empty: every other sentence is reported unaligned")
+            continue
+        found = detect_language(text)
+        if lang in ("kk", "ru") and found in ("kk", "ru") and found != lang:
+            warnings.append(
+                f"{side} text looks {_LANG[found]}, not {_LANG[lang]} (--{side[:3]}-lang {lang})"
+            )
+
+    def embed_texts(texts: Sequence[str]) -> np.ndarray:
+        return embed(texts, enc, cache=cache, show_progress=show_progress)
+
+    src_vecs = embed_texts([s.text for s in src_sents])
+    tgt_vecs = embed_texts([s.text for s in tgt_sents])
+    beads = align_embedded(
+        src_sents, tgt_sents, src_vecs, tgt_vecs,
+        src_lang=src_lang, tgt_lang=tgt_lang, params=params, embed_texts=embed_texts,
+    )  # fmt: skip
+    signature = f"egiz:{__version__}|enc:{enc.name}|{params.signature()}|split:" + (
+        "presegmented" if presegmented else f"{src_lang}-{tgt_lang}"
+    )
+    return Alignment(src_sents, tgt_sents, beads, src_lang, tgt_lang, signature, tuple(warnings))
+
+
+_LANG = {"kk": "Kazakh", "ru": "Russian"}
+
+
+def _as_sentences(
+    text: str | Sequence[str] | Sequence[Sentence], lang: str, presegmented: bool
+) -> list[Sentence]:
+    from egiz.text import split_presegmented, split_sentences
+
+    if isinstance(text, str):
+        return split_presegmented(text) if presegmented else split_sentences(text, lang)
+    return [s if isinstance(s, Sentence) else Sentence(str(s), i) for i, s in enumerate(text)]
+
+
+def align_embedded(
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    src_vecs: np.ndarray,
+    tgt_vecs: np.ndarray,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    params: AlignParams,
+    embed_texts: Callable[[Sequence[str]], np.ndarray] | None = None,
+) -> list[Bead]:
+    """The aligner proper, on sentences whose vectors are ready. Pure apart from `embed_texts`,
+    which the refinement pass calls for joined sentences (None disables refinement)."""
+    from egiz.align import dp
+    from egiz.align.search import find_band
+    from egiz.align.signals import length_ratio, side_signals
+
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    x = np.ascontiguousarray(src_vecs, np.float32)
+    y = np.ascontiguousarray(tgt_vecs, np.float32)
+    mb = params.max_bead
+    lo, hi = find_band(x, y)
+    clo, chi = dp.sentence_band(lo, hi, n, m, mb)
+    cband = dp.band_dots(x, y, clo, chi)
+    src_knn, tgt_knn = dp.knn_means(cband, clo, chi, m, params.knn)
+    cos = dp.bead_cosines(cband, clo, chi, dp.span_norms(x, mb), dp.span_norms(y, mb), lo, hi, mb)
+    s_sig, t_sig = side_signals(src, src_lang), side_signals(tgt, tgt_lang)
+    # one sentence per paragraph (presegmented input) carries no paragraph information
+    s_par = s_sig.paragraphs if len(set(s_sig.paragraphs.tolist())) < n else np.zeros(n, np.int64)
+    t_par = t_sig.paragraphs if len(set(t_sig.paragraphs.tolist())) < m else np.zeros(m, np.int64)
+    ratio = length_ratio(s_sig.lengths, t_sig.lengths, cband, clo, chi)
+    param_arr = params.to_array(ratio)
+
+    def solve() -> tuple[np.ndarray, np.ndarray]:
+        src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, m, params.knn)
+        gain, margin = dp.bead_gains(
+            cos, lo, hi, src_knn, tgt_knn, s_sig.lengths, t_sig.lengths,
+            s_sig.numbers, t_sig.numbers, s_sig.names, t_sig.names, s_par, t_par,
+            src_den, tgt_den, param_arr,
+        )  # fmt: skip
+        return dp.best_path(gain, lo, hi, m)[::-1], margin
+
+    shapes, margin = solve()
+    if embed_texts is not None and params.refine != "none" and mb > 1:
+        if params.refine == "all":
+            src_rows, tgt_rows = set(range(n)), set(range(m))
+        else:
+            src_rows, tgt_rows = _rows_to_recheck(shapes, n, m)
+        if src_rows or tgt_rows:
+            _use_joined_embeddings(cos, lo, hi, src, tgt, x, y, src_rows, tgt_rows, mb, embed_texts)
+            shapes, margin = solve()
+    return _beads(shapes, margin, lo)
+
+
+def _rows_to_recheck(shapes: np.ndarray, n: int, m: int) -> tuple[set[int], set[int]]:
+    """Sentences in and next to every bead that is not 1-1: where merges and omissions compete."""
+    src_rows: set[int] = set()
+    tgt_rows: set[int] = set()
+    i = j = 0
+    for a, b in shapes:
+        if (a, b) != (1, 1):
+            src_rows.update(range(max(0, i - 1), min(n, i + a + 1)))
+            tgt_rows.update(range(max(0, j - 1), min(m, j + b + 1)))
+        i, j = i + a, j + b
+    return src_rows, tgt_rows
+
+
+def _use_joined_embeddings(
+    cos: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    x: np.ndarray,
+    y: np.ndarray,
+    src_rows: set[int],
+    tgt_rows: set[int],
+    max_bead: int,
+    embed_texts: Callable[[Sequence[str]], np.ndarray],
+) -> None:
+    """Replace summed-vector cosines with cosines of real embeddings of the joined sentences, for
+    every multi-sentence span inside the given rows (in place)."""
+    from egiz.align import dp
+
+    src_index, src_vecs = _span_vectors(src, x, src_rows, max_bead, embed_texts)
+    tgt_index, tgt_vecs = _span_vectors(tgt, y, tgt_rows, max_bead, embed_texts)
+    dp.override_cosines(cos, lo, hi, src_index, tgt_index, src_vecs, tgt_vecs)
+
+
+def _span_vectors(
+    sentences: Sequence[Sentence],
+    vecs: np.ndarray,
+    rows: set[int],
+    max_bead: int,
+    embed_texts: Callable[[Sequence[str]], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """index[end, a-1] -> row of the returned vectors for the span of `a` sentences ending before
+    `end` (-1 if the span has no real embedding); single sentences use their own vectors."""
+    n = len(sentences)
+    index = np.full((n + 1, max_bead), -1, np.int64)
+    index[1:, 0] = np.arange(n)
+    spans = [
+        (start, a)
+        for start in sorted(rows)
+        for a in range(2, max_bead + 1)
+        if start + a <= n and all(r in rows for r in range(start, start + a))
+    ]
+    if not spans:
+        return index, vecs
+    texts = [" ".join(s.text for s in sentences[start : start + a]) for start, a in spans]
+    joined = np.ascontiguousarray(embed_texts(texts), np.float32)
+    for k, (start, a) in enumerate(spans):
+        index[start + a, a - 1] = n + k
+    return index, np.vstack([vecs, joined])
+
+
+def _beads(shapes: np.ndarray, margin: np.ndarray, lo: np.ndarray) -> list[Bead]:
+    beads: list[Bead] = []
+    i = j = 0
+    for a, b in shapes:
+        a, b = int(a), int(b)
+        ni, nj = i + a, j + b
+        score = float(margin[ni, nj - lo[ni], a - 1, b - 1]) if a and b else 0.0
+        beads.append(Bead(tuple(range(i, ni)), tuple(range(j, nj)), round(score, 6)))
+        i, j = ni, nj
+    return beads

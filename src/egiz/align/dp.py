@@ -1,0 +1,406 @@
+"""The hot loops of the aligner, compiled with numba: banded similarity, margins, and the bead DP.
+
+Everything works inside a *band*: for DP row i (0..n, "i source sentences consumed") only the DP
+columns lo[i]..hi[i] are allowed. A full DP is the band lo=0, hi=m; a long document gets a narrow
+band around a coarser path (see `search.py`), which keeps time and memory linear.
+
+Similarities of multi-sentence beads are never embedded here: the dot product of two *sums* of
+sentence vectors is the sum of the pairwise dot products, so a bead's cosine is a block sum of the
+banded sentence-similarity matrix divided by the norms of the two sums (span norms come from the
+few dot products between neighbouring sentences of one side).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+NEG_INF = -1e30
+
+
+@numba.njit(cache=True)
+def sentence_band(lo: np.ndarray, hi: np.ndarray, n: int, m: int, max_bead: int):
+    """Columns [clo[r], chi[r]) of target sentences that source sentence r can meet in a bead."""
+    clo = np.empty(n, np.int64)
+    chi = np.empty(n, np.int64)
+    for r in range(n):
+        a = m
+        b = 0
+        for i in range(r + 1, min(n, r + max_bead) + 1):
+            a = min(a, lo[i])
+            b = max(b, hi[i])
+        clo[r] = max(0, a - max_bead)
+        chi[r] = min(m, max(b, clo[r]))
+    return clo, chi
+
+
+@numba.njit(cache=True, parallel=False)
+def band_dots(x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
+    """C[r, c] = x[r] . y[clo[r] + c] for the sentence band (unused cells hold 0)."""
+    n, d = x.shape
+    width = 1
+    for r in range(n):
+        width = max(width, chi[r] - clo[r])
+    out = np.zeros((n, width), np.float32)
+    for r in range(n):
+        for c in range(chi[r] - clo[r]):
+            j = clo[r] + c
+            s = np.float32(0.0)
+            for k in range(d):
+                s += x[r, k] * y[j, k]
+            out[r, c] = s
+    return out
+
+
+@numba.njit(cache=True)
+def span_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
+    """norm[r, a-1] = |v[r-a+1] + ... + v[r]| (0 where the span would start before 0)."""
+    n, d = v.shape
+    near = np.zeros((n, max_bead), np.float64)  # near[r, t] = v[r] . v[r - t]
+    for r in range(n):
+        for t in range(min(max_bead, r + 1)):
+            s = 0.0
+            for k in range(d):
+                s += v[r, k] * v[r - t, k]
+            near[r, t] = s
+    out = np.zeros((n, max_bead), np.float64)
+    for r in range(n):
+        sq = 0.0
+        for a in range(1, min(max_bead, r + 1) + 1):
+            new = r - a + 1  # sentence added to the span
+            sq += near[new, 0]
+            for t in range(1, a):  # cross terms with the sentences already in the span
+                sq += 2.0 * near[new + t, t]
+            out[r, a - 1] = np.sqrt(max(sq, 1e-12))
+    return out
+
+
+@numba.njit(cache=True)
+def knn_means(cband: np.ndarray, clo: np.ndarray, chi: np.ndarray, m: int, k: int):
+    """Mean of the k highest similarities of every source and every target sentence inside the band.
+
+    These are the denominators of the ratio margin (Artetxe & Schwenk 2019): a pair is scored by how
+    much it stands out from each side's nearest neighbours, not by its raw cosine.
+    """
+    n = cband.shape[0]
+    src = np.zeros(n, np.float64)
+    tgt_top = np.full((m, k), -2.0)
+    top = np.empty(k)
+    for r in range(n):
+        for t in range(k):
+            top[t] = -2.0
+        for c in range(chi[r] - clo[r]):
+            s = cband[r, c]
+            if s > top[k - 1]:  # insertion into the sorted (descending) top list
+                p = k - 1
+                while p > 0 and top[p - 1] < s:
+                    top[p] = top[p - 1]
+                    p -= 1
+                top[p] = s
+            j = clo[r] + c
+            if s > tgt_top[j, k - 1]:
+                p = k - 1
+                while p > 0 and tgt_top[j, p - 1] < s:
+                    tgt_top[j, p] = tgt_top[j, p - 1]
+                    p -= 1
+                tgt_top[j, p] = s
+        src[r] = _mean_filled(top)
+    tgt = np.zeros(m, np.float64)
+    for j in range(m):
+        tgt[j] = _mean_filled(tgt_top[j])
+    return src, tgt
+
+
+@numba.njit(cache=True)
+def _mean_filled(top: np.ndarray) -> float:
+    s = 0.0
+    c = 0
+    for t in range(top.shape[0]):
+        if top[t] > -1.5:
+            s += top[t]
+            c += 1
+    return s / c if c else 1.0
+
+
+@numba.njit(cache=True)
+def bead_cosines(
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    src_norm: np.ndarray,
+    tgt_norm: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    max_bead: int,
+) -> np.ndarray:
+    """cos[i, j - lo[i], a-1, b-1]: cosine of the bead that ends at DP cell (i, j) and covers
+    source sentences i-a..i-1 and target sentences j-b..j-1 (NaN where it does not fit)."""
+    n = lo.shape[0] - 1
+    width = 1
+    for i in range(n + 1):
+        width = max(width, hi[i] - lo[i] + 1)
+    out = np.full((n + 1, width, max_bead, max_bead), np.nan, np.float32)
+    for i in range(1, n + 1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            for b in range(1, min(max_bead, j) + 1):
+                # running block sum over source rows i-1, i-2, ... for target columns j-b..j-1
+                block = 0.0
+                ok = True
+                for a in range(1, min(max_bead, i) + 1):
+                    r = i - a
+                    if j - b < clo[r] or j > chi[r]:
+                        ok = False
+                    if not ok:
+                        break
+                    for jj in range(j - b, j):
+                        block += cband[r, jj - clo[r]]
+                    out[i, j - lo[i], a - 1, b - 1] = block / (
+                        src_norm[i - 1, a - 1] * tgt_norm[j - 1, b - 1]
+                    )
+    return out
+
+
+@numba.njit(cache=True)
+def _popcount(x: np.int64) -> int:
+    c = 0
+    while x:
+        x &= x - 1
+        c += 1
+    return c
+
+
+@numba.njit(cache=True)
+def bead_gains(
+    cos: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    src_knn: np.ndarray,
+    tgt_knn: np.ndarray,
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    src_num: np.ndarray,
+    tgt_num: np.ndarray,
+    src_name: np.ndarray,
+    tgt_name: np.ndarray,
+    src_par: np.ndarray,
+    tgt_par: np.ndarray,
+    src_den: np.ndarray,
+    tgt_den: np.ndarray,
+    params: np.ndarray,
+):
+    """Score every bead in the band: returns (gain, margin) arrays shaped like `cos`.
+
+    margin = cos / mean(kNN means of the bead's sentences)   (ratio margin; ~1.0 = unremarkable)
+    gain   = size_weight * (margin - threshold) + length, number, name and paragraph terms
+             - a fixed price per bead shape.
+    An omission (1-0 or 0-1) has gain 0, so a bead is kept only where it beats leaving its sentences
+    unaligned: that is what lets an unmatched sentence stay an omission instead of being swallowed
+    by a neighbouring merge.
+
+    params: [threshold, size_exponent, len_weight, len_ratio, num_weight, name_weight,
+             paragraph_penalty, shape_penalty..., (max_bead*max_bead entries)]
+    """
+    n1, _width, mb, _ = cos.shape
+    threshold = params[0]
+    size_exp = params[1]
+    len_w = params[2]
+    len_ratio = params[3]
+    num_w = params[4]
+    name_w = params[5]
+    par_pen = params[6]
+    gain = np.full(cos.shape, NEG_INF, np.float32)
+    margin = np.full(cos.shape, np.nan, np.float32)
+    for i in range(1, n1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            c0 = j - lo[i]
+            for a in range(1, mb + 1):
+                if a > i:
+                    break
+                for b in range(1, mb + 1):
+                    if b > j:
+                        break
+                    cv = cos[i, c0, a - 1, b - 1]
+                    if np.isnan(cv):
+                        continue
+                    knn = 0.0
+                    ls = 0.0
+                    ns = np.int64(0)
+                    ms = np.int64(0)
+                    for r in range(i - a, i):
+                        knn += src_knn[r] / a
+                        ls += src_len[r]
+                        ns |= src_num[r]
+                        ms |= src_name[r]
+                    knn2 = 0.0
+                    lt = 0.0
+                    nt = np.int64(0)
+                    mt = np.int64(0)
+                    for jj in range(j - b, j):
+                        knn2 += tgt_knn[jj] / b
+                        lt += tgt_len[jj]
+                        nt |= tgt_num[jj]
+                        mt |= tgt_name[jj]
+                    if params[7 + mb * mb] > 0:  # shape-aware margin
+                        den = 0.5 * (src_den[i, a - 1, b - 1] + tgt_den[j, a - 1, b - 1])
+                        mg = cv / max(den, 1e-6)
+                    else:
+                        mg = cv / max(0.5 * (knn + knn2), 1e-6)
+                    g = ((a + b) / 2.0) ** size_exp * (mg - threshold)
+                    # length: log ratio against the document's expected target/source ratio
+                    g -= len_w * abs(np.log((lt + 10.0) / (len_ratio * ls + 10.0)))
+                    # numbers: agreement rewarded, a number on one side only penalised
+                    if ns != 0 or nt != 0:
+                        inter = _popcount(ns & nt)
+                        union = _popcount(ns | nt)
+                        g += num_w * (2.0 * inter / union - 1.0)
+                    if ms != 0 and mt != 0:
+                        inter = _popcount(ms & mt)
+                        union = _popcount(ms | mt)
+                        g += name_w * (2.0 * inter / union - 0.5)
+                    # a merge that crosses a paragraph break is rarely right
+                    if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
+                        g -= par_pen
+                    g -= params[7 + (a - 1) * mb + (b - 1)]
+                    gain[i, c0, a - 1, b - 1] = g
+                    margin[i, c0, a - 1, b - 1] = mg
+    return gain, margin
+
+
+@numba.njit(cache=True)
+def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int):
+    """Maximise the summed gain over monotone bead sequences from (0, 0) to (n, m).
+
+    Returns the bead shapes along the best path, last bead first, as (a, b) rows; (1, 0) and (0, 1)
+    are omissions. Ties are broken by a fixed shape order, so the output is deterministic.
+    """
+    n1, width, mb, _ = gain.shape
+    n = n1 - 1
+    score = np.full((n1, width), NEG_INF)
+    back_a = np.zeros((n1, width), np.int8)
+    back_b = np.zeros((n1, width), np.int8)
+    score[0, 0 - lo[0]] = 0.0
+    for i in range(n1):
+        for j in range(lo[i], hi[i] + 1):
+            c = j - lo[i]
+            if i == 0 and j == 0:
+                continue
+            best = NEG_INF
+            ba = 0
+            bb = 0
+            # omissions: a source sentence (1-0) or a target sentence (0-1) without counterpart
+            if i >= 1 and lo[i - 1] <= j <= hi[i - 1]:
+                s = score[i - 1, j - lo[i - 1]]
+                if s > best:
+                    best, ba, bb = s, 1, 0
+            if j >= 1 and j - 1 >= lo[i]:
+                s = score[i, c - 1]
+                if s > best:
+                    best, ba, bb = s, 0, 1
+            for a in range(1, min(mb, i) + 1):
+                pi = i - a
+                for b in range(1, min(mb, j) + 1):
+                    pj = j - b
+                    if pj < lo[pi] or pj > hi[pi]:
+                        continue
+                    g = gain[i, c, a - 1, b - 1]
+                    if g <= NEG_INF:
+                        continue
+                    s = score[pi, pj - lo[pi]] + g
+                    if s > best:
+                        best, ba, bb = s, a, b
+            score[i, c] = best
+            back_a[i, c] = ba
+            back_b[i, c] = bb
+    path = np.zeros((n + m, 2), np.int64)
+    k = 0
+    i = n
+    j = m
+    while i > 0 or j > 0:
+        a = back_a[i, j - lo[i]]
+        b = back_b[i, j - lo[i]]
+        if a == 0 and b == 0:  # unreachable cell: the band was broken (never expected)
+            raise ValueError("alignment band does not connect start and end")
+        path[k, 0] = a
+        path[k, 1] = b
+        k += 1
+        i -= a
+        j -= b
+    return path[:k]
+
+
+@numba.njit(cache=True)
+def override_cosines(
+    cos: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    src_index: np.ndarray,
+    tgt_index: np.ndarray,
+    src_vecs: np.ndarray,
+    tgt_vecs: np.ndarray,
+) -> None:
+    """Set cos[i, j-lo[i], a-1, b-1] = src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]]
+    for multi-sentence beads whose spans both have a real embedding (index >= 0)."""
+    n1, _width, mb, _ = cos.shape
+    d = src_vecs.shape[1]
+    for i in range(1, n1):
+        for a in range(1, min(mb, i) + 1):
+            si = src_index[i, a - 1]
+            if si < 0:
+                continue
+            for j in range(max(lo[i], 1), hi[i] + 1):
+                for b in range(1, min(mb, j) + 1):
+                    if a == 1 and b == 1:
+                        continue
+                    ti = tgt_index[j, b - 1]
+                    if ti < 0 or np.isnan(cos[i, j - lo[i], a - 1, b - 1]):
+                        continue
+                    s = 0.0
+                    for k in range(d):
+                        s += src_vecs[si, k] * tgt_vecs[ti, k]
+                    cos[i, j - lo[i], a - 1, b - 1] = s
+
+
+@numba.njit(cache=True)
+def shape_knn_means(cos: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int, k: int):
+    """Margin denominators per bead *shape*: for the source span of shape (a, b) ending at row i,
+    the mean of its k best cosines against all target spans of b sentences in the band (src_den),
+    and likewise for target spans against source spans of a sentences (tgt_den).
+
+    Summed vectors of long spans have higher cosines with everything, so a merge must stand out
+    from other beads of its own shape, not from single-sentence pairs.
+    """
+    n1, _width, mb, _ = cos.shape
+    src_top = np.full((n1, mb, mb, k), -2.0)
+    tgt_top = np.full((m + 1, mb, mb, k), -2.0)
+    for i in range(1, n1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            for a in range(mb):
+                for b in range(mb):
+                    s = cos[i, j - lo[i], a, b]
+                    if np.isnan(s):
+                        continue
+                    _push(src_top[i, a, b], s)
+                    _push(tgt_top[j, a, b], s)
+    src_den = np.ones((n1, mb, mb))
+    tgt_den = np.ones((m + 1, mb, mb))
+    for i in range(n1):
+        for a in range(mb):
+            for b in range(mb):
+                src_den[i, a, b] = _mean_filled(src_top[i, a, b])
+    for j in range(m + 1):
+        for a in range(mb):
+            for b in range(mb):
+                tgt_den[j, a, b] = _mean_filled(tgt_top[j, a, b])
+    return src_den, tgt_den
+
+
+@numba.njit(cache=True)
+def _push(top: np.ndarray, s: float) -> None:
+    k = top.shape[0]
+    if s <= top[k - 1]:
+        return
+    p = k - 1
+    while p > 0 and top[p - 1] < s:
+        top[p] = top[p - 1]
+        p -= 1
+    top[p] = s

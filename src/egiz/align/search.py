@@ -1,0 +1,89 @@
+"""Where to look: the DP band, found coarse-to-fine so long documents cost linear time and memory.
+
+Short documents get the full (n+1) x (m+1) grid. A long one is first aligned at half resolution
+(neighbouring sentence vectors summed), recursively, and the fine DP then only visits cells within
+`width` sentences of the coarse path — the idea of Vecalign (Thompson & Koehn 2019).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from egiz.align import dp
+
+FULL_DP_CELLS = 160_000  # grids up to ~400 x 400 sentences are searched exhaustively
+BAND_WIDTH = 8  # sentences kept on either side of the projected coarse path
+
+
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+
+
+def find_band(
+    x: np.ndarray, y: np.ndarray, *, full_cells: int = FULL_DP_CELLS, width: int = BAND_WIDTH
+) -> tuple[np.ndarray, np.ndarray]:
+    """DP columns [lo[i], hi[i]] allowed in row i, for source vectors x and target vectors y."""
+    n, m = len(x), len(y)
+    if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
+        return full_band(n, m)
+    xc, yc = _halve(x), _halve(y)
+    lo_c, hi_c = find_band(xc, yc, full_cells=full_cells, width=width)
+    shapes = coarse_path(xc, yc, lo_c, hi_c)
+    return _project(shapes, n, m, width)
+
+
+def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Bead shapes of a similarity-only alignment (1-1, 1-2, 2-1, 2-2 and omissions)."""
+    n, m = len(x), len(y)
+    max_bead = 2
+    clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
+    cband = dp.band_dots(x, y, clo, chi)
+    src_knn, tgt_knn = dp.knn_means(cband, clo, chi, m, 4)
+    cos = dp.bead_cosines(
+        cband, clo, chi, dp.span_norms(x, max_bead), dp.span_norms(y, max_bead), lo, hi, max_bead
+    )
+    zeros_n, zeros_m = np.zeros(n, np.int64), np.zeros(m, np.int64)
+    params = np.array([1.0, 1.0, 0, 1, 0, 0, 0, 0.0, 0.02, 0.02, 0.04, 1.0])
+    src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, m, 4)
+    gain, _ = dp.bead_gains(
+        cos, lo, hi, src_knn, tgt_knn,
+        zeros_n.astype(np.float64), zeros_m.astype(np.float64),
+        zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, src_den, tgt_den, params,
+    )  # fmt: skip
+    return dp.best_path(gain, lo, hi, m)[::-1]
+
+
+def _halve(v: np.ndarray) -> np.ndarray:
+    """Sum neighbouring pairs of vectors (the last one alone if odd) and re-normalise."""
+    n = len(v)
+    out = v[0 : n - n % 2 : 2] + v[1:n:2]
+    if n % 2:
+        out = np.vstack([out, v[-1:]])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _project(shapes: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Widen a coarse path (bead shapes at half resolution) into a fine band around it."""
+    path_lo = np.full(n + 1, m, np.int64)
+    path_hi = np.zeros(n + 1, np.int64)
+    ci = cj = 0
+    for a, b in shapes:
+        ni, nj = min(n, 2 * (ci + a)), min(m, 2 * (cj + b))
+        i0, j0 = min(n, 2 * ci), min(m, 2 * cj)
+        # the fine path between the two coarse corners stays inside their rectangle
+        path_lo[i0 : ni + 1] = np.minimum(path_lo[i0 : ni + 1], j0)
+        path_hi[i0 : ni + 1] = np.maximum(path_hi[i0 : ni + 1], nj)
+        ci, cj = ci + a, cj + b
+    path_lo[n] = min(path_lo[n], m)
+    path_hi[n] = m
+    # widen by `width` rows and columns: a sliding min/max over rows keeps lo and hi monotone
+    lo = np.empty(n + 1, np.int64)
+    hi = np.empty(n + 1, np.int64)
+    for i in range(n + 1):
+        r0, r1 = max(0, i - width), min(n, i + width)
+        lo[i] = max(0, int(path_lo[r0 : r1 + 1].min()) - width)
+        hi[i] = min(m, int(path_hi[r0 : r1 + 1].max()) + width)
+    lo[0] = 0
+    hi[n] = m
+    return np.maximum.accumulate(lo), np.maximum.accumulate(hi)
