@@ -1,0 +1,404 @@
+"""Split Kazakh and Russian text into paragraphs and sentences.
+
+The base is razdel's sentence segmenter (``razdel.sentenize``): its rules for Russian -- initials,
+abbreviations, quotes with their ``», – сказал он.`` tails, ellipses, lists -- are good and not
+repeated here. No sentence splitter exists for Kazakh, but Kazakh is written in Cyrillic with the
+same punctuation and quoting conventions as Russian, so razdel's rules carry over; what it lacks are
+the Kazakh abbreviations (``т.б.``, ``т.с.с.``, ``ж.``, ``б.з.б.``, ``қ.`` ...), which an extra rule
+adds (:func:`_abbreviation_rule`). On top of razdel this module adds:
+
+* paragraphs: a non-empty line, or a blank-line separated block when the text is hard-wrapped;
+  sentences never cross a paragraph (paragraph breaks are an alignment signal);
+* glued sentences (``Султангазиев.Он пригласил``), which razdel keeps together;
+* linear time on huge paragraphs: razdel rebuilds its buffer string on every join, so a very long
+  run of joins is quadratic; :class:`_LinearSegmenter` keeps razdel's rules but not that.
+
+Every non-space character of the input ends up in exactly one sentence; whitespace inside a
+sentence is collapsed to single spaces.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from razdel.rule import JOIN, SPLIT, FunctionRule
+from razdel.segmenters.sentenize import (
+    SentSegmenter,
+    SentSplit,
+    close_bracket,
+    close_quote,
+    dash_right,
+    delimiter_right,
+    empty_side,
+    initials_left,
+    inside_pair_sokr,
+    list_item,
+    lower_right,
+    no_space_prefix,
+    sokr_left,
+)
+from razdel.segmenters.sokr import INITIALS, SOKRS
+
+from egiz.alignment import Sentence
+
+__all__ = ["split_presegmented", "split_sentences"]
+
+# --- abbreviations ------------------------------------------------------------------------------
+# Written without spaces and without the final dot, lower case: "т.с.с" stands for "т.с.с." and
+# "т. с. с.". HEAD abbreviations are followed by a name, so they never end a sentence even before a
+# capital ("Алматы қ. Абай көш. 10"). TAIL abbreviations can end a sentence: they join only when
+# the next word continues it (lower case, a digit, a Roman numeral, punctuation) and split before a
+# capitalised word ("... т.б. Ертең ..." is two sentences).
+
+_KK_HEAD = frozenset(
+    {
+        "қ",  # қала(сы): Алматы қ. Абай даңғылы
+        "көш",  # көшесі
+        "даң",  # даңғылы
+        "ауд",  # ауданы
+        "обл",  # облысы
+        "шағ",  # шағын аудан
+        "ы.а",  # ықшам аудан
+        "акад",
+        "проф",
+        "доц",
+        "мыс",  # мысалы: Мыс. Абай ...
+        "құр",  # құрастырған
+        "ред",
+        "аудар",  # аударған
+        "зам",
+    }
+)
+_KK_TAIL = frozenset(
+    {
+        "т.б",  # тағы басқа (etc.)
+        "т.с.с",  # тағы сол сияқты
+        "т.т",  # тағы тағы
+        "с.с",
+        "ж",  # жыл: 2024 ж. 1 қаңтарда
+        "жж",  # жылдар
+        "ғ",  # ғасыр: XX ғ.
+        "ғғ",
+        "б.з.б",  # біздің заманымызға дейін: б.з.б. 500 жылы, б.з.б. V ғасыр
+        "б.з.д",
+        "б.з",
+        "ш",  # шақырым (km)
+        "шақ",
+        "км",
+        "м",
+        "см",
+        "мм",
+        "кг",
+        "га",
+        "ц",  # центнер
+        "т",  # тонна, том
+        "л",
+        "ш.м",  # шаршы метр
+        "млн",
+        "млрд",
+        "трлн",
+        "тг",  # теңге
+        "тең",
+        "б",  # бет (page)
+        "бб",
+        "с",  # сағат (hour)
+        "мин",
+        "сек",
+        "бк",
+    }
+)
+_KK_DATED = frozenset({"ж", "жж", "ғ", "ғғ"})
+_RU_HEAD = frozenset({"мкр", "пгт", "дер", "ген", "доц", "респ", "наб", "бульв", "т.ч"})
+_RU_TAIL = frozenset({"трлн", "тг", "чел", "шт", "кг", "мм", "мл", "тн", "экз", "ед"})
+_GENERIC_HEAD = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "hr", "fr", "mme", "mlle", "mm", "nr", "no"}
+    # German abbreviations are followed by capitalised nouns: "z.B. Häuser", "ca. Kilometer".
+    | {"z.b", "d.h", "u.a", "bzw", "ca", "vgl", "ggf", "inkl", "evtl", "bspw", "sog"}
+)
+_GENERIC_TAIL = frozenset(
+    {"etc", "usw", "vol", "fig", "art", "abs", "p", "pp", "ff", "cf", "e.g", "i.e", "approx"}
+)
+# Ordinal dates ("am 3. Oktober", "le 1er janvier" has no dot): a number before a month name.
+_MONTHS_TEXT = (
+    "januar februar märz april mai juni juli august september oktober november dezember "
+    "january february march june july october december jan feb mar apr jun jul aug sep sept "
+    "oct okt nov dec dez "
+)
+_MONTHS = frozenset(_MONTHS_TEXT.split())
+
+# Every abbreviation of every language, razdel's included: a dot after one of these is never a
+# glued-sentence boundary ("ул.Абая", "проф.Ахметов").
+_ALL_ABBREVIATIONS = (
+    frozenset(SOKRS)
+    | INITIALS
+    | _KK_HEAD
+    | _KK_TAIL
+    | _RU_HEAD
+    | _RU_TAIL
+    | _GENERIC_HEAD
+    | _GENERIC_TAIL
+)
+
+# The abbreviation just before a dot, in razdel's 10-character left window: "т.с.с", "т. б", "ж".
+_DOTTED_TAIL = re.compile(r"(?:^|[^\w.])((?:\w{1,3}\. ?){0,3}\w+)\s*$")
+# Roman numerals, also typed with the Cyrillic look-alikes Х and І ("ХХ ғ.").
+_ROMAN = re.compile(r"[IVXLCDMХІ]+\b")
+_NUMBER_BEFORE = re.compile(r"(?:\d|\b[IVXLCDMХІ]+)[\s\-–]*$")
+_OPENING = "«“„‘\"'([{–—-‑ "
+
+
+def _continues(right: str) -> bool:
+    """Whether the text after an abbreviation's dot continues the sentence (see _KK_TAIL)."""
+    rest = right.lstrip(_OPENING)
+    if not rest:
+        return True
+    first = rest[0]
+    if first.isdigit() or first.islower() or not first.isalpha():
+        return True
+    return bool(_ROMAN.match(rest))
+
+
+def _abbreviation_rule(
+    head: frozenset[str],
+    tail: frozenset[str],
+    *,
+    dated: frozenset[str] = frozenset(),
+    degrees: bool = False,
+) -> FunctionRule:
+    """A razdel rule for one language's abbreviations; it runs before razdel's own (Russian) ones,
+    so it can both add abbreviations and override razdel where a language differs.
+
+    `dated` abbreviations join after a number even before a capital: Kazakh is verb-final, so
+    "2024 ж." (жыл) or "XX ғ." (ғасыр) is followed by more of the sentence -- often a place name,
+    "2024 ж. Астанада өтті" -- and practically never ends it.
+    """
+
+    def abbreviation(split: SentSplit) -> str | None:
+        if split.delimiter != ".":
+            return None
+        match = _DOTTED_TAIL.search(split.left)
+        if not match:
+            return None
+        raw = match.group(1).replace(" ", "")
+        if not raw.islower() and all(len(part) == 1 for part in raw.split(".")):
+            return None  # initials: "Ш. Уәлиханов", "Т.Б. Ахметов" -- razdel's initials rule
+        abbr = raw.lower()
+        if abbr in head or (degrees and abbr.endswith(("ғ.д", "ғ.к"))):
+            return JOIN  # т.ғ.д. (ғылым докторы), э.ғ.к. ...: academic degrees before a name
+        if abbr in dated and _NUMBER_BEFORE.search(split.left, 0, match.start(1)):
+            return JOIN
+        if abbr in tail:
+            return JOIN if _continues(split.right) else SPLIT
+        return None
+
+    return FunctionRule(abbreviation)
+
+
+def _ordinal_date(split: SentSplit) -> str | None:
+    """German-style dates: "am 3. Oktober" is one sentence."""
+    if split.delimiter == "." and split.left_token and split.left_token.isdigit():
+        word = split.right.split(maxsplit=1)
+        if word and word[0].strip(".,").lower() in _MONTHS and len(split.left_token) <= 2:
+            return JOIN
+    return None
+
+
+class _LinearSegmenter(SentSegmenter):
+    """razdel's segmenter without its quadratic case.
+
+    razdel 0.5.0 grows the current sentence with ``buffer = buffer + delimiter + right`` while
+    ``split.buffer`` still refers to the old string, so every join copies the whole sentence so far:
+    a long run of joined candidates ("т.б. т.б. т.б. ...", a 50 MB line with no sentence end) is
+    quadratic. Here the sentence is a list of pieces, joined once. The only rule that reads
+    ``split.buffer`` is ``list_item``, which gives up on buffers longer than 20 characters; it gets
+    the exact buffer while that is short and a 64-character prefix (same answer) after that.
+    """
+
+    def segment(self, parts: Iterator[Any]) -> Iterator[str]:
+        # `parts` alternates text, SentSplit, text, SentSplit, ..., text.
+        first: str | None = next(parts, None)
+        if first is None:
+            return
+        pieces, head = [first], first[:_BUFFER_HEAD]
+        for split in parts:
+            right: str = next(parts)
+            split.buffer = head
+            if self.join(split):
+                pieces += (split.delimiter, right)
+                if len(head) < _BUFFER_HEAD:
+                    head = (head + split.delimiter + right)[:_BUFFER_HEAD]
+            else:
+                pieces.append(split.delimiter)
+                yield "".join(pieces)
+                pieces, head = [right], right[:_BUFFER_HEAD]
+        yield "".join(pieces)
+
+
+_BUFFER_HEAD = 64
+
+
+def _segmenter(*extra: FunctionRule) -> SentSegmenter:
+    """razdel's sentence rules, in razdel's order, with `extra` rules inserted before its
+    abbreviation rules (after the trivial ones: no space after the dot, lower case next word)."""
+    trivial = (empty_side, no_space_prefix, lower_right, delimiter_right)
+    rest = (sokr_left, inside_pair_sokr, initials_left, list_item)
+    bounds = (close_quote, close_bracket, dash_right)
+    rules = [FunctionRule(rule) for rule in trivial]
+    rules += extra
+    rules += [FunctionRule(rule) for rule in rest + bounds]
+    return _LinearSegmenter(rules=rules)
+
+
+_SEGMENTERS = {
+    "kk": _segmenter(_abbreviation_rule(_KK_HEAD, _KK_TAIL, dated=_KK_DATED, degrees=True)),
+    "ru": _segmenter(_abbreviation_rule(_RU_HEAD, _RU_TAIL)),
+    "other": _segmenter(
+        _abbreviation_rule(_GENERIC_HEAD, _GENERIC_TAIL), FunctionRule(_ordinal_date)
+    ),
+}
+_LANG_ALIASES = {"kk": "kk", "kaz": "kk", "kz": "kk", "ru": "ru", "rus": "ru"}
+
+
+def _lang_key(lang: str) -> str:
+    code = re.split(r"[-_]", (lang or "").strip().lower(), maxsplit=1)[0]
+    return _LANG_ALIASES.get(code, "other")
+
+
+# --- paragraphs ---------------------------------------------------------------------------------
+
+_WHITESPACE = re.compile(r"\s+")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\v\f]")
+# A line that ends a sentence: final punctuation, maybe followed by closing quotes or brackets.
+# ':' and ';' count too: a line ending in them introduces or continues a list, not a wrapped line.
+_ENDS_SENTENCE = re.compile(r"[.!?…:;][»\"”’')\]]*$")
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Blank-line separated blocks of stripped, non-empty lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in _LINE_BREAKS.sub("\n", text).split("\n"):
+        line = raw.strip()
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
+    """Whether lines are a fixed-width wrapping of longer paragraphs rather than paragraphs.
+
+    Wrapped text breaks lines in the middle of sentences: most inner lines of a block (all but
+    the last) have no sentence-final punctuation, and the next line mostly goes on with a lower
+    case word. A headline above a paragraph, or a list of titles, has the first property but not
+    the second, and stays one paragraph per line.
+    """
+    open_lines = continued = inner = 0
+    for block in blocks:
+        for line, following in itertools.pairwise(block):
+            inner += 1
+            if not _ENDS_SENTENCE.search(line):
+                open_lines += 1
+                if following[0].isalpha() and following[0].islower():
+                    continued += 1
+    return inner >= 2 and open_lines >= 0.5 * inner and continued >= 0.5 * open_lines
+
+
+def _join_wrapped(block: list[str]) -> str:
+    """Join the lines of a wrapped paragraph with spaces; a line ending in a hyphen after a letter
+    is joined to a lower case continuation without a space ("бизнес-" + "форум"), the hyphen kept:
+    it may be a real hyphen, and dropping a character is worse than keeping a soft one."""
+    parts = [block[0]]
+    for line in block[1:]:
+        prev = parts[-1]
+        glue = len(prev) >= 2 and prev[-1] == "-" and prev[-2].isalpha() and line[0].islower()
+        parts.append(line if glue else " " + line)
+    return "".join(parts)
+
+
+def _paragraphs(text: str) -> list[str]:
+    blocks = _blocks(text)
+    if _is_hard_wrapped(blocks):
+        return [_join_wrapped(block) for block in blocks]
+    return [line for block in blocks for line in block]
+
+
+# --- glued sentences ----------------------------------------------------------------------------
+
+# Sentence-final punctuation between two letters with no space: "Султангазиев.Он".
+_GLUED = re.compile(r"(?<=[^\W\d_]{2})[»\"”’)]*[.!?…]+[»\"”’)]*(?=[^\W\d_])")
+_WORD_BEFORE = re.compile(r"[^\W\d_]+$")
+_URLISH = re.compile(r"@|/|:|^www|\.\w")
+
+
+def _split_glued(sentence: str) -> list[str]:
+    """Split sentences glued by a missing space: a word ending in two lower case letters, final
+    punctuation, then a capital starting a word. Not initials (one capital letter), abbreviations
+    (ул.Абая), URLs, e-mail addresses or domains (www.Gov.kz), decimals (no letters)."""
+    pieces: list[str] = []
+    start = 0
+    for match in _GLUED.finditer(sentence):
+        left_end, right_start = match.start(), match.end()
+        if not (sentence[left_end - 2 : left_end].islower() and sentence[right_start].isupper()):
+            continue
+        after = sentence[right_start + 1 : right_start + 2]
+        if after.isalpha() and not after.islower():
+            continue  # an acronym: "ҚР", "ООН"
+        left_token = sentence[max(start, left_end - 60) : left_end].rsplit(" ", 1)[-1]
+        right_token = sentence[right_start : right_start + 60].split(" ", 1)[0]
+        if _URLISH.search(left_token) or _URLISH.search(right_token.rstrip('.!?…,;:»"”’)')):
+            continue
+        word = _WORD_BEFORE.search(left_token)
+        if word and word.group().lower() in _ALL_ABBREVIATIONS:
+            continue
+        pieces.append(sentence[start:right_start])
+        start = right_start
+    if not pieces:
+        return [sentence] if sentence else []
+    pieces.append(sentence[start:])
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def split_sentences(text: str, lang: str) -> list[Sentence]:
+    """Split `text` into sentences, each tagged with the 0-based index of its paragraph.
+
+    A paragraph is a non-empty line; if the text is hard-wrapped (see :func:`_is_hard_wrapped`),
+    a paragraph is a blank-line separated block whose lines are joined with a space. Sentences
+    never span paragraphs. `lang` is "kk" or "ru" (also "kaz"/"rus", "kk-KZ" ...); any other value
+    gets razdel's rules plus a few common Latin-script abbreviations.
+
+    Whitespace inside a sentence is collapsed to single spaces, no sentence is empty, and every
+    non-space character of `text` is in exactly one sentence. Linear time in len(text).
+    """
+    segment = _SEGMENTERS[_lang_key(lang)]
+    sentences: list[Sentence] = []
+    for index, paragraph in enumerate(_paragraphs(text)):
+        for substring in segment(_WHITESPACE.sub(" ", paragraph).strip()):
+            for piece in _split_glued(substring.text):
+                sentences.append(Sentence(piece, index))
+    return sentences
+
+
+def split_presegmented(text: str) -> list[Sentence]:
+    """One sentence per non-empty line, for input that is already split into sentences.
+
+    Lines are stripped and their inner whitespace collapsed. `paragraph` is the index of the
+    blank-line separated block the line is in: consecutive lines are sentences of one paragraph
+    and a blank line (or several) starts the next one. Without blank lines every sentence is in
+    paragraph 0, which tells an aligner nothing rather than something false.
+    """
+    return [
+        Sentence(" ".join(line.split()), index)
+        for index, block in enumerate(_blocks(text))
+        for line in block
+    ]

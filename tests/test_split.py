@@ -1,0 +1,440 @@
+"""Sentence splitting for Kazakh and Russian news text (egiz.text.split)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from egiz.alignment import Sentence
+from egiz.text import split_presegmented, split_sentences
+
+SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures" / "split"
+
+
+def texts(text: str, lang: str) -> list[str]:
+    return [s.text for s in split_sentences(text, lang)]
+
+
+def seed(prefix: str) -> str:
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not paths:
+        pytest.skip(f"seed {prefix}_*.txt not found under {SEEDS}")
+    return paths[0].read_text(encoding="utf-8")
+
+
+# --- the seeds ----------------------------------------------------------------------------------
+
+
+def test_kazakh_seed_splits_into_17_sentences() -> None:
+    sentences = split_sentences(seed("000"), "kk")
+    assert len(sentences) == 17
+    got = [s.text for s in sentences]
+    # Each quoted passage is split into its sentences; the last one keeps its "», – деді ол." tail.
+    assert got[3] == (
+        "«Сіздердің Мәскеу облысына келіп, әртүрлі саладағы ынтымақтастықты талқылауға уақыт "
+        "бөлгендеріңізге қуаныштымыз."
+    )
+    assert got[5] == "Бүгінгі форум осы бағыттағы нақты қадамдардың бірі», – деді ол."
+    assert got[10] == "Экономикалық құрылым да сәйкес келеді."
+    assert got[12] == (
+        "Бұл – өндіріс пен логистика саласындағы ынтымақтастықты кеңейтуге жол ашады», – деді ол."
+    )
+    # The decimal comma does not split.
+    assert (
+        got[14] == "Соңғы бес жылда Мәскеу облысының Қазақстанмен тауар айналымы 1,8 есеге артқан."
+    )
+    assert got[-1].startswith("Өткен жылы Мәскеу облысының бірқатар өндірушілері – Серпухов,")
+    # One paragraph per line, trailing blank lines ignored.
+    assert [s.paragraph for s in sentences] == [0, 0, 1, 2, 2, 2, 3, 3, 4, 5, 5, 5, 5, 6, 7, 7, 8]
+
+
+def test_russian_seed_splits_into_26_sentences() -> None:
+    sentences = split_sentences(seed("001"), "ru")
+    assert len(sentences) == 26
+    got = [s.text for s in sentences]
+    # A headline with no final full stop is its own sentence and paragraph.
+    assert (
+        got[0] == "Подмосковье будет развивать совместные проекты с Алматинской областью Казахстана"
+    )
+    assert sentences[0].paragraph == 0 and sentences[1].paragraph == 1
+    assert got[4] == "«Всё, что касается нашего взаимодействия, мне кажется очень интересным."
+    assert got[11] == (
+        "А наши компании будут свободно чувствовать себя, занимаясь предпринимательской "
+        "деятельностью в Казахстане», – сказал Воробьёв."
+    )
+    # "Султангазиев.Он" (missing space) is two sentences.
+    assert got[21] == (
+        "А бизнес Подмосковья хочет расширяться на территории Алматинской области в производстве, "
+        "логистике», – сказал Султангазиев."
+    )
+    assert got[22] == "Он пригласил губернатора в регион с ответным визитом."
+    assert sentences[21].paragraph == sentences[22].paragraph == 5
+    assert got[23] == (
+        "За последние пять лет объём товарооборота Московской области с Казахстаном вырос "
+        "более чем в 1,8 раза."
+    )
+
+
+def test_quotes_fixture_kazakh() -> None:
+    text = (FIXTURES / "kk_quotes.txt").read_text(encoding="utf-8")
+    got = texts(text, "kk")
+    assert len(got) == 7
+    assert got[2] == "Бүгінгі форум осы бағыттағы нақты қадамдардың бірі», – деді ол."
+    assert got[3].startswith("«Біздің аймақтың даму бағыты да, орналасуы да ұқсас – біз")
+
+
+def test_quotes_fixture_russian() -> None:
+    text = (FIXTURES / "ru_quotes.txt").read_text(encoding="utf-8")
+    got = texts(text, "ru")
+    assert len(got) == 8 + 6
+    assert got[7].endswith("в Казахстане», – сказал Воробьёв.")
+    assert got[-2].endswith("логистике», – сказал Султангазиев.")
+    assert got[-1] == "Он пригласил губернатора в регион с ответным визитом."
+
+
+# --- quotes -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "kk",
+            "«Бірінші сөйлем. Екінші сөйлем», – деп атап өтті ол.",
+            ["«Бірінші сөйлем.", "Екінші сөйлем», – деп атап өтті ол."],
+        ),
+        ("kk", "«Бұл дұрыс па?» – деп сұрады ол.", ["«Бұл дұрыс па?» – деп сұрады ол."]),
+        (
+            "ru",
+            "«Мы готовы!» – сказал он. Потом ушёл.",
+            ["«Мы готовы!» – сказал он.", "Потом ушёл."],
+        ),
+        (
+            "ru",
+            "«Первое. Второе!» Затем он ушёл.",
+            ["«Первое.", "Второе!»", "Затем он ушёл."],
+        ),
+        (
+            "ru",
+            "Он сказал: «Всё хорошо. Работаем дальше». Потом ушёл.",
+            ["Он сказал: «Всё хорошо.", "Работаем дальше».", "Потом ушёл."],
+        ),
+    ],
+)
+def test_quotes_split_inside_and_keep_their_tail(lang: str, text: str, expected: list[str]) -> None:
+    assert texts(text, lang) == expected
+
+
+# --- initials and abbreviations -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Губернатор А. Воробьёв провёл встречу."),
+        ("ru", "Премьер-министр встретился с Н.Шарифом в Астане."),
+        ("ru", "Книгу написал Ю. А. Гагарин в молодости."),
+        ("kk", "Мемлекет басшысы Қ.Тоқаев жиынға қатысты."),
+        ("kk", "Жиынға Қ. Тоқаев пен Ш. Уәлиханов атындағы университет өкілдері келді."),
+        ("kk", "Баяндаманы Т.Б. Ахметов жасады."),  # not "т.б." (тағы басқа)
+    ],
+)
+def test_initials_do_not_split(lang: str, text: str) -> None:
+    assert texts(text, lang) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Кітаптар, журналдар т.б. өнімдер сатылады.",
+        "Ол т.с.с. мәселелерді қозғады.",
+        "Жиын 2024 ж. қаңтарда өтті.",
+        "Жиын 2024 ж. 15 қаңтарда өтті.",
+        "Келісімшарт құны 5 млн. теңгені құрады.",
+        "Құны 5 млрд. 300 мың теңге болды.",
+        "Жобаға 10 мың адам қатысты.",
+        "Ол б.з.б. 500 жылы өмір сүрген.",
+        "Қала б.з.б. V ғасырда салынған.",
+        "Жолдың ұзындығы 20 ш. болады.",
+        "Жолдың ұзындығы 20 км. болады.",
+        "Өнім 5 т. көлемінде жеткізілді.",
+        "Бұл туралы ҚР Үкіметі хабарлады.",
+        "Кеңсе Алматы қ. Абай даң. 10 үйде орналасқан.",
+        "Баяндаманы т.ғ.д. Ахметов жасады.",
+        "XX ғ. басында қала салынды.",
+        # Kazakh is verb-final: "2024 ж." goes on, even before a capitalised place name.
+        "Форум 2024 ж. Астанада өтті.",
+        "Қала XVIII ғ. Ресей картасында пайда болды.",
+        "Қала ХІХ ғ. Ресей картасында пайда болды.",  # Cyrillic Х and І
+    ],
+)
+def test_kazakh_abbreviations_do_not_split(text: str) -> None:
+    assert texts(text, "kk") == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дом стоит на ул. Ленина уже сто лет.",
+        "Парк им. Горького открыт.",
+        "В 2024 г. было построено 10 домов.",
+        "В 1990-х гг. завод закрылся.",
+        "Это, т.е. договор, подписано.",
+        "Яблоки, груши и т.д. лежали на столе.",
+        "Яблоки, груши и т. д. и т. п. лежали на столе.",
+        "Стоит 5 руб. 20 коп. за штуку.",
+        "Пришло 5 тыс. человек.",
+        "Бюджет составил 3 млн рублей и 2 млрд тенге.",
+        "Пришли Иванов, Петров и др. участники.",
+        "Подробнее см. рис. 5 в приложении.",
+    ],
+)
+def test_russian_abbreviations_do_not_split(text: str) -> None:
+    assert texts(text, "ru") == [text]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "kk",
+            "Кітаптар, журналдар т.б. Ертең жаңа өнімдер келеді.",
+            ["Кітаптар, журналдар т.б.", "Ертең жаңа өнімдер келеді."],
+        ),
+        (
+            "kk",
+            "Ол ән, күй, т.с.с. Кейін ол кетті.",
+            ["Ол ән, күй, т.с.с.", "Кейін ол кетті."],
+        ),
+        (
+            "ru",
+            "Привезли яблоки, груши и т. д. Потом приехал он.",
+            ["Привезли яблоки, груши и т. д.", "Потом приехал он."],
+        ),
+        ("ru", "Были яблоки и т.д. Он ушёл.", ["Были яблоки и т.д.", "Он ушёл."]),
+        ("kk", "Ол кітап, т.б. Ертең келеді.", ["Ол кітап, т.б.", "Ертең келеді."]),
+        ("kk", "Дүкенде 5 кг. Сосын кетті.", ["Дүкенде 5 кг.", "Сосын кетті."]),
+        ("ru", "Пришли Иванов и др. Он ушёл.", ["Пришли Иванов и др.", "Он ушёл."]),
+    ],
+)
+def test_abbreviation_ending_a_sentence_splits(lang: str, text: str, expected: list[str]) -> None:
+    assert texts(text, lang) == expected
+
+
+# --- numbers, ellipses, punctuation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Рост составил 3.5 процента за год.", ["Рост составил 3.5 процента за год."]),
+        ("Рост составил 1,8 раза. Это много.", ["Рост составил 1,8 раза.", "Это много."]),
+        ("Ну… Он ушёл.", ["Ну…", "Он ушёл."]),
+        ("Ну... он ушёл.", ["Ну... он ушёл."]),
+        ("Ну... Он ушёл.", ["Ну...", "Он ушёл."]),
+        ("Неужели?! Правда? Да!", ["Неужели?!", "Правда?", "Да!"]),
+    ],
+)
+def test_numbers_ellipses_and_marks(text: str, expected: list[str]) -> None:
+    assert texts(text, "ru") == expected
+
+
+# --- glued sentences ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Сказал Султангазиев.Он пригласил.", ["Сказал Султангазиев.", "Он пригласил."]),
+        ("kk", "Жиын өтті.Ол сөз сөйледі!", ["Жиын өтті.", "Ол сөз сөйледі!"]),
+        ("ru", "Вы пришли?Да, пришли.", ["Вы пришли?", "Да, пришли."]),
+        ("ru", "Это сказал он».Потом ушёл.", ["Это сказал он».", "Потом ушёл."]),
+    ],
+)
+def test_glued_sentences_are_split(lang: str, text: str, expected: list[str]) -> None:
+    assert texts(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Встреча с Н.Шарифом прошла в Астане."),  # initial
+        ("ru", "Дом на ул.Ленина снесли."),  # abbreviation
+        ("kk", "Кеңсе Абай көш.Алматыда орналасқан."),
+        ("ru", "Подробности на сайте egov.kz и www.gov.kz в разделе новостей."),  # domains
+        ("ru", "Адрес сайта www.Gov.kz указан в письме."),
+        ("ru", "Пишите на почту info@Mail.ru по вопросам."),  # e-mail
+        ("ru", "Рост составил 3.5 процента."),  # decimal
+        ("ru", "Это ООН.ЮНЕСКО сообщило."),  # upper case word before the dot
+        ("ru", "Организация ООН.США сообщили."),
+    ],
+)
+def test_glued_lookalikes_are_not_split(lang: str, text: str) -> None:
+    assert texts(text, lang) == [text]
+
+
+# --- paragraphs ---------------------------------------------------------------------------------
+
+
+def test_every_non_empty_line_is_a_paragraph() -> None:
+    text = "Заголовок\n\n\nПервое предложение. Второе.\nТретье.\n"
+    sentences = split_sentences(text, "ru")
+    assert sentences == [
+        Sentence("Заголовок", 0),
+        Sentence("Первое предложение.", 1),
+        Sentence("Второе.", 1),
+        Sentence("Третье.", 2),
+    ]
+
+
+def test_sentences_never_span_lines() -> None:
+    text = "Первая часть без точки\nпродолжение с маленькой буквы."
+    # Only one inner line: too little evidence of hard wrapping, so each line is a paragraph.
+    assert texts(text, "ru") == ["Первая часть без точки", "продолжение с маленькой буквы."]
+
+
+def test_hard_wrapped_text_joins_lines_of_a_block() -> None:
+    text = (
+        "Губернатор Подмосковья Андрей Воробьёв обсудил главные\n"
+        "направления сотрудничества с акимом Алматинской области. Встреча\n"
+        "прошла накануне бизнес-форума предпринимателей двух\n"
+        "областей.\n"
+        "\n"
+        "Делегация Алматинской области посетила индустриальный парк\n"
+        "«Есипово» в Солнечногорске. Гости познакомились с бизнес-\n"
+        "форматом «Лайт индастриал».\n"
+    )
+    sentences = split_sentences(text, "ru")
+    assert [s.text for s in sentences] == [
+        "Губернатор Подмосковья Андрей Воробьёв обсудил главные направления сотрудничества "
+        "с акимом Алматинской области.",
+        "Встреча прошла накануне бизнес-форума предпринимателей двух областей.",
+        "Делегация Алматинской области посетила индустриальный парк «Есипово» в Солнечногорске.",
+        "Гости познакомились с бизнес-форматом «Лайт индастриал».",
+    ]
+    assert [s.paragraph for s in sentences] == [0, 0, 1, 1]
+
+
+def test_titles_without_punctuation_are_not_taken_for_wrapping() -> None:
+    text = "Новости региона\nЭкономика и бизнес\nВстреча губернаторов\nПодмосковье и Алматы\n"
+    assert texts(text, "ru") == [
+        "Новости региона",
+        "Экономика и бизнес",
+        "Встреча губернаторов",
+        "Подмосковье и Алматы",
+    ]
+
+
+def test_whitespace_is_normalised_and_no_sentence_is_empty() -> None:
+    text = "  Бірінші\t сөйлем.   Екінші \u00a0 сөйлем.  \r\n\r\n   \n\t\nҮшінші.\r"
+    assert split_sentences(text, "kk") == [
+        Sentence("Бірінші сөйлем.", 0),
+        Sentence("Екінші сөйлем.", 0),
+        Sentence("Үшінші.", 1),
+    ]
+    assert split_sentences("", "kk") == []
+    assert split_sentences(" \n\n \t\n", "ru") == []
+
+
+# --- other languages ----------------------------------------------------------------------------
+
+
+def test_german_and_french_split_sensibly() -> None:
+    de = "Am 3. Oktober kam Dr. Müller nach Berlin. Er brachte z.B. Äpfel mit. Dann ging er."
+    assert texts(de, "de") == [
+        "Am 3. Oktober kam Dr. Müller nach Berlin.",
+        "Er brachte z.B. Äpfel mit.",
+        "Dann ging er.",
+    ]
+    fr = "M. Dupont est arrivé à Paris. « Bonjour ! » dit-il. Il est reparti, etc. Fin."
+    assert texts(fr, "fr") == [
+        "M. Dupont est arrivé à Paris.",
+        "« Bonjour ! » dit-il.",
+        "Il est reparti, etc.",
+        "Fin.",
+    ]
+    assert texts("Mr. Smith went to Washington. He left.", "en") == [
+        "Mr. Smith went to Washington.",
+        "He left.",
+    ]
+
+
+def test_language_codes_are_normalised() -> None:
+    text = "Жиын 2024 ж. 15 қаңтарда өтті."
+    assert texts(text, "kk-KZ") == texts(text, "kaz") == [text]
+
+
+# --- presegmented input -------------------------------------------------------------------------
+
+
+def test_split_presegmented_one_sentence_per_line_blocks_are_paragraphs() -> None:
+    text = "Бірінші сөйлем. Тағы бір.\n  Екінші   сөйлем  \n\n\nҮшінші\n"
+    assert split_presegmented(text) == [
+        Sentence("Бірінші сөйлем. Тағы бір.", 0),
+        Sentence("Екінші сөйлем", 0),
+        Sentence("Үшінші", 1),
+    ]
+    assert split_presegmented("\n\n") == []
+
+
+# --- invariants ---------------------------------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
+    + list("АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯӘҒҚҢӨҰҮҺІ")
+    + list("abcXYZ0123456789")
+    + list(" \t\n\u00a0.,!?…;:«»\"'()–-—@/")
+    + ["т.б.", "т.д.", "ж.", "г.", "А. ", "...", "», – деді ол.", "egov.kz", "\r\n", "\n\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join), st.sampled_from(["kk", "ru", "de"]))
+def test_every_non_space_character_is_kept_exactly_once(text: str, lang: str) -> None:
+    sentences = split_sentences(text, lang)
+    assert "".join(s.text for s in sentences).replace(" ", "") == "".join(text.split())
+    for s in sentences:
+        assert s.text and s.text == s.text.strip()
+        assert "  " not in s.text and "\n" not in s.text and "\t" not in s.text
+    paragraphs = [s.paragraph for s in sentences]
+    assert paragraphs == sorted(paragraphs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["kk", "ru", "xx"]))
+def test_any_text_keeps_its_characters(text: str, lang: str) -> None:
+    sentences = split_sentences(text, lang)
+    assert "".join("".join(s.text.split()) for s in sentences) == "".join(text.split())
+    assert all(s.text for s in sentences)
+
+
+# --- size ---------------------------------------------------------------------------------------
+
+
+def test_a_few_megabytes_on_one_line_split_in_linear_time() -> None:
+    paragraph = (FIXTURES / "ru_quotes.txt").read_text(encoding="utf-8").replace("\n", " ")
+    small = paragraph * (200_000 // len(paragraph))
+    big = paragraph * (2_000_000 // len(paragraph))
+    start = time.perf_counter()
+    n_small = len(split_sentences(small, "ru"))
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    n_big = len(split_sentences(big, "ru"))
+    t_big = time.perf_counter() - start
+    assert n_big == n_small * (len(big) // len(paragraph)) // (len(small) // len(paragraph))
+    assert t_big < 8.0
+    assert t_big < 25 * t_small + 0.5  # 10x the text: about 10x the time, not 100x
+
+
+def test_long_run_of_abbreviations_is_not_quadratic() -> None:
+    # razdel itself rebuilds the sentence string on every join: quadratic on this input.
+    text = "т.б. " * 100_000
+    start = time.perf_counter()
+    sentences = split_sentences(text, "kk")
+    assert time.perf_counter() - start < 5.0
+    assert len(sentences) == 1 and len(sentences[0].text) == len(text) - 1
