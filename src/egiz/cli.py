@@ -1,0 +1,175 @@
+"""The `egiz` command: a thin shell over the Python API (parsing and printing only)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from egiz.errors import EgizError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Align the Kazakh and Russian versions of a text into parallel sentences.",
+)
+
+
+class AlignFormat(str, Enum):
+    beads = "beads"
+    tsv = "tsv"
+    jsonl = "jsonl"
+    tmx = "tmx"
+    moses = "moses"
+
+
+class ScoreFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _warn(message: str) -> None:
+    print(f"egiz: warning: {message}", file=sys.stderr)
+
+
+@app.command()
+def align(
+    src: Annotated[str, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")],
+    tgt: Annotated[str, typer.Argument(help="Target text file (Russian by default).")],
+    src_lang: Annotated[str, typer.Option(help="Language of SRC.")] = "kk",
+    tgt_lang: Annotated[str, typer.Option(help="Language of TGT.")] = "ru",
+    presegmented: Annotated[
+        bool, typer.Option(help="Inputs have one sentence per line: don't split.")
+    ] = False,
+    fmt: Annotated[AlignFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        AlignFormat.tsv
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Output file (moses: prefix for OUT.kk, OUT.ru)."),
+    ] = None,
+    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    min_score: Annotated[
+        float | None,
+        typer.Option(help="Leave out aligned beads scoring below this (omissions are kept)."),
+    ] = None,
+    max_bead: Annotated[int, typer.Option(min=1, max=6, help="Sentences per bead side.")] = 4,
+    encoding: Annotated[
+        str | None, typer.Option(help="Force the input encoding (default: detect).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Align two versions of one text, sentence by sentence."""
+    from egiz.align import AlignParams
+    from egiz.align import align as align_texts
+    from egiz.export import moses_paths, write_alignment, write_moses
+    from egiz.read import read_text
+
+    if src == "-" and tgt == "-":
+        raise EgizError("only one of SRC and TGT can be read from stdin")
+    if fmt is AlignFormat.moses and output is None:
+        raise EgizError("--format moses writes two files: give a prefix with -o")
+    src_text = read_text(src, encoding)
+    tgt_text = read_text(tgt, encoding)
+    result = align_texts(
+        src_text,
+        tgt_text,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        encoder=encoder,
+        presegmented=presegmented,
+        params=AlignParams(max_bead=max_bead),
+        cache=not no_cache,
+        show_progress=not quiet and sys.stderr.isatty(),
+    )
+    for message in result.warnings:
+        _warn(message)
+    if fmt is AlignFormat.moses:
+        assert output is not None
+        src_path, tgt_path = moses_paths(output, src_lang, tgt_lang)
+        write_moses(result, src_path, tgt_path, min_score=min_score)
+    elif output is None:
+        write_alignment(result, fmt.value, sys.stdout, min_score=min_score)
+    else:
+        with open(output, "w", encoding="utf-8", newline="\n") as out:
+            write_alignment(result, fmt.value, out, min_score=min_score)
+    if not quiet:
+        kinds: dict[str, int] = {}
+        for bead in result.beads:
+            kinds[bead.kind] = kinds.get(bead.kind, 0) + 1
+        summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        print(
+            f"egiz: {len(result.src_sentences)} {src_lang} and {len(result.tgt_sentences)} "
+            f"{tgt_lang} sentences -> beads: {summary}",
+            file=sys.stderr,
+        )
+
+
+@app.command()
+def split(
+    file: Annotated[str, typer.Argument(help="Text file; - for stdin.")],
+    lang: Annotated[str, typer.Option(help="kk, ru, or another language code.")] = "kk",
+    encoding: Annotated[str | None, typer.Option(help="Force the input encoding.")] = None,
+) -> None:
+    """Print one sentence per line (a blank line between paragraphs)."""
+    from egiz.read import read_text
+    from egiz.text import split_sentences
+
+    sentences = split_sentences(read_text(file, encoding), lang)
+    previous = None
+    out = sys.stdout
+    for sentence in sentences:
+        if previous is not None and sentence.paragraph != previous:
+            out.write("\n")
+        out.write(sentence.text + "\n")
+        previous = sentence.paragraph
+
+
+@app.command("eval")
+def evaluate(
+    files: Annotated[
+        list[Path], typer.Argument(help="GOLD TEST [GOLD TEST ...] bead files (Vecalign format).")
+    ],
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Strict and lax precision, recall and F1 of TEST against GOLD, micro-averaged."""
+    from egiz import __version__
+    from egiz.evaluate import format_scores, read_beads_file, score_alignments
+
+    if len(files) % 2:
+        raise EgizError("give GOLD TEST pairs: an even number of files")
+    gold = [read_beads_file(p) for p in files[0::2]]
+    test = [read_beads_file(p) for p in files[1::2]]
+    scores = score_alignments(gold, test)
+    signature = f"egiz:{__version__}|metric:vecalign-strict-lax|docs:{len(gold)}"
+    print(format_scores(scores, "json" if json_output else "text", signature))
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except EgizError as err:
+        print(f"egiz: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except BrokenPipeError:  # e.g. `egiz align ... | head`
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        print("egiz: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except OSError as err:  # disk full, unwritable output path
+        print(
+            f"egiz: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
