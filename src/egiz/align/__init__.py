@@ -23,14 +23,16 @@ class AlignParams:
     """Every setting that changes an alignment (all of them appear in the signature)."""
 
     max_bead: int = 4  # sentences per side of one bead
-    threshold: float = 1.0  # ratio margin a bead must exceed to beat leaving its sentences out
-    size_exponent: float = 1.0  # bead weight = (sentences / 2) ** size_exponent
-    length_weight: float = 0.02
+    threshold: float = 0.92  # ratio margin a bead must exceed to beat leaving its sentences out
+    size_exponent: float = 0.75  # bead weight = (sentences / 2) ** size_exponent
+    length_weight: float = 0.08
     number_weight: float = 0.05
     name_weight: float = 0.03
     paragraph_penalty: float = 0.05
-    merge_penalty: float = 0.01  # per sentence beyond 1-1
-    many_to_many_penalty: float = 0.02  # extra for beads with more than one sentence on both sides
+    merge_penalty: float = 0.0  # per sentence beyond 1-1
+    many_to_many_penalty: float = (
+        -0.015
+    )  # extra for beads with more than one sentence on both sides
     knn: int = 4  # neighbours in the margin's denominator
     shape_margin: bool = True  # margin against beads of the same shape (see dp.shape_knn_means)
     refine: str = "local"  # re-embed joined sentences: none | local (around non 1-1 beads) | all
