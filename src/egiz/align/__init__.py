@@ -101,7 +101,8 @@ def align(
     warnings: list[str] = []
     src_sents = _as_sentences(src, src_lang, presegmented)
     tgt_sents = _as_sentences(tgt, tgt_lang, presegmented)
-    for side, sents, lang in (("source", src_sents, src_lang), ("target", tgt_sents, tgt_lang)):
+    sides = (("source", "src", src_sents, src_lang), ("target", "tgt", tgt_sents, tgt_lang))
+    for side, flag, sents, lang in sides:
         text = " ".join(s.text for s in sents)
         if not sents:
             warnings.append(f"{side} text is empty: every other sentence is reported unaligned")
@@ -109,7 +110,7 @@ def align(
         found = detect_language(text)
         if lang in ("kk", "ru") and found in ("kk", "ru") and found != lang:
             warnings.append(
-                f"{side} text looks {_LANG[found]}, not {_LANG[lang]} (--{side[:3]}-lang {lang})"
+                f"{side} text looks {_LANG[found]}, not {_LANG[lang]} (--{flag}-lang {lang})"
             )
 
     def embed_texts(texts: Sequence[str]) -> np.ndarray:
