@@ -1,0 +1,426 @@
+"""The aligner: the bead DP on controlled vectors, the invariant, long input, the seed article."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import egiz
+from egiz.align import AlignParams, align_embedded
+from egiz.align.search import find_band
+from egiz.alignment import Bead, Sentence, check_beads
+from egiz.embed import E5Encoder, last_embed_stats
+
+NO_REFINE = AlignParams(refine="none")
+DIM = 128
+Ids = tuple[int, ...]
+
+# -- the DP on controlled vectors ------------------------------------------------------------------
+#
+# Every sentence is a list of "meanings"; a meaning is a random unit vector (nearly orthogonal to
+# the others in DIM dimensions), a sentence vector the normalised sum of its meanings. A translation
+# pair shares its meanings; a merge (2-1) is one sentence holding the meanings of two. `doc` adds a
+# component shared by every sentence (real encoders rate unrelated sentences of one article well
+# above 0: e5 around 0.7), `noise` a private random one (translations are never exact). A meaning
+# has a random length in words, the same on both sides, as real translations roughly do.
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def _tag(k: int) -> str:
+    letters = "абвгдежзиклмнопрстуфх"
+    return letters[k // len(letters)] + letters[k % len(letters)] + "ш"
+
+
+def _vectors_and_sentences(
+    src_groups: list[list[int]],
+    tgt_groups: list[list[int]],
+    *,
+    seed: int,
+    doc: float,
+    noise: float,
+) -> tuple[list[Sentence], list[Sentence], np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n_meanings = 1 + max(k for g in src_groups + tgt_groups for k in g)
+    base = rng.standard_normal((n_meanings, DIM))
+    shared = _unit(rng.standard_normal(DIM))
+    words = rng.integers(4, 20, n_meanings)  # a meaning's length, in words, on both sides
+
+    def side(groups: list[list[int]], word: str) -> tuple[list[Sentence], np.ndarray]:
+        vecs = [
+            _unit(
+                _unit(base[g].sum(axis=0)) + doc * shared + noise * _unit(rng.standard_normal(DIM))
+            )
+            for g in groups
+        ]
+        # distinct texts (a letter tag per sentence), no digits or capitals: no number or name
+        # signal, only the lengths
+        texts = [
+            " ".join([word] * int(words[g].sum()) + [_tag(k)]) + "." for k, g in enumerate(groups)
+        ]
+        return [Sentence(t) for t in texts], np.array(vecs, np.float32)
+
+    src, x = side(src_groups, "сөз")
+    tgt, y = side(tgt_groups, "слово")
+    return src, tgt, x, y
+
+
+def _align_groups(
+    src_groups: list[list[int]],
+    tgt_groups: list[list[int]],
+    *,
+    seed: int = 0,
+    doc: float = 0.0,
+    noise: float = 0.0,
+    params: AlignParams = NO_REFINE,
+) -> list[Bead]:
+    src, tgt, x, y = _vectors_and_sentences(src_groups, tgt_groups, seed=seed, doc=doc, noise=noise)
+    beads = align_embedded(
+        src, tgt, x, y, src_lang="kk", tgt_lang="ru", params=params, embed_texts=None
+    )
+    check_beads(beads, len(src), len(tgt))
+    return beads
+
+
+def _ids(beads: list[Bead]) -> list[tuple[Ids, Ids]]:
+    return [(b.src, b.tgt) for b in beads]
+
+
+def _singles(start: int, stop: int) -> list[list[int]]:
+    return [[k] for k in range(start, stop)]
+
+
+def _one_to_one_around(n_src: int, at: int, a: int, b: int) -> list[tuple[Ids, Ids]]:
+    """1-1 beads, except one a-b bead that starts at sentence `at` on both sides."""
+    beads = [((k,), (k,)) for k in range(at)]
+    beads.append((tuple(range(at, at + a)), tuple(range(at, at + b))))
+    s, t = at + a, at + b
+    while s < n_src:
+        beads.append(((s,), (t,)))
+        s, t = s + 1, t + 1
+    return beads
+
+
+AT = 8  # the interesting bead sits after 8 ordinary sentences ...
+N = 18  # ... and before 8 or more: enough neighbours for the kNN margins
+UNRELATED = 99  # a meaning that no sentence on the other side has
+
+# (src groups, tgt groups, expected beads)
+CASES = {
+    "1-1": (_singles(0, N), _singles(0, N), _one_to_one_around(N, AT, 1, 1)),
+    "2-1": (
+        _singles(0, N),
+        [*_singles(0, AT), [AT, AT + 1], *_singles(AT + 2, N)],
+        _one_to_one_around(N, AT, 2, 1),
+    ),
+    "1-2": (
+        [*_singles(0, AT), [AT, AT + 1], *_singles(AT + 2, N)],
+        _singles(0, N),
+        _one_to_one_around(N - 1, AT, 1, 2),
+    ),
+    "1-0": (
+        [*_singles(0, AT), [UNRELATED], *_singles(AT, N)],
+        _singles(0, N),
+        _one_to_one_around(N + 1, AT, 1, 0),
+    ),
+    "0-1": (
+        _singles(0, N),
+        [*_singles(0, AT), [UNRELATED], *_singles(AT, N)],
+        _one_to_one_around(N, AT, 0, 1),
+    ),
+    # an omission right after a real merge: it must stay 1-0, not become a 3-1
+    "2-1+1-0": (
+        [*_singles(0, AT + 2), [UNRELATED], *_singles(AT + 2, N)],
+        [*_singles(0, AT), [AT, AT + 1], *_singles(AT + 2, N)],
+        [
+            *[((k,), (k,)) for k in range(AT)],
+            ((AT, AT + 1), (AT,)),
+            ((AT + 2,), ()),
+            *[((s,), (s - 2,)) for s in range(AT + 3, N + 1)],
+        ],
+    ),
+}
+# (doc, noise): unrelated sentences ~orthogonal, or at cosine ~0.5 (doc 1.0) or ~0.8 (doc 2.0);
+# with noise 0.3 a translation pair is at ~0.9 instead of 1.0
+CONDITIONS = [(0.0, 0.0), (0.0, 0.3), (1.0, 0.3), (2.0, 0.3)]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize(("doc", "noise"), CONDITIONS)
+def test_dp_controlled_vectors(case: str, doc: float, noise: float) -> None:
+    src_groups, tgt_groups, expected = CASES[case]
+    for seed in range(5):
+        beads = _align_groups(src_groups, tgt_groups, seed=seed, doc=doc, noise=noise)
+        assert _ids(beads) == expected, f"seed {seed}"
+        for bead in beads:
+            assert (bead.score == 0.0) if bead.is_omission else bead.score > 1.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known aligner weakness: on summed vectors the ratio margin of the exact 2-2 bead ties "
+    "with the two half-right 1-1 beads, and size_exponent < 1 tips it to the 1-1s; only a length "
+    "mismatch of the 1-1s saves the 2-2 (found for ~75-85% of seeds)",
+)
+@pytest.mark.parametrize(("doc", "noise"), CONDITIONS)
+def test_dp_two_to_two(doc: float, noise: float) -> None:
+    """src [a+b, c+d] vs tgt [a+c, b+d]: no 1-1 pair is a translation, the 2-2 bead is exact."""
+    src_groups = [*_singles(0, AT), [AT, AT + 1], [AT + 2, AT + 3], *_singles(AT + 4, N)]
+    tgt_groups = [*_singles(0, AT), [AT, AT + 2], [AT + 1, AT + 3], *_singles(AT + 4, N)]
+    expected = _one_to_one_around(N - 2, AT, 2, 2)
+    for seed in range(20):
+        beads = _align_groups(src_groups, tgt_groups, seed=seed, doc=doc, noise=noise)
+        assert _ids(beads) == expected, f"seed {seed}"
+
+
+def test_dp_exact_merge_vectors_with_refinement() -> None:
+    """The default refine="local" re-embeds joined sentences; here joined text embeds as the
+    normalised sum of its parts, so the 2-1 merge and the omission must survive refinement."""
+    src_groups = [*_singles(0, AT + 2), [UNRELATED], *_singles(AT + 2, N)]
+    tgt_groups = [*_singles(0, AT), [AT, AT + 1], *_singles(AT + 2, N)]
+    src, tgt, x, y = _vectors_and_sentences(src_groups, tgt_groups, seed=3, doc=0.5, noise=0.1)
+    by_text = {s.text: v for s, v in zip(src, x, strict=True)}
+    by_text.update({t.text: v for t, v in zip(tgt, y, strict=True)})
+    joined: list[str] = []
+
+    def embed_texts(texts: list[str]) -> np.ndarray:
+        joined.extend(texts)
+        out = []
+        for text in texts:
+            parts = text.replace(". ", ".\n").split("\n")
+            out.append(_unit(np.sum([by_text[p] for p in parts], axis=0)))
+        return np.array(out, np.float32)
+
+    beads = align_embedded(
+        src, tgt, x, y, src_lang="kk", tgt_lang="ru", params=AlignParams(), embed_texts=embed_texts
+    )
+    assert joined, "refinement never asked for a joined sentence"
+    assert ((AT, AT + 1), (AT,)) in _ids(beads)
+    assert ((AT + 2,), ()) in _ids(beads)
+    assert sum(not b.is_omission for b in beads) == N - 1
+
+
+# -- the invariant ---------------------------------------------------------------------------------
+
+
+@st.composite
+def _embedded_inputs(draw: st.DrawFn):
+    n = draw(st.integers(0, 40))
+    m = draw(st.integers(0, 40))
+    seed = draw(st.integers(0, 2**32 - 1))
+    dim = draw(st.sampled_from([2, 8, 32]))
+    pool = draw(st.one_of(st.none(), st.integers(1, 4)))  # few distinct vectors: many ties
+    rng = np.random.default_rng(seed)
+    shared = rng.standard_normal((pool or 1, dim))  # drawn from by both sides: exact ties
+
+    def vecs(k: int) -> np.ndarray:
+        v = rng.standard_normal((k, dim)) if pool is None else shared[rng.integers(0, pool, k)]
+        v = v.reshape(k, dim)
+        return (v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+    def sentences(k: int) -> list[Sentence]:
+        par = np.cumsum(rng.random(k) < 0.2)
+        return [Sentence("сөз " * int(rng.integers(1, 30)), int(p)) for p in par]
+
+    params = AlignParams(
+        max_bead=draw(st.integers(1, 6)), refine=draw(st.sampled_from(["none", "local", "all"]))
+    )
+    return sentences(n), sentences(m), vecs(n), vecs(m), params, vecs
+
+
+@settings(max_examples=50, deadline=None)
+@given(_embedded_inputs())
+def test_align_embedded_invariant(inputs) -> None:
+    src, tgt, x, y, params, random_vectors = inputs
+    beads = align_embedded(
+        src, tgt, x, y, src_lang="kk", tgt_lang="ru", params=params,
+        embed_texts=lambda texts: random_vectors(len(texts)),  # joined spans, when refining
+    )  # fmt: skip
+    check_beads(beads, len(src), len(tgt))
+    for bead in beads:
+        assert len(bead.src) <= params.max_bead and len(bead.tgt) <= params.max_bead
+        assert np.isfinite(bead.score)
+
+
+_LINE = st.text(
+    alphabet=st.sampled_from(list("абвгқәңөұүіыАБҚӘ abcXYZ0123456789.,!?«»–-\t")), max_size=40
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(_LINE, max_size=40), st.lists(_LINE, max_size=40), st.integers(1, 6))
+def test_align_presegmented_invariant(src_lines: list[str], tgt_lines: list[str], mb: int) -> None:
+    result = egiz.align(
+        "\n".join(src_lines),
+        "\n".join(tgt_lines),
+        encoder="trigram",
+        presegmented=True,
+        params=AlignParams(max_bead=mb),
+    )
+    assert len(result.src_sentences) == sum(bool(s.strip()) for s in src_lines)
+    assert len(result.tgt_sentences) == sum(bool(s.strip()) for s in tgt_lines)
+    check_beads(result.beads, len(result.src_sentences), len(result.tgt_sentences))
+    assert all(len(b.src) <= mb and len(b.tgt) <= mb for b in result.beads)
+
+
+# -- long input ------------------------------------------------------------------------------------
+
+
+def _noisy(rng: np.random.Generator, v: np.ndarray, scale: float = 0.3) -> np.ndarray:
+    w = v + scale * rng.standard_normal(v.shape).astype(np.float32) / np.sqrt(v.shape[1])
+    return w / np.linalg.norm(w, axis=1, keepdims=True)
+
+
+def test_long_input_goes_through_a_narrow_band() -> None:
+    rng = np.random.default_rng(7)
+    n = 3000
+    base = rng.standard_normal((n + 100, 64)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    x, y = _noisy(rng, base[:n]), _noisy(rng, base[:n])
+
+    lo, hi = find_band(x, y)
+    assert lo.shape == hi.shape == (n + 1,)
+    assert lo[0] == 0 and hi[n] == n
+    assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0) and np.all(lo <= hi)
+    assert np.all(lo <= np.arange(n + 1)) and np.all(np.arange(n + 1) <= hi)  # holds the diagonal
+    assert int((hi - lo).max()) < n // 20  # far narrower than the full grid
+    assert int((hi - lo + 1).sum()) < 0.05 * (n + 1) ** 2
+
+    sents = [Sentence("сөз " * 6)] * n
+    beads = align_embedded(sents, sents, x, y, src_lang="kk", tgt_lang="ru", params=NO_REFINE)
+    check_beads(beads, n, n)
+    assert _ids(beads) == [((i,), (i,)) for i in range(n)]
+
+    # 40 target sentences inserted at 1000 and 25 source ones at 2000: wider than the band, so
+    # only a coarse pass that found the shift keeps the right path inside it
+    tgt_order = [*range(1000), *range(n, n + 40), *range(1000, n)]
+    src_order = [*range(2000), *range(n + 50, n + 75), *range(2000, n)]
+    x2, y2 = _noisy(rng, base[src_order]), _noisy(rng, base[tgt_order])
+    s2, t2 = [Sentence("сөз " * 6)] * len(src_order), [Sentence("слово " * 6)] * len(tgt_order)
+    beads = align_embedded(s2, t2, x2, y2, src_lang="kk", tgt_lang="ru", params=NO_REFINE)
+    check_beads(beads, len(s2), len(t2))
+    where = {k: j for j, k in enumerate(tgt_order)}
+    expected = {(i, where[k]) for i, k in enumerate(src_order) if k in where}
+    got = {(b.src[0], b.tgt[0]) for b in beads if b.kind == "1-1"}
+    assert got == expected
+    assert [b.tgt[0] for b in beads if b.kind == "0-1"] == list(range(1000, 1040))
+    assert [b.src[0] for b in beads if b.kind == "1-0"] == list(range(2000, 2025))
+
+
+# -- empty and wrong-language input, determinism ---------------------------------------------------
+
+
+def test_empty_source_side(seeds) -> None:
+    _, ru_path = seeds
+    ru = ru_path.read_text(encoding="utf-8")
+    result = egiz.align("", ru, encoder="trigram")
+    assert result.src_sentences == [] and len(result.tgt_sentences) == 26
+    assert [(b.src, b.tgt) for b in result.beads] == [((), (j,)) for j in range(26)]
+    assert any("empty" in w for w in result.warnings)
+
+    both_empty = egiz.align(" \n\n", "", encoder="trigram")
+    assert list(both_empty.beads) == [] and len(both_empty.warnings) == 2
+
+
+def test_wrong_language_warns(seeds) -> None:
+    _, ru_path = seeds
+    ru = ru_path.read_text(encoding="utf-8")
+    result = egiz.align(ru, ru, encoder="trigram")  # src_lang says kk
+    assert len(result.warnings) == 1
+    assert "Russian" in result.warnings[0] and "source" in result.warnings[0]
+    check_beads(result.beads, 26, 26)
+
+
+def test_deterministic(seeds) -> None:
+    kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
+    first = egiz.align(kk, ru, encoder="trigram")
+    second = egiz.align(kk, ru, encoder="trigram")
+    assert list(first.beads) == list(second.beads)
+    assert first.signature == second.signature
+
+
+# -- the seed article ------------------------------------------------------------------------------
+
+
+def _index(sentences, fragment: str) -> int:
+    found = [i for i, s in enumerate(sentences) if fragment in s.text]
+    assert len(found) == 1, f"{fragment!r} in {len(found)} sentences"
+    return found[0]
+
+
+def _bead_of(beads, side: str, index: int) -> Bead:
+    return next(b for b in beads if index in getattr(b, side))
+
+
+def test_seeds_trigram(seeds) -> None:
+    kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
+    result = egiz.align(kk, ru, encoder="trigram")
+    assert len(result.src_sentences) == 17 and len(result.tgt_sentences) == 26
+    check_beads(result.beads, 17, 26)
+    assert result.warnings == ()
+    assert result.signature.startswith("egiz:") and "enc:trigram" in result.signature
+    src, tgt = result.src_sentences, result.tgt_sentences
+    for kk_fragment, ru_fragment in [
+        ("177 экспорттық келісімшарт", "177 экспортных контрактов"),
+        ("1,8 есеге", "1,8 раза"),
+    ]:
+        i, j = _index(src, kk_fragment), _index(tgt, ru_fragment)
+        assert _bead_of(result.beads, "src", i) == _bead_of(result.beads, "tgt", j)
+        assert _bead_of(result.beads, "src", i).kind == "1-1"
+    # linked, whatever the bead shape
+    for kk_fragment, ru_fragment in [
+        ("Дәурен Абаев", "Даурен Абаев"),
+        ("«Есипово» индустриалды паркін", "индустриальный парк «Есипово»"),
+        ("косметика, химия", "косметика, химия"),
+    ]:
+        i, j = _index(src, kk_fragment), _index(tgt, ru_fragment)
+        assert j in _bead_of(result.beads, "src", i).tgt
+
+
+@pytest.mark.e5
+def test_seeds_e5_and_cache_end_to_end(seeds, egiz_cache_dir, monkeypatch) -> None:
+    encoded: list[int] = []
+    real_encode = E5Encoder.encode
+
+    def counting_encode(self, texts):
+        encoded.append(len(texts))
+        return real_encode(self, texts)
+
+    monkeypatch.setattr(E5Encoder, "encode", counting_encode)
+    kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
+
+    result = egiz.align(kk, ru)  # the default encoder
+    assert sum(encoded) >= 17 + 26
+    src, tgt, beads = result.src_sentences, result.tgt_sentences, result.beads
+    check_beads(beads, 17, 26)
+    assert "enc:e5" in result.signature
+
+    for kk_fragment, ru_fragment in [
+        ("177 экспорттық келісімшарт", "177 экспортных контрактов"),
+        ("1,8 есеге", "1,8 раза"),
+    ]:
+        i, j = _index(src, kk_fragment), _index(tgt, ru_fragment)
+        assert _bead_of(beads, "src", i) == Bead((i,), (j,), _bead_of(beads, "src", i).score)
+    # one kk sentence tells what two ru sentences about Esipovo tell: a 1-2 bead
+    i = _index(src, "«Есипово» индустриалды паркін")
+    j1 = _index(tgt, "индустриальный парк «Есипово»")
+    j2 = _index(tgt, "форматом «Лайт индастриал»")
+    assert j2 == j1 + 1
+    assert (_bead_of(beads, "src", i).src, _bead_of(beads, "src", i).tgt) == ((i,), (j1, j2))
+    # the ru-only paragraph on the region's industrial infrastructure has no kk counterpart
+    for fragment in ("самая развитая в стране", "шесть особых экономических зон, 72"):
+        j = _index(tgt, fragment)
+        assert _bead_of(beads, "tgt", j) == Bead((), (j,), 0.0)
+
+    # second run: every sentence and every joined span comes from the on-disk cache
+    assert (egiz_cache_dir / "embeddings.sqlite").is_file()
+    encoded.clear()
+    again = egiz.align(kk, ru)
+    assert encoded == []
+    stats = last_embed_stats()
+    assert stats is not None and stats.encoded == 0 and stats.cached > 0
+    assert list(again.beads) == list(beads)
