@@ -166,9 +166,12 @@ def align_embedded(
     mb = params.max_bead
     lo, hi = find_band(x, y)
     clo, chi = dp.sentence_band(lo, hi, n, m, mb)
+    off = dp.offsets(lo, hi)
     cband = dp.band_dots(x, y, clo, chi)
     src_knn, tgt_knn = dp.knn_means(cband, clo, chi, m, params.knn)
-    cos = dp.bead_cosines(cband, clo, chi, dp.span_norms(x, mb), dp.span_norms(y, mb), lo, hi, mb)
+    cos = dp.bead_cosines(
+        cband, clo, chi, dp.span_norms(x, mb), dp.span_norms(y, mb), lo, hi, off, mb
+    )
     s_sig, t_sig = side_signals(src, src_lang), side_signals(tgt, tgt_lang)
     # one sentence per paragraph (presegmented input) carries no paragraph information
     s_par = s_sig.paragraphs if len(set(s_sig.paragraphs.tolist())) < n else np.zeros(n, np.int64)
@@ -177,13 +180,13 @@ def align_embedded(
     param_arr = params.to_array(ratio)
 
     def solve() -> tuple[np.ndarray, np.ndarray]:
-        src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, m, params.knn)
+        src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, off, m, params.knn)
         gain, margin = dp.bead_gains(
-            cos, lo, hi, src_knn, tgt_knn, s_sig.lengths, t_sig.lengths,
+            cos, lo, hi, off, src_knn, tgt_knn, s_sig.lengths, t_sig.lengths,
             s_sig.numbers, t_sig.numbers, s_sig.names, t_sig.names, s_par, t_par,
             src_den, tgt_den, param_arr,
         )  # fmt: skip
-        return dp.best_path(gain, lo, hi, m)[::-1], margin
+        return dp.best_path(gain, lo, hi, off, m)[::-1], margin
 
     shapes, margin = solve()
     if embed_texts is not None and params.refine != "none" and mb > 1:
@@ -192,9 +195,11 @@ def align_embedded(
         else:
             src_rows, tgt_rows = _rows_to_recheck(shapes, n, m)
         if src_rows or tgt_rows:
-            _use_joined_embeddings(cos, lo, hi, src, tgt, x, y, src_rows, tgt_rows, mb, embed_texts)
+            _use_joined_embeddings(
+                cos, lo, hi, off, src, tgt, x, y, src_rows, tgt_rows, mb, embed_texts
+            )
             shapes, margin = solve()
-    return _beads(shapes, margin, lo)
+    return _beads(shapes, margin, lo, off)
 
 
 def _rows_to_recheck(shapes: np.ndarray, n: int, m: int) -> tuple[set[int], set[int]]:
@@ -214,6 +219,7 @@ def _use_joined_embeddings(
     cos: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    off: np.ndarray,
     src: Sequence[Sentence],
     tgt: Sequence[Sentence],
     x: np.ndarray,
@@ -229,7 +235,7 @@ def _use_joined_embeddings(
 
     src_index, src_vecs = _span_vectors(src, x, src_rows, max_bead, embed_texts)
     tgt_index, tgt_vecs = _span_vectors(tgt, y, tgt_rows, max_bead, embed_texts)
-    dp.override_cosines(cos, lo, hi, src_index, tgt_index, src_vecs, tgt_vecs)
+    dp.override_cosines(cos, lo, hi, off, src_index, tgt_index, src_vecs, tgt_vecs)
 
 
 def _span_vectors(
@@ -259,13 +265,13 @@ def _span_vectors(
     return index, np.vstack([vecs, joined])
 
 
-def _beads(shapes: np.ndarray, margin: np.ndarray, lo: np.ndarray) -> list[Bead]:
+def _beads(shapes: np.ndarray, margin: np.ndarray, lo: np.ndarray, off: np.ndarray) -> list[Bead]:
     beads: list[Bead] = []
     i = j = 0
     for a, b in shapes:
         a, b = int(a), int(b)
         ni, nj = i + a, j + b
-        score = float(margin[ni, nj - lo[ni], a - 1, b - 1]) if a and b else 0.0
+        score = float(margin[off[ni] + nj - lo[ni], a - 1, b - 1]) if a and b else 0.0
         beads.append(Bead(tuple(range(i, ni)), tuple(range(j, nj)), round(score, 6)))
         i, j = ni, nj
     return beads

@@ -2,7 +2,9 @@
 
 Everything works inside a *band*: for DP row i (0..n, "i source sentences consumed") only the DP
 columns lo[i]..hi[i] are allowed. A full DP is the band lo=0, hi=m; a long document gets a narrow
-band around a coarser path (see `search.py`), which keeps time and memory linear.
+band around a coarser path (see `search.py`), which keeps time and memory linear. Band rows are
+stored ragged (cell (i, j) at off[i] + j - lo[i]), so one wide row — a long run of omissions —
+costs only its own width.
 
 Similarities of multi-sentence beads are never embedded here: the dot product of two *sums* of
 sentence vectors is the sum of the pairwise dot products, so a bead's cosine is a block sum of the
@@ -16,6 +18,15 @@ import numba
 import numpy as np
 
 NEG_INF = -1e30
+
+
+@numba.njit(cache=True)
+def offsets(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Start of each row in ragged band storage; off[-1] is the number of cells."""
+    off = np.zeros(lo.shape[0] + 1, np.int64)
+    for i in range(lo.shape[0]):
+        off[i + 1] = off[i] + max(hi[i] - lo[i], -1) + 1
+    return off
 
 
 @numba.njit(cache=True)
@@ -36,19 +47,18 @@ def sentence_band(lo: np.ndarray, hi: np.ndarray, n: int, m: int, max_bead: int)
 
 @numba.njit(cache=True, parallel=False)
 def band_dots(x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
-    """C[r, c] = x[r] . y[clo[r] + c] for the sentence band (unused cells hold 0)."""
+    """x[r] . y[j] for j in [clo[r], chi[r]), ragged: at coff[r] + j - clo[r], coff = offsets(clo,
+    chi - 1)."""
     n, d = x.shape
-    width = 1
-    for r in range(n):
-        width = max(width, chi[r] - clo[r])
-    out = np.zeros((n, width), np.float32)
+    coff = offsets(clo, chi - 1)
+    out = np.zeros(coff[n], np.float32)
     for r in range(n):
         for c in range(chi[r] - clo[r]):
             j = clo[r] + c
             s = np.float32(0.0)
             for k in range(d):
                 s += x[r, k] * y[j, k]
-            out[r, c] = s
+            out[coff[r] + c] = s
     return out
 
 
@@ -82,7 +92,8 @@ def knn_means(cband: np.ndarray, clo: np.ndarray, chi: np.ndarray, m: int, k: in
     These are the denominators of the ratio margin (Artetxe & Schwenk 2019): a pair is scored by how
     much it stands out from each side's nearest neighbours, not by its raw cosine.
     """
-    n = cband.shape[0]
+    n = clo.shape[0]
+    coff = offsets(clo, chi - 1)
     src = np.zeros(n, np.float64)
     tgt_top = np.full((m, k), -2.0)
     top = np.empty(k)
@@ -90,7 +101,7 @@ def knn_means(cband: np.ndarray, clo: np.ndarray, chi: np.ndarray, m: int, k: in
         for t in range(k):
             top[t] = -2.0
         for c in range(chi[r] - clo[r]):
-            s = cband[r, c]
+            s = cband[coff[r] + c]
             if s > top[k - 1]:  # insertion into the sorted (descending) top list
                 p = k - 1
                 while p > 0 and top[p - 1] < s:
@@ -131,15 +142,14 @@ def bead_cosines(
     tgt_norm: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    off: np.ndarray,
     max_bead: int,
 ) -> np.ndarray:
-    """cos[i, j - lo[i], a-1, b-1]: cosine of the bead that ends at DP cell (i, j) and covers
-    source sentences i-a..i-1 and target sentences j-b..j-1 (NaN where it does not fit)."""
+    """cos[off[i] + j - lo[i], a-1, b-1]: cosine of the bead that ends at DP cell (i, j) and
+    covers source sentences i-a..i-1 and target sentences j-b..j-1 (NaN where it does not fit)."""
     n = lo.shape[0] - 1
-    width = 1
-    for i in range(n + 1):
-        width = max(width, hi[i] - lo[i] + 1)
-    out = np.full((n + 1, width, max_bead, max_bead), np.nan, np.float32)
+    coff = offsets(clo, chi - 1)
+    out = np.full((off[n + 1], max_bead, max_bead), np.nan, np.float32)
     for i in range(1, n + 1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             for b in range(1, min(max_bead, j) + 1):
@@ -153,8 +163,8 @@ def bead_cosines(
                     if not ok:
                         break
                     for jj in range(j - b, j):
-                        block += cband[r, jj - clo[r]]
-                    out[i, j - lo[i], a - 1, b - 1] = block / (
+                        block += cband[coff[r] + jj - clo[r]]
+                    out[off[i] + j - lo[i], a - 1, b - 1] = block / (
                         src_norm[i - 1, a - 1] * tgt_norm[j - 1, b - 1]
                     )
     return out
@@ -174,6 +184,7 @@ def bead_gains(
     cos: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    off: np.ndarray,
     src_knn: np.ndarray,
     tgt_knn: np.ndarray,
     src_len: np.ndarray,
@@ -200,7 +211,8 @@ def bead_gains(
     params: [threshold, size_exponent, len_weight, len_ratio, num_weight, name_weight,
              paragraph_penalty, shape_penalty..., (max_bead*max_bead entries)]
     """
-    n1, _width, mb, _ = cos.shape
+    n1 = lo.shape[0]
+    mb = cos.shape[1]
     threshold = params[0]
     size_exp = params[1]
     len_w = params[2]
@@ -212,14 +224,14 @@ def bead_gains(
     margin = np.full(cos.shape, np.nan, np.float32)
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
-            c0 = j - lo[i]
+            c0 = off[i] + j - lo[i]
             for a in range(1, mb + 1):
                 if a > i:
                     break
                 for b in range(1, mb + 1):
                     if b > j:
                         break
-                    cv = cos[i, c0, a - 1, b - 1]
+                    cv = cos[c0, a - 1, b - 1]
                     if np.isnan(cv):
                         continue
                     knn = 0.0
@@ -261,27 +273,28 @@ def bead_gains(
                     if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
                         g -= par_pen
                     g -= params[7 + (a - 1) * mb + (b - 1)]
-                    gain[i, c0, a - 1, b - 1] = g
-                    margin[i, c0, a - 1, b - 1] = mg
+                    gain[c0, a - 1, b - 1] = g
+                    margin[c0, a - 1, b - 1] = mg
     return gain, margin
 
 
 @numba.njit(cache=True)
-def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int):
+def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int):
     """Maximise the summed gain over monotone bead sequences from (0, 0) to (n, m).
 
     Returns the bead shapes along the best path, last bead first, as (a, b) rows; (1, 0) and (0, 1)
     are omissions. Ties are broken by a fixed shape order, so the output is deterministic.
     """
-    n1, width, mb, _ = gain.shape
+    n1 = lo.shape[0]
+    mb = gain.shape[1]
     n = n1 - 1
-    score = np.full((n1, width), NEG_INF)
-    back_a = np.zeros((n1, width), np.int8)
-    back_b = np.zeros((n1, width), np.int8)
-    score[0, 0 - lo[0]] = 0.0
+    score = np.full(off[n1], NEG_INF)
+    back_a = np.zeros(off[n1], np.int8)
+    back_b = np.zeros(off[n1], np.int8)
+    score[0] = 0.0
     for i in range(n1):
         for j in range(lo[i], hi[i] + 1):
-            c = j - lo[i]
+            c = off[i] + j - lo[i]
             if i == 0 and j == 0:
                 continue
             best = NEG_INF
@@ -289,11 +302,11 @@ def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int):
             bb = 0
             # omissions: a source sentence (1-0) or a target sentence (0-1) without counterpart
             if i >= 1 and lo[i - 1] <= j <= hi[i - 1]:
-                s = score[i - 1, j - lo[i - 1]]
+                s = score[off[i - 1] + j - lo[i - 1]]
                 if s > best:
                     best, ba, bb = s, 1, 0
             if j >= 1 and j - 1 >= lo[i]:
-                s = score[i, c - 1]
+                s = score[c - 1]
                 if s > best:
                     best, ba, bb = s, 0, 1
             for a in range(1, min(mb, i) + 1):
@@ -302,22 +315,22 @@ def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int):
                     pj = j - b
                     if pj < lo[pi] or pj > hi[pi]:
                         continue
-                    g = gain[i, c, a - 1, b - 1]
+                    g = gain[c, a - 1, b - 1]
                     if g <= NEG_INF:
                         continue
-                    s = score[pi, pj - lo[pi]] + g
+                    s = score[off[pi] + pj - lo[pi]] + g
                     if s > best:
                         best, ba, bb = s, a, b
-            score[i, c] = best
-            back_a[i, c] = ba
-            back_b[i, c] = bb
+            score[c] = best
+            back_a[c] = ba
+            back_b[c] = bb
     path = np.zeros((n + m, 2), np.int64)
     k = 0
     i = n
     j = m
     while i > 0 or j > 0:
-        a = back_a[i, j - lo[i]]
-        b = back_b[i, j - lo[i]]
+        a = back_a[off[i] + j - lo[i]]
+        b = back_b[off[i] + j - lo[i]]
         if a == 0 and b == 0:  # unreachable cell: the band was broken (never expected)
             raise ValueError("alignment band does not connect start and end")
         path[k, 0] = a
@@ -333,14 +346,16 @@ def override_cosines(
     cos: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    off: np.ndarray,
     src_index: np.ndarray,
     tgt_index: np.ndarray,
     src_vecs: np.ndarray,
     tgt_vecs: np.ndarray,
 ) -> None:
-    """Set cos[i, j-lo[i], a-1, b-1] = src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]]
+    """Set cos[cell (i, j), a-1, b-1] = src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]]
     for multi-sentence beads whose spans both have a real embedding (index >= 0)."""
-    n1, _width, mb, _ = cos.shape
+    n1 = lo.shape[0]
+    mb = cos.shape[1]
     d = src_vecs.shape[1]
     for i in range(1, n1):
         for a in range(1, min(mb, i) + 1):
@@ -352,16 +367,19 @@ def override_cosines(
                     if a == 1 and b == 1:
                         continue
                     ti = tgt_index[j, b - 1]
-                    if ti < 0 or np.isnan(cos[i, j - lo[i], a - 1, b - 1]):
+                    c = off[i] + j - lo[i]
+                    if ti < 0 or np.isnan(cos[c, a - 1, b - 1]):
                         continue
                     s = 0.0
                     for k in range(d):
                         s += src_vecs[si, k] * tgt_vecs[ti, k]
-                    cos[i, j - lo[i], a - 1, b - 1] = s
+                    cos[c, a - 1, b - 1] = s
 
 
 @numba.njit(cache=True)
-def shape_knn_means(cos: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int, k: int):
+def shape_knn_means(
+    cos: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int, k: int
+):
     """Margin denominators per bead *shape*: for the source span of shape (a, b) ending at row i,
     the mean of its k best cosines against all target spans of b sentences in the band (src_den),
     and likewise for target spans against source spans of a sentences (tgt_den).
@@ -369,14 +387,15 @@ def shape_knn_means(cos: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int, k: 
     Summed vectors of long spans have higher cosines with everything, so a merge must stand out
     from other beads of its own shape, not from single-sentence pairs.
     """
-    n1, _width, mb, _ = cos.shape
+    n1 = lo.shape[0]
+    mb = cos.shape[1]
     src_top = np.full((n1, mb, mb, k), -2.0)
     tgt_top = np.full((m + 1, mb, mb, k), -2.0)
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             for a in range(mb):
                 for b in range(mb):
-                    s = cos[i, j - lo[i], a, b]
+                    s = cos[off[i] + j - lo[i], a, b]
                     if np.isnan(s):
                         continue
                     _push(src_top[i, a, b], s)

@@ -37,20 +37,20 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     n, m = len(x), len(y)
     max_bead = 2
     clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
+    off = dp.offsets(lo, hi)
     cband = dp.band_dots(x, y, clo, chi)
     src_knn, tgt_knn = dp.knn_means(cband, clo, chi, m, 4)
-    cos = dp.bead_cosines(
-        cband, clo, chi, dp.span_norms(x, max_bead), dp.span_norms(y, max_bead), lo, hi, max_bead
-    )
+    norms = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
+    cos = dp.bead_cosines(cband, clo, chi, *norms, lo, hi, off, max_bead)
     zeros_n, zeros_m = np.zeros(n, np.int64), np.zeros(m, np.int64)
     params = np.array([1.0, 1.0, 0, 1, 0, 0, 0, 0.0, 0.02, 0.02, 0.04, 1.0])
-    src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, m, 4)
+    src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, off, m, 4)
     gain, _ = dp.bead_gains(
-        cos, lo, hi, src_knn, tgt_knn,
+        cos, lo, hi, off, src_knn, tgt_knn,
         zeros_n.astype(np.float64), zeros_m.astype(np.float64),
         zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, src_den, tgt_den, params,
     )  # fmt: skip
-    return dp.best_path(gain, lo, hi, m)[::-1]
+    return dp.best_path(gain, lo, hi, off, m)[::-1]
 
 
 def _halve(v: np.ndarray) -> np.ndarray:

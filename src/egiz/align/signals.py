@@ -48,7 +48,8 @@ def length_ratio(
     clo: np.ndarray,
     chi: np.ndarray,
 ) -> float:
-    """Expected target/source length ratio, from mutually nearest sentence pairs.
+    """Expected target/source length ratio, from mutually nearest sentence pairs (`cband`: the
+    ragged sentence band of `dp.band_dots`).
 
     The plain ratio of document lengths is wrong exactly when it matters (one version lacks whole
     paragraphs), so take the median over pairs that are each other's nearest neighbour.
@@ -58,8 +59,9 @@ def length_ratio(
     best_col = np.full(len(tgt_len), -1, np.int64)
     best_val = np.full(len(tgt_len), -np.inf)
     row_best = np.full(len(src_len), -1, np.int64)
+    row_start = np.concatenate([[0], np.cumsum(chi - clo)])
     for r in range(len(src_len)):
-        row = cband[r, : chi[r] - clo[r]]
+        row = cband[row_start[r] : row_start[r + 1]]
         if len(row) == 0:
             continue
         c = int(np.argmax(row))
