@@ -1,0 +1,692 @@
+"""Mine a kk-ru parallel corpus from a whole crawl into a corpus store: `mine()`.
+
+read (problems recorded) -> store new documents only -> pair new documents against every unpaired
+one -> align each pending pair -> score and filter each bead -> store, one pair per transaction.
+
+Alignment runs in this process (`workers=1`), in a pool of processes, or on a Dask cluster; the
+same function (`align_task`) does the work in all three, and the parent writes every result, so
+the corpus is the same whichever runs it. Killing a run at any point loses at most the pairs in
+flight: running again aligns what is still pending.
+
+    python -m egiz.corpus.mine crawl/kk crawl/ru --store corpus.db --workers 4
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from egiz.align import AlignParams
+from egiz.corpus.store import BeadRecord, Store
+from egiz.document import Document, Problem
+from egiz.errors import EgizError
+
+__all__ = [
+    "AlignResult",
+    "AlignTask",
+    "FilterParams",
+    "MineSummary",
+    "align_task",
+    "digits_agreement",
+    "filter_reason",
+    "mine",
+]
+
+_BATCH = 500  # documents per insert transaction
+
+
+@dataclass(frozen=True)
+class FilterParams:
+    """What a bead must pass to enter the corpus (besides not being a duplicate).
+
+    `min_score`: the aligner's ratio-margin score (e5: clean pairs score 1.02-1.10, and above 1.0
+    a bead is closer than its nearest competitors). `max_len_ratio`: longer over shorter side, in
+    characters (clean kk-ru pairs stay within 0.45-1.75). `min_numbers`: share of the numbers
+    written in digits that the other side has (in digits or words); FLORES: 95% of true pairs
+    with digits reach 0.5, 3% of wrong ones do. `check_language`: each side must not be
+    detected as another language (too short to tell passes).
+    """
+
+    min_score: float = 1.0
+    max_len_ratio: float = 2.0
+    min_numbers: float = 0.5
+    check_language: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+FILTER_REASONS = ("score", "length", "numbers", "language", "duplicate", "near-duplicate")
+
+
+def digits_agreement(src: str, tgt: str, src_lang: str, tgt_lang: str) -> float | None:
+    """Share of the numbers written in digits on either side that the other side also has,
+    written in digits or in words (`19` ~ `он тоғыз`). None: no digits on either side."""
+    from egiz.text.numbers import extract_numbers
+
+    a = extract_numbers(src, src_lang, words=False)
+    b = extract_numbers(tgt, tgt_lang, words=False)
+    if not a and not b:
+        return None
+    a_all = extract_numbers(src, src_lang) if b else frozenset()
+    b_all = extract_numbers(tgt, tgt_lang) if a else frozenset()
+    return (len(a & b_all) + len(b & a_all)) / (len(a) + len(b))
+
+
+def filter_reason(
+    bead: BeadRecord, filters: FilterParams, src_lang: str, tgt_lang: str
+) -> str | None:
+    """The first filter a bead fails, in FILTER_REASONS order, or None (duplicates are the
+    store's call, "omission" marks 1-0/0-1 beads)."""
+    if bead.is_omission:
+        return "omission"
+    if bead.score < filters.min_score:
+        return "score"
+    ratio = bead.len_ratio or 0.0
+    if not (1 / filters.max_len_ratio <= ratio <= filters.max_len_ratio):
+        return "length"
+    if bead.numbers is not None and bead.numbers < filters.min_numbers:
+        return "numbers"
+    if filters.check_language:
+        for found, want in ((bead.src_detected, src_lang), (bead.tgt_detected, tgt_lang)):
+            # the letter test only knows kk and ru; "unknown" = too few letters to tell
+            if want in ("kk", "ru") and found not in (want, "unknown"):
+                return "language"
+    return None
+
+
+# ---------------------------------------------------------------------- the unit of work
+@dataclass(frozen=True)
+class AlignTask:
+    """One document pair to align, with everything a worker needs (no store access)."""
+
+    pair: int
+    src_text: str
+    tgt_text: str
+    src_lang: str
+    tgt_lang: str
+    encoder: str
+    params: AlignParams
+    threads: int | None = None  # encoder threads per worker (None: the encoder's default)
+
+
+@dataclass(frozen=True)
+class AlignResult:
+    """A worker's answer: the pair's beads with their measures, or an error."""
+
+    pair: int
+    beads: tuple[BeadRecord, ...]
+    signature: str
+    warnings: tuple[str, ...]
+    seconds: float
+    error: str | None = None
+
+
+_ENCODERS: dict[tuple[str, int | None], Any] = {}
+
+
+def _encoder(spec: str, threads: int | None) -> Any:
+    """One encoder per worker process: building one per pair would reload the model each time."""
+    from egiz.embed import get_encoder
+
+    key = (spec, threads)
+    if key not in _ENCODERS:
+        _ENCODERS[key] = get_encoder(spec, num_threads=threads)
+    return _ENCODERS[key]
+
+
+def align_task(task: AlignTask) -> AlignResult:
+    """Align one document pair and measure every bead. Runs in a worker: the same code in
+    this process, a process pool or a Dask worker. A pair that cannot be aligned comes back
+    with `error` set; a settings problem (EgizError) is raised, since every pair would fail."""
+    from egiz.align import align
+    from egiz.text import detect_language
+
+    start = time.perf_counter()
+    try:
+        result = align(
+            task.src_text,
+            task.tgt_text,
+            src_lang=task.src_lang,
+            tgt_lang=task.tgt_lang,
+            encoder=_encoder(task.encoder, task.threads),
+            params=task.params,
+        )
+        beads = []
+        for i, bead in enumerate(result.beads):
+            src, tgt = result.src_text(bead), result.tgt_text(bead)
+            aligned = not bead.is_omission
+            score = float(bead.score)
+            beads.append(
+                BeadRecord(
+                    idx=i,
+                    src_ids=tuple(bead.src),
+                    tgt_ids=tuple(bead.tgt),
+                    score=score if math.isfinite(score) else 0.0,
+                    src_text=src,
+                    tgt_text=tgt,
+                    len_ratio=len(src) / max(1, len(tgt)) if aligned else None,
+                    numbers=(
+                        digits_agreement(src, tgt, task.src_lang, task.tgt_lang)
+                        if aligned
+                        else None
+                    ),
+                    src_detected=detect_language(src) if src else "",
+                    tgt_detected=detect_language(tgt) if tgt else "",
+                )
+            )
+        seconds = time.perf_counter() - start
+        return AlignResult(task.pair, tuple(beads), result.signature, result.warnings, seconds)
+    except EgizError:
+        raise
+    except Exception as exc:  # one bad pair must not stop a whole crawl: recorded as failed
+        seconds = time.perf_counter() - start
+        return AlignResult(task.pair, (), "", (), seconds, f"{type(exc).__name__}: {exc}")
+
+
+# ---------------------------------------------------------------------- summary
+@dataclass
+class MineSummary:
+    """What a run did (`new_*`, `read`, `problems`, `aligned_now`) and what the store now holds.
+
+    Sides are "src", "tgt" and "other" (third-language or undetermined documents).
+    """
+
+    store: str
+    src_lang: str
+    tgt_lang: str
+    read: int = 0  # documents read from the sources in this run
+    new_documents: dict[str, int] = field(default_factory=dict)  # side -> stored this run
+    problems: dict[str, int] = field(default_factory=dict)  # kind -> reported this run
+    other_language: int = 0  # documents read in neither language, this run
+    new_pairs: int = 0
+    aligned_now: int = 0  # pairs aligned by this run
+    failed_now: int = 0
+    documents: dict[str, int] = field(default_factory=dict)  # side -> in the store
+    pairs: dict[str, int] = field(default_factory=dict)  # status -> document pairs in the store
+    unpaired: dict[str, int] = field(default_factory=dict)  # side -> documents with no pair
+    beads: dict[str, int] = field(default_factory=dict)  # kind -> beads in the store
+    kept: int = 0  # beads in the corpus
+    filtered: dict[str, int] = field(default_factory=dict)  # reason -> aligned beads left out
+    refiltered: int = -1  # beads whose keep flag changed under new filter settings (-1: none)
+    timings: dict[str, float] = field(default_factory=dict)  # read, pair, align, total (s)
+    align_seconds: float = 0.0  # the sum of this run's alignments, as the workers timed them
+
+    @property
+    def paired(self) -> int:
+        return sum(self.pairs.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def format(self) -> str:
+        """A few human-readable lines."""
+        names = {"src": self.src_lang, "tgt": self.tgt_lang, "other": "other"}
+
+        def sides(d: dict[str, int]) -> str:
+            return ", ".join(f"{names[k]} {d.get(k, 0)}" for k in names if k in d) or "none"
+
+        def kinds(d: dict[str, int]) -> str:
+            return ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"
+
+        t = self.timings
+        lines = [
+            f"read {self.read} documents: new {sides(self.new_documents)}; "
+            f"{self.other_language} in another language; problems: {kinds(self.problems)}",
+            f"store {self.store}: documents {sides(self.documents)}; "
+            f"{self.paired} pairs ({kinds(self.pairs)}; {self.new_pairs} new), "
+            f"unpaired {sides(self.unpaired)}",
+            f"aligned {self.aligned_now} pairs now ({self.failed_now} failed); "
+            f"beads: {kinds(self.beads)}",
+            f"corpus: {self.kept} sentence pairs kept; filtered: {kinds(self.filtered)}"
+            + (f"; re-filtered ({self.refiltered} changed)" if self.refiltered >= 0 else ""),
+            f"time {t.get('total', 0):.1f} s (read {t.get('read', 0):.1f}, pair "
+            f"{t.get('pair', 0):.1f}, align {t.get('align', 0):.1f}; "
+            f"alignments summed {self.align_seconds:.1f} s)",
+        ]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- progress
+class _Progress:
+    """rich bars on stderr, or nothing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar: Any = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+            )
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def task(self, description: str, total: int | None) -> Callable[[int], None]:
+        if self.bar is None:
+            return lambda n: None
+        task_id = self.bar.add_task(description, total=total)
+        return lambda n: self.bar.advance(task_id, n)
+
+
+# ---------------------------------------------------------------------- mine
+PairFn = Callable[..., Any]
+
+
+def mine(
+    sources: Iterable[str | Path | Document],
+    store_path: str | Path,
+    *,
+    src_lang: str = "kk",
+    tgt_lang: str = "ru",
+    encoder: str = "e5",
+    workers: int = 1,
+    dask_address: str | None = None,
+    min_score: float | None = None,
+    filters: FilterParams | None = None,
+    params: AlignParams | None = None,
+    pair_fn: PairFn | None = None,
+    retry_failed: bool = False,
+    progress: bool = True,
+) -> MineSummary:
+    """Mine `sources` (paths for `egiz.read.read_documents`, or ready `Document`s) into the
+    corpus store at `store_path`; return what was done and what the store holds.
+
+    `workers` > 1 aligns in that many local processes; `dask_address` (a scheduler address)
+    aligns on a Dask cluster instead. `min_score` overrides `filters.min_score`. `pair_fn`
+    defaults to `egiz.pair.pair_documents`. Re-running with more sources aligns only the new
+    pairs; re-running with other filters re-filters the stored beads without re-aligning; other
+    alignment settings (languages, encoder, `params`) than the store's are an error.
+    """
+    from egiz.embed import get_encoder
+
+    started = time.perf_counter()
+    if workers < 1:
+        raise EgizError("workers must be at least 1")
+    filters = filters or FilterParams()
+    if min_score is not None:
+        filters = replace(filters, min_score=min_score)
+    params = params or AlignParams()
+    encoder_name = get_encoder(encoder).name  # checks the spec; loads no model
+    alignment = f"{src_lang}-{tgt_lang}|enc:{encoder_name}|{params.signature()}"
+    settings = {
+        "src_lang": src_lang,
+        "tgt_lang": tgt_lang,
+        "encoder": encoder,
+        "alignment": alignment,
+        "filters": asdict(filters),
+        "workers": workers,
+        "dask": dask_address or "",
+    }
+    summary = MineSummary(store=str(store_path), src_lang=src_lang, tgt_lang=tgt_lang)
+    reported: list[Problem] = []  # the reader's problems, stored batch by batch
+    documents = _documents(sources, reported.append)
+    with Store(store_path) as store:
+        _check_settings(store, alignment, src_lang, tgt_lang)
+        run = store.begin_run(alignment, settings)
+        state = "failed"
+        try:
+            with _Progress(progress) as bars:
+                t0 = time.perf_counter()
+                _read_stage(store, documents, reported, src_lang, tgt_lang, run, summary, bars)
+                t1 = time.perf_counter()
+                _pair_stage(store, encoder, pair_fn, run, summary, progress)
+                t2 = time.perf_counter()
+                if store.get_meta("filters") != filters.to_json():
+                    if store.get_meta("filters") is not None:
+                        summary.refiltered = store.refilter(
+                            lambda b: filter_reason(b, filters, src_lang, tgt_lang)
+                        )
+                    store.set_meta("filters", filters.to_json())
+                _align_stage(
+                    store, summary, bars, filters=filters, src_lang=src_lang, tgt_lang=tgt_lang,
+                    encoder=encoder, params=params, workers=workers, dask_address=dask_address,
+                    retry_failed=retry_failed,
+                )  # fmt: skip
+                t3 = time.perf_counter()
+            summary.timings = {
+                "read": t1 - t0,
+                "pair": t2 - t1,
+                "align": t3 - t2,
+                "total": time.perf_counter() - started,
+            }
+            counts = store.counts()
+            summary.documents = counts["documents"]
+            summary.pairs = counts["pairs"]
+            summary.unpaired = counts["unpaired"]
+            summary.beads = counts["beads"]
+            summary.kept = counts["kept"]
+            summary.filtered = counts["filtered"]
+            state = "done"
+        except KeyboardInterrupt:
+            state = "interrupted"
+            raise
+        finally:
+            total = time.perf_counter() - started
+            try:
+                store.end_run(run, state, summary.to_dict(), total, summary.align_seconds)
+            except EgizError:
+                if state == "done":
+                    raise
+    return summary
+
+
+def _check_settings(store: Store, alignment: str, src_lang: str, tgt_lang: str) -> None:
+    """A store holds one corpus: alignments made with other settings must not be mixed in."""
+    stored = store.get_meta("alignment")
+    if stored is None:
+        store.set_meta("alignment", alignment)
+        store.set_meta("src_lang", src_lang)
+        store.set_meta("tgt_lang", tgt_lang)
+    elif stored != alignment:
+        raise EgizError(
+            f"corpus store {store.path} was mined with {stored}; this run asks for {alignment}: "
+            "use another store"
+        )
+
+
+def _read_stage(
+    store: Store,
+    documents: Iterator[Document],
+    problems: list[Problem],
+    src_lang: str,
+    tgt_lang: str,
+    run: int,
+    summary: MineSummary,
+    bars: _Progress,
+) -> None:
+    kinds: Counter[str] = Counter()
+    sides = {src_lang: "src", tgt_lang: "tgt"}
+    new: Counter[str] = Counter()
+    advance = bars.task("reading", None)
+
+    def flush(batch: list[Document]) -> None:
+        added, dups = store.add_documents(batch, sides, run)
+        new.update(added)
+        problems.extend(dups)
+        kinds.update(p.kind for p in problems)
+        store.add_problems(problems, run)
+        problems.clear()
+        advance(len(batch))
+
+    batch: list[Document] = []
+    for doc in documents:
+        summary.read += 1
+        if doc.lang not in sides:
+            summary.other_language += 1
+        batch.append(doc)
+        if len(batch) >= _BATCH:
+            flush(batch)
+            batch = []
+    flush(batch)
+    summary.new_documents = {side: new.get(side, 0) for side in ("src", "tgt", "other")}
+    summary.problems = dict(sorted(kinds.items()))
+
+
+def _documents(
+    sources: Iterable[str | Path | Document], on_problem: Callable[[Problem], None]
+) -> Iterator[Document]:
+    """Ready Documents as they are; paths through `egiz.read.read_documents`, which checks them
+    at once (a missing folder fails before the store is touched)."""
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    if not isinstance(sources, Sequence):  # a stream of Documents (and paths): read lazily
+        return _lazy_documents(sources, on_problem)
+    paths = [s for s in sources if not isinstance(s, Document)]
+    ready = [s for s in sources if isinstance(s, Document)]
+    return itertools.chain(ready, _read_paths(paths, on_problem) if paths else ())
+
+
+def _read_paths(
+    paths: Sequence[str | Path], on_problem: Callable[[Problem], None]
+) -> Iterator[Document]:
+    from egiz.read import read_documents
+
+    return read_documents(paths, on_problem=on_problem)
+
+
+def _lazy_documents(
+    sources: Iterable[str | Path | Document], on_problem: Callable[[Problem], None]
+) -> Iterator[Document]:
+    for source in sources:
+        if isinstance(source, Document):
+            yield source
+        else:
+            yield from _read_paths([source], on_problem)
+
+
+def _pair_stage(
+    store: Store,
+    encoder: str,
+    pair_fn: PairFn | None,
+    run: int,
+    summary: MineSummary,
+    progress: bool,
+) -> None:
+    """Pair every unpaired document when (and only when) new ones arrived."""
+    if not store.has_unseen():
+        return
+    src = store.unpaired_documents("src")
+    tgt = store.unpaired_documents("tgt")
+    pairs: list[tuple[str, str, float]] = []
+    signature = ""
+    if src and tgt:
+        if pair_fn is None:
+            from egiz.pair import pair_documents  # type: ignore[import-not-found]
+
+            pair_fn = pair_documents
+        pairing = pair_fn(src, tgt, encoder=encoder, show_progress=progress)
+        pairs = [(p.src_id, p.tgt_id, float(p.score)) for p in pairing.pairs]
+        signature = str(getattr(pairing, "signature", ""))
+        _check_pairs(pairs, {d.id for d in src}, {d.id for d in tgt})
+    summary.new_pairs = store.add_pairs(pairs, signature, run)
+
+
+def _check_pairs(pairs: Sequence[tuple[str, str, float]], src: set[str], tgt: set[str]) -> None:
+    src_ids = [s for s, _, _ in pairs]
+    tgt_ids = [t for _, t, _ in pairs]
+    if len(set(src_ids)) != len(src_ids) or len(set(tgt_ids)) != len(tgt_ids):
+        raise EgizError("pairing returned a document in more than one pair")
+    unknown = (set(src_ids) - src) | (set(tgt_ids) - tgt)
+    if unknown:
+        raise EgizError(f"pairing returned unknown document ids: {sorted(unknown)[:5]}")
+
+
+def _align_stage(
+    store: Store,
+    summary: MineSummary,
+    bars: _Progress,
+    *,
+    filters: FilterParams,
+    src_lang: str,
+    tgt_lang: str,
+    encoder: str,
+    params: AlignParams,
+    workers: int,
+    dask_address: str | None,
+    retry_failed: bool,
+) -> None:
+    pending = store.pending_pairs(retry_failed=retry_failed)
+    if not pending:
+        return
+    advance = bars.task("aligning", len(pending))
+    threads = None if workers == 1 else max(1, (os.cpu_count() or 1) // workers)
+
+    def task(pair: int) -> AlignTask:
+        src_text, tgt_text = store.pair_texts(pair)
+        return AlignTask(
+            pair, src_text, tgt_text, src_lang, tgt_lang, encoder, params,
+            None if dask_address else threads,
+        )  # fmt: skip
+
+    def write(result: AlignResult) -> None:
+        summary.align_seconds += result.seconds
+        if result.error is not None:
+            store.mark_failed(result.pair, result.error, result.seconds)
+            summary.failed_now += 1
+        else:
+            reasons = [filter_reason(b, filters, src_lang, tgt_lang) for b in result.beads]
+            store.write_alignment(
+                result.pair, result.beads, reasons, signature=result.signature,
+                warnings=result.warnings, seconds=result.seconds,
+            )  # fmt: skip
+            summary.aligned_now += 1
+        advance(1)
+
+    if dask_address:
+        _run_dask(dask_address, pending, task, write)
+    elif workers > 1:
+        _run_pool(workers, pending, task, write)
+    else:
+        for pair in pending:
+            # looked up at call time (not bound at import), so a wrapper can stand in for it
+            write(align_task(task(pair)))
+
+
+def _run_pool(
+    workers: int,
+    pending: Sequence[int],
+    task: Callable[[int], AlignTask],
+    write: Callable[[AlignResult], None],
+) -> None:
+    """A local process pool; a bounded window of tasks in flight keeps memory flat, and each
+    result is written as soon as it arrives."""
+    import multiprocessing
+
+    # spawn: the parent holds a SQLite connection and (maybe) a progress thread; forking those
+    # is unsafe. Workers import egiz afresh.
+    context = multiprocessing.get_context("spawn")
+    todo = iter(pending)
+    window = 2 * workers
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        inflight: set[Future[AlignResult]] = set()
+
+        def fill() -> None:
+            while len(inflight) < window and (pair := next(todo, None)) is not None:
+                inflight.add(pool.submit(align_task, task(pair)))
+
+        fill()
+        try:
+            while inflight:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=id):
+                    inflight.discard(future)
+                    write(future.result())
+                fill()
+        except BaseException:
+            for future in inflight:
+                future.cancel()
+            raise
+
+
+def _run_dask(
+    address: str,
+    pending: Sequence[int],
+    task: Callable[[int], AlignTask],
+    write: Callable[[AlignResult], None],
+) -> None:
+    """On a Dask cluster: `client.map` over the first window of pending pairs, one more
+    submitted per result; the parent writes each result as it arrives."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise EgizError(
+            "aligning on Dask needs dask[distributed]: pip install 'dask[distributed]'"
+        ) from None
+    try:
+        client = Client(address, timeout=30)
+    except OSError as exc:
+        raise EgizError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        window = max(4, 2 * sum(client.nthreads().values()))
+        todo = iter(pending)
+        first = [task(pair) for _, pair in zip(range(window), todo, strict=False)]
+        futures = client.map(align_task, first, pure=False)
+        queue = as_completed(futures)
+        try:
+            for future in queue:
+                result = future.result()
+                future.release()
+                write(result)
+                if (pair := next(todo, None)) is not None:
+                    queue.add(client.submit(align_task, task(pair), pure=False))
+        except BaseException:
+            client.cancel(list(queue.futures))
+            raise
+
+
+# ---------------------------------------------------------------------- command line
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m egiz.corpus.mine SOURCES... --store corpus.db` (until `egiz mine` exists)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m egiz.corpus.mine", description="Mine a kk-ru parallel corpus."
+    )
+    parser.add_argument("sources", nargs="+", help="folders, txt, html, jsonl or warc files")
+    parser.add_argument("--store", required=True, help="the corpus store (SQLite file)")
+    parser.add_argument("--src-lang", default="kk")
+    parser.add_argument("--tgt-lang", default="ru")
+    parser.add_argument("--encoder", default="e5", help="e5, trigram or st:PATH")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--dask", default=None, help="Dask scheduler address")
+    parser.add_argument("--min-score", type=float, default=None)
+    parser.add_argument("--retry-failed", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    try:
+        summary = mine(
+            args.sources,
+            args.store,
+            src_lang=args.src_lang,
+            tgt_lang=args.tgt_lang,
+            encoder=args.encoder,
+            workers=args.workers,
+            dask_address=args.dask,
+            min_score=args.min_score,
+            retry_failed=args.retry_failed,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+    except EgizError as err:
+        print(f"egiz: error: {err}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary.to_dict(), indent=1) if args.json else summary.format())
+    return 0
+
+
+if __name__ == "__main__":
+    # run the imported egiz.corpus.mine, not this __main__ copy: workers unpickle its functions
+    import egiz.corpus  # noqa: F401
+
+    sys.exit(sys.modules["egiz.corpus.mine"].main())

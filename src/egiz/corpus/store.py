@@ -1,0 +1,625 @@
+"""The corpus store: one embedded SQLite file holding a mining run's documents, problems, document
+pairs, beads and run log.
+
+Every unit of work is one transaction: a document pair's beads are written together with its status
+change (pending -> aligned) and the duplicate bookkeeping they cause, so a killed run leaves either
+the whole pair or nothing. WAL journal: readers (export, progress polling) never block the writer,
+and a crash loses at most the transaction in flight.
+
+Schema (see `_SCHEMA`):
+
+- ``meta(key, value)``: schema version, languages, alignment settings, filter settings.
+- ``runs``: one row per `mine` run: state (running/done/failed/interrupted), settings signature,
+  counts and timings (JSON).
+- ``documents``: id, lang, side (src/tgt/other), title, url, date, source, text hash, text; `seen`
+  says whether pairing has considered it. Unique by (lang, id): a kk and a ru file may share a name.
+- ``problems``: what the reader (or the store: duplicates) could not use.
+- ``doc_pairs``: src_id, tgt_id (one-to-one), pairing score, status pending/aligned/failed, error.
+- ``beads``: keyed by (pair, idx): sentence ids, kind, alignment score, texts, the measures the
+  filters use, keep flag and the reason a bead was filtered, and which bead it duplicates.
+
+Duplicates are decided independently of the order in which pairs are written: among beads that pass
+every other filter and share a near-duplicate key, the one with the smallest (pair, idx) is kept.
+So one worker, a process pool and a Dask cluster build the same corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import socket
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from egiz.document import Document, Problem
+from egiz.errors import EgizError
+
+SCHEMA_VERSION = 1
+_BUSY_TIMEOUT_S = 30.0
+SIDES = ("src", "tgt", "other")
+# Reasons a bead is not in the corpus. "omission" marks 1-0/0-1 beads: stored (nothing is lost)
+# but never parallel data. The duplicate reasons are decided by the store, the rest by the miner.
+DUPLICATE_REASONS = ("duplicate", "near-duplicate")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started REAL NOT NULL,
+    finished REAL,
+    state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'interrupted')),
+    signature TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    counts TEXT,
+    seconds REAL,
+    align_seconds REAL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    side TEXT NOT NULL CHECK (side IN ('src', 'tgt', 'other')),
+    title TEXT NOT NULL,
+    url TEXT NOT NULL,
+    date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    text TEXT NOT NULL,
+    run INTEGER,
+    seen INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (lang, id)
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents (text_hash);
+CREATE INDEX IF NOT EXISTS documents_side ON documents (side, seen);
+CREATE TABLE IF NOT EXISTS problems (
+    id INTEGER PRIMARY KEY,
+    run INTEGER,
+    source TEXT NOT NULL,
+    location TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    UNIQUE (source, location, kind, message)
+);
+CREATE TABLE IF NOT EXISTS doc_pairs (
+    id INTEGER PRIMARY KEY,
+    src_id TEXT NOT NULL UNIQUE,
+    tgt_id TEXT NOT NULL UNIQUE,
+    score REAL NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'aligned', 'failed')),
+    run INTEGER,
+    pairing TEXT NOT NULL,
+    alignment TEXT,
+    warnings TEXT,
+    error TEXT,
+    seconds REAL
+);
+CREATE INDEX IF NOT EXISTS doc_pairs_status ON doc_pairs (status, id);
+CREATE TABLE IF NOT EXISTS beads (
+    pair INTEGER NOT NULL REFERENCES doc_pairs (id),
+    idx INTEGER NOT NULL,
+    src_ids TEXT NOT NULL,
+    tgt_ids TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    src_text TEXT NOT NULL,
+    tgt_text TEXT NOT NULL,
+    len_ratio REAL,
+    numbers REAL,
+    src_detected TEXT NOT NULL,
+    tgt_detected TEXT NOT NULL,
+    eligible INTEGER NOT NULL,
+    keep INTEGER NOT NULL,
+    reason TEXT,
+    exact_key TEXT,
+    near_key TEXT,
+    dup_pair INTEGER,
+    dup_idx INTEGER,
+    PRIMARY KEY (pair, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS beads_near ON beads (near_key) WHERE eligible = 1;
+CREATE INDEX IF NOT EXISTS beads_keep ON beads (keep, pair);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class BeadRecord:
+    """One bead as mined: texts, alignment score and the measures the filters look at.
+
+    `len_ratio` is source over target characters and `numbers` the share of numbers written in
+    digits that the other side also has (None: no digits on either side); both are None for an
+    omission. `src_detected`/`tgt_detected` are `detect_language` of each side ("" if empty).
+    """
+
+    idx: int
+    src_ids: tuple[int, ...]
+    tgt_ids: tuple[int, ...]
+    score: float
+    src_text: str
+    tgt_text: str
+    len_ratio: float | None
+    numbers: float | None
+    src_detected: str
+    tgt_detected: str
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
+
+    @property
+    def is_omission(self) -> bool:
+        return not self.src_ids or not self.tgt_ids
+
+
+# A filter: the reason a bead is not kept (None: it passes), duplicates aside.
+ReasonFn = Callable[[BeadRecord], "str | None"]
+
+
+def text_hash(text: str) -> str:
+    """Identity of a document's text: sha1 of the NFC text without surrounding whitespace."""
+    return hashlib.sha1(unicodedata.normalize("NFC", text.strip()).encode("utf-8")).hexdigest()
+
+
+_SPACES = re.compile(r"\s+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def exact_key(src: str, tgt: str) -> str:
+    """Same key: the same pair up to Unicode normalisation and whitespace."""
+
+    def norm(s: str) -> str:
+        return _SPACES.sub(" ", unicodedata.normalize("NFKC", s)).strip()
+
+    return hashlib.sha1(f"{norm(src)}\x00{norm(tgt)}".encode()).hexdigest()
+
+
+def near_key(src: str, tgt: str) -> str:
+    """Same key: the same pair after lowercasing and removing digits, punctuation and spaces
+    (boilerplate that differs only in a date or a count)."""
+
+    def norm(s: str) -> str:
+        return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", s).casefold())
+
+    return hashlib.sha1(f"{norm(src)}\x00{norm(tgt)}".encode()).hexdigest()
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ",".join(map(str, ids))
+
+
+def parse_ids(text: str) -> tuple[int, ...]:
+    return tuple(int(i) for i in text.split(",")) if text else ()
+
+
+class Store:
+    """A corpus store file. Open with `Store(path)` (created if missing) or `readonly=True`.
+
+    Every sqlite3 error surfaces as one `EgizError` line naming the file (read-only file, disk
+    full, not a database ...); a failed transaction is rolled back, so the store stays consistent.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly and not self.path.is_file():
+            raise EgizError(f"no corpus store at {self.path}")
+        with self._errors("open"):
+            if readonly:
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S)
+        self.conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
+        self.conn.row_factory = sqlite3.Row
+        try:
+            with self._errors("open"):
+                self.conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+                if not readonly:
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                    # WAL + NORMAL survives a killed process; only a power cut can lose the
+                    # last commits, and even then the file stays consistent.
+                    self.conn.execute("PRAGMA synchronous = NORMAL")
+                    with self.transaction("create the schema"):
+                        # statement by statement: executescript() would commit mid-transaction
+                        for statement in _SCHEMA.split(";"):
+                            if statement.strip():
+                                self.conn.execute(statement)
+                        self.conn.execute(
+                            "INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
+                            (str(SCHEMA_VERSION),),
+                        )
+                version = self.get_meta("schema")
+                if version is None:
+                    raise EgizError(f"{self.path} is not an egiz corpus store")
+                if version != str(SCHEMA_VERSION):
+                    raise EgizError(
+                        f"corpus store {self.path} has schema {version}; this egiz reads "
+                        f"{SCHEMA_VERSION}"
+                    )
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # ------------------------------------------------------------------ plumbing
+    @contextlib.contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            msg = str(exc)
+            if "readonly" in msg or "read-only" in msg:
+                hint = "the file or its folder is read-only"
+            elif "full" in msg:
+                hint = "the disk is full"
+            else:
+                hint = msg
+            raise EgizError(f"corpus store {self.path}: cannot {what}: {hint} ({msg})") from None
+
+    @contextlib.contextmanager
+    def transaction(self, what: str = "write") -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it commits, or (on any error) none of it."""
+        with self._errors(what):
+            self.conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
+            try:
+                yield self.conn
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._errors("read"):
+            return self.conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ meta and runs
+    def get_meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction("write settings") as c:
+            c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def begin_run(self, signature: str, settings: dict[str, Any]) -> int:
+        """Log a new run. A run still marked running whose process is gone was killed: it is
+        marked interrupted. One whose process is alive on this host means the store is in use."""
+        host = socket.gethostname()
+        with self.transaction("start a run") as c:
+            for row in c.execute("SELECT id, pid, host FROM runs WHERE state = 'running'"):
+                if row["host"] == host and row["pid"] != os.getpid() and _alive(row["pid"]):
+                    raise EgizError(
+                        f"corpus store {self.path} is being mined by process {row['pid']}"
+                    )
+            c.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
+            cur = c.execute(
+                "INSERT INTO runs (pid, host, started, state, signature, settings) "
+                "VALUES (?, ?, ?, 'running', ?, ?)",
+                (os.getpid(), host, time.time(), signature, json.dumps(settings, sort_keys=True)),
+            )
+            return int(cur.lastrowid or 0)
+
+    def end_run(
+        self, run: int, state: str, counts: dict[str, Any], seconds: float, align_seconds: float
+    ) -> None:
+        with self.transaction("finish the run") as c:
+            c.execute(
+                "UPDATE runs SET state = ?, finished = ?, counts = ?, seconds = ?, "
+                "align_seconds = ? WHERE id = ?",
+                (state, time.time(), json.dumps(counts), seconds, align_seconds, run),
+            )
+
+    # ------------------------------------------------------------------ documents and problems
+    def add_documents(
+        self, docs: Iterable[Document], sides: dict[str, str], run: int
+    ) -> tuple[dict[str, int], list[Problem]]:
+        """Insert documents not stored yet (one transaction); `sides` maps a language to
+        "src"/"tgt" (any other language is "other"). Returns new documents per side and the
+        duplicates found (same text as a stored document, or a stored id with another text:
+        the stored one is kept). A document already stored with the same text is skipped."""
+        added = dict.fromkeys(SIDES, 0)
+        problems: list[Problem] = []
+        with self.transaction("store documents") as c:
+            for doc in docs:
+                h = text_hash(doc.text)
+                same_id = c.execute(
+                    "SELECT text_hash FROM documents WHERE lang = ? AND id = ?", (doc.lang, doc.id)
+                ).fetchone()
+                if same_id is not None:
+                    if same_id[0] != h:
+                        problems.append(_dup(doc, f"id {doc.id!r} is stored with another text"))
+                    continue
+                same_text = c.execute(
+                    "SELECT id FROM documents WHERE text_hash = ? LIMIT 1", (h,)
+                ).fetchone()
+                if same_text is not None:
+                    problems.append(_dup(doc, f"same text as document {same_text[0]!r}"))
+                    continue
+                side = sides.get(doc.lang, "other")
+                c.execute(
+                    "INSERT INTO documents (id, lang, side, title, url, date, source, text_hash, "
+                    "text, run, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc.id, doc.lang, side, doc.title, doc.url, doc.date, doc.source, h,
+                        doc.text, run, 0 if side != "other" else 1,
+                    ),
+                )  # fmt: skip
+                added[side] += 1
+        return added, problems
+
+    def add_problems(self, problems: Iterable[Problem], run: int) -> None:
+        rows = [(run, p.source, p.location, p.kind, p.message) for p in problems]
+        if not rows:
+            return
+        with self.transaction("store problems") as c:
+            c.executemany(
+                "INSERT OR IGNORE INTO problems (run, source, location, kind, message) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def has_unseen(self) -> bool:
+        """Whether documents arrived that pairing has not considered yet."""
+        return bool(self.query("SELECT 1 FROM documents WHERE seen = 0 LIMIT 1"))
+
+    def unpaired_documents(self, side: str) -> list[Document]:
+        """Documents of one side that are in no pair, by id."""
+        col = "src_id" if side == "src" else "tgt_id"
+        rows = self.query(
+            f"SELECT id, text, lang, title, url, date, source FROM documents d WHERE side = ? "
+            f"AND NOT EXISTS (SELECT 1 FROM doc_pairs p WHERE p.{col} = d.id) ORDER BY id",
+            (side,),
+        )
+        return [Document(*row) for row in rows]
+
+    def add_pairs(self, pairs: Sequence[tuple[str, str, float]], signature: str, run: int) -> int:
+        """Store new document pairs (pending) and mark every document as seen by pairing, in one
+        transaction. Pairs are numbered in (src_id, tgt_id) order: ids are deterministic."""
+        with self.transaction("store document pairs") as c:
+            c.executemany(
+                "INSERT INTO doc_pairs (src_id, tgt_id, score, status, run, pairing) "
+                "VALUES (?, ?, ?, 'pending', ?, ?)",
+                [(s, t, float(score), run, signature) for s, t, score in sorted(pairs)],
+            )
+            c.execute("UPDATE documents SET seen = 1 WHERE seen = 0")
+        return len(pairs)
+
+    def pending_pairs(self, *, retry_failed: bool = False) -> list[int]:
+        states = "('pending', 'failed')" if retry_failed else "('pending')"
+        return [
+            r[0]
+            for r in self.query(f"SELECT id FROM doc_pairs WHERE status IN {states} ORDER BY id")
+        ]
+
+    def pair_texts(self, pair: int) -> tuple[str, str]:
+        """Source and target text of a document pair."""
+        row = self.query(
+            "SELECT s.text, t.text FROM doc_pairs p "
+            "JOIN documents s ON s.id = p.src_id AND s.side = 'src' "
+            "JOIN documents t ON t.id = p.tgt_id AND t.side = 'tgt' WHERE p.id = ?",
+            (pair,),
+        )
+        if not row:
+            raise EgizError(f"corpus store {self.path}: document pair {pair} has no documents")
+        return row[0][0], row[0][1]
+
+    # ------------------------------------------------------------------ beads
+    def write_alignment(
+        self,
+        pair: int,
+        beads: Sequence[BeadRecord],
+        reasons: Sequence[str | None],
+        *,
+        signature: str,
+        warnings: Sequence[str] = (),
+        seconds: float = 0.0,
+    ) -> None:
+        """Store one pair's beads and mark it aligned: ONE transaction, duplicates included.
+
+        `reasons[i]` is why bead i fails a filter (None: it passes); the store adds duplicate
+        decisions across the whole corpus. A pair that is not pending is left alone (a result
+        that arrives twice, e.g. from a retried Dask task, is written once).
+        """
+        with self.transaction("store an alignment") as c:
+            row = c.execute("SELECT status FROM doc_pairs WHERE id = ?", (pair,)).fetchone()
+            if row is None or row[0] == "aligned":
+                return
+            c.execute("DELETE FROM beads WHERE pair = ?", (pair,))  # a retried failed pair
+            groups: set[str] = set()
+            rows = []
+            for bead, reason in zip(beads, reasons, strict=True):
+                eligible = reason is None and not bead.is_omission
+                ek = exact_key(bead.src_text, bead.tgt_text) if eligible else None
+                nk = near_key(bead.src_text, bead.tgt_text) if eligible else None
+                if nk is not None:
+                    groups.add(nk)
+                rows.append(
+                    (
+                        pair, bead.idx, _ids(bead.src_ids), _ids(bead.tgt_ids), bead.kind,
+                        float(bead.score), bead.src_text, bead.tgt_text, bead.len_ratio,
+                        bead.numbers, bead.src_detected, bead.tgt_detected, int(eligible),
+                        int(eligible), reason, ek, nk,
+                    )
+                )  # fmt: skip
+            c.executemany(
+                "INSERT INTO beads (pair, idx, src_ids, tgt_ids, kind, score, src_text, "
+                "tgt_text, len_ratio, numbers, src_detected, tgt_detected, eligible, keep, "
+                "reason, exact_key, near_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?)",
+                rows,
+            )
+            for nk in sorted(groups):
+                _settle_duplicates(c, nk)
+            c.execute(
+                "UPDATE doc_pairs SET status = 'aligned', alignment = ?, warnings = ?, "
+                "error = NULL, seconds = ? WHERE id = ?",
+                (signature, json.dumps(list(warnings), ensure_ascii=False), seconds, pair),
+            )
+
+    def mark_failed(self, pair: int, error: str, seconds: float = 0.0) -> None:
+        with self.transaction("record a failed alignment") as c:
+            c.execute(
+                "UPDATE doc_pairs SET status = 'failed', error = ?, seconds = ? "
+                "WHERE id = ? AND status != 'aligned'",
+                (error, seconds, pair),
+            )
+
+    def refilter(self, reason_fn: ReasonFn) -> int:
+        """Apply new filter settings to every stored bead (one transaction), duplicates included;
+        no re-alignment. Returns how many beads changed their keep flag."""
+        with self.transaction("re-filter the corpus") as c:
+            before = {(r[0], r[1]): r[2] for r in c.execute("SELECT pair, idx, keep FROM beads")}
+            updates = []
+            for r in c.execute("SELECT * FROM beads").fetchall():
+                bead = _record(r)
+                reason = "omission" if bead.is_omission else reason_fn(bead)
+                eligible = reason is None
+                ek = exact_key(bead.src_text, bead.tgt_text) if eligible else None
+                nk = near_key(bead.src_text, bead.tgt_text) if eligible else None
+                updates.append((int(eligible), int(eligible), reason, ek, nk, r["pair"], r["idx"]))
+            c.executemany(
+                "UPDATE beads SET eligible = ?, keep = ?, reason = ?, exact_key = ?, "
+                "near_key = ?, dup_pair = NULL, dup_idx = NULL WHERE pair = ? AND idx = ?",
+                updates,
+            )
+            keys = [
+                r[0] for r in c.execute("SELECT DISTINCT near_key FROM beads WHERE eligible = 1")
+            ]
+            for nk in keys:
+                _settle_duplicates(c, nk)
+            after = {(r[0], r[1]): r[2] for r in c.execute("SELECT pair, idx, keep FROM beads")}
+        return sum(before[k] != after[k] for k in before)
+
+    # ------------------------------------------------------------------ counts
+    def counts(self) -> dict[str, Any]:
+        """Totals over the whole store (for the mining summary)."""
+
+        def by(sql: str) -> dict[str, int]:
+            return {str(k): int(v) for k, v in self.query(sql)}
+
+        docs = by("SELECT side, COUNT(*) FROM documents GROUP BY side")
+        unpaired = {
+            side: int(
+                self.query(
+                    f"SELECT COUNT(*) FROM documents d WHERE side = ? AND NOT EXISTS "
+                    f"(SELECT 1 FROM doc_pairs p WHERE p.{col} = d.id)",
+                    (side,),
+                )[0][0]
+            )
+            for side, col in (("src", "src_id"), ("tgt", "tgt_id"))
+        }
+        return {
+            "documents": {s: docs.get(s, 0) for s in SIDES},
+            "unpaired": unpaired,
+            "pairs": by("SELECT status, COUNT(*) FROM doc_pairs GROUP BY status"),
+            "beads": by("SELECT kind, COUNT(*) FROM beads GROUP BY kind ORDER BY kind"),
+            "kept": int(self.query("SELECT COUNT(*) FROM beads WHERE keep = 1")[0][0]),
+            "filtered": by(
+                "SELECT reason, COUNT(*) FROM beads WHERE keep = 0 AND reason != 'omission' "
+                "GROUP BY reason ORDER BY reason"
+            ),
+            "problems": by("SELECT kind, COUNT(*) FROM problems GROUP BY kind ORDER BY kind"),
+        }
+
+    def beads(
+        self, *, min_score: float | None = None, include_filtered: bool = False
+    ) -> Iterator[sqlite3.Row]:
+        """Aligned beads in corpus order (pair, idx) with their documents' provenance: kept ones,
+        or every aligned bead with `include_filtered` (omissions never)."""
+        where = ["b.src_ids != ''", "b.tgt_ids != ''"]
+        params: list[Any] = []
+        if not include_filtered:
+            where.append("b.keep = 1")
+        if min_score is not None:
+            where.append("b.score >= ?")
+            params.append(min_score)
+        sql = (
+            "SELECT b.*, p.src_id, p.tgt_id, s.url AS src_url, t.url AS tgt_url, "
+            "s.lang AS src_lang, t.lang AS tgt_lang FROM beads b "
+            "JOIN doc_pairs p ON p.id = b.pair "
+            "JOIN documents s ON s.id = p.src_id AND s.side = 'src' "
+            "JOIN documents t ON t.id = p.tgt_id AND t.side = 'tgt' "
+            f"WHERE {' AND '.join(where)} ORDER BY b.pair, b.idx"
+        )
+        with self._errors("read beads"):
+            cur = self.conn.execute(sql, params)
+            while rows := cur.fetchmany(1000):
+                yield from rows
+
+
+def _record(row: sqlite3.Row) -> BeadRecord:
+    return BeadRecord(
+        idx=row["idx"],
+        src_ids=parse_ids(row["src_ids"]),
+        tgt_ids=parse_ids(row["tgt_ids"]),
+        score=row["score"],
+        src_text=row["src_text"],
+        tgt_text=row["tgt_text"],
+        len_ratio=row["len_ratio"],
+        numbers=row["numbers"],
+        src_detected=row["src_detected"],
+        tgt_detected=row["tgt_detected"],
+    )
+
+
+def _settle_duplicates(c: sqlite3.Connection, nk: str) -> None:
+    """Among eligible beads with near-duplicate key `nk`, keep the first in (pair, idx) order; mark
+    the others duplicate (same exact key) or near-duplicate of it. Order-independent: writing
+    pairs in any order ends in the same flags."""
+    group = c.execute(
+        "SELECT pair, idx, exact_key, keep, reason, dup_pair, dup_idx FROM beads "
+        "WHERE near_key = ? AND eligible = 1 ORDER BY pair, idx",
+        (nk,),
+    ).fetchall()
+    first = group[0]
+    for i, (pair, idx, ek, keep, reason, dup_pair, dup_idx) in enumerate(group):
+        if i == 0:
+            want: tuple[Any, ...] = (1, None, None, None)
+        else:
+            why = "duplicate" if ek == first[2] else "near-duplicate"
+            want = (0, why, first[0], first[1])
+        if (keep, reason, dup_pair, dup_idx) != want:
+            c.execute(
+                "UPDATE beads SET keep = ?, reason = ?, dup_pair = ?, dup_idx = ? "
+                "WHERE pair = ? AND idx = ?",
+                (*want, pair, idx),
+            )
+
+
+def _dup(doc: Document, message: str) -> Problem:
+    return Problem(doc.source or doc.id, "", "duplicate", f"{doc.lang} document: {message}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
