@@ -143,7 +143,7 @@ def test_store_round_trip(tmp_path: Path) -> None:
         run_row = store.query("SELECT state, signature FROM runs")[0]
         assert tuple(run_row) == ("done", "sig")
         with pytest.raises(EgizError, match="cannot write"):
-            store.set_meta("x", "y")  # a read-only connection
+            store.set_meta({"x": "y"})  # a read-only connection
 
 
 def test_store_rejects_other_files(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -367,7 +368,7 @@ def mine(
                         summary.refiltered = store.refilter(
                             lambda b: filter_reason(b, filters, src_lang, tgt_lang)
                         )
-                    store.set_meta("filters", filters.to_json())
+                    store.set_meta({"filters": filters.to_json()})
                 _align_stage(
                     store, summary, bars, filters=filters, src_lang=src_lang, tgt_lang=tgt_lang,
                     encoder=encoder, params=params, workers=workers, dask_address=dask_address,
@@ -405,9 +406,7 @@ def _check_settings(store: Store, alignment: str, src_lang: str, tgt_lang: str) 
     """A store holds one corpus: alignments made with other settings must not be mixed in."""
     stored = store.get_meta("alignment")
     if stored is None:
-        store.set_meta("alignment", alignment)
-        store.set_meta("src_lang", src_lang)
-        store.set_meta("tgt_lang", tgt_lang)
+        store.set_meta({"alignment": alignment, "src_lang": src_lang, "tgt_lang": tgt_lang})
     elif stored != alignment:
         raise EgizError(
             f"corpus store {store.path} was mined with {stored}; this run asks for {alignment}: "
@@ -599,10 +598,15 @@ def _run_pool(
         try:
             while inflight:
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=id):
+                for future in done:
                     inflight.discard(future)
                     write(future.result())
                 fill()
+        except BrokenProcessPool:
+            raise EgizError(
+                "a worker process died (out of memory?); the pairs it had stay pending: "
+                "run again to resume"
+            ) from None
         except BaseException:
             for future in inflight:
                 future.cancel()
@@ -625,7 +629,7 @@ def _run_dask(
         ) from None
     try:
         client = Client(address, timeout=30)
-    except OSError as exc:
+    except (OSError, TimeoutError) as exc:
         raise EgizError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
         window = max(4, 2 * sum(client.nthreads().values()))

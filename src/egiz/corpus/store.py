@@ -80,7 +80,8 @@ CREATE TABLE IF NOT EXISTS documents (
     UNIQUE (lang, id)
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents (text_hash);
-CREATE INDEX IF NOT EXISTS documents_side ON documents (side, seen);
+CREATE INDEX IF NOT EXISTS documents_id ON documents (id, side);
+CREATE INDEX IF NOT EXISTS documents_unseen ON documents (seen) WHERE seen = 0;
 CREATE TABLE IF NOT EXISTS problems (
     id INTEGER PRIMARY KEY,
     run INTEGER,
@@ -302,9 +303,10 @@ class Store:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
-    def set_meta(self, key: str, value: str) -> None:
+    def set_meta(self, values: dict[str, str]) -> None:
+        """Store settings (one transaction)."""
         with self.transaction("write settings") as c:
-            c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+            c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
     def begin_run(self, signature: str, settings: dict[str, Any]) -> int:
         """Log a new run. A run still marked running whose process is gone was killed: it is
