@@ -502,3 +502,18 @@ def test_parquet_loads_with_datasets(mined: tuple[Path, Path, Any], tmp_path: Pa
     )
     assert ds.num_rows == s.kept
     assert ds[0]["src_lang"] == "kk" and isinstance(ds[0]["src_ids"], list)
+
+
+# --------------------------------------------------------------------------- real pairing
+
+
+def test_mine_with_default_pairing(mined: tuple[Path, Path, Any], tmp_path: Path) -> None:
+    """The default pair_fn (egiz.pair.pair_documents) finds the crawl's article pairs."""
+    pytest.importorskip("egiz.pair", reason="egiz.pair is not there yet")
+    root, _, _ = mined
+    s = mine([root], tmp_path / "c.db", encoder="trigram", progress=False)
+    with Store(tmp_path / "c.db", readonly=True) as store:
+        pairs = {(r["src_id"], r["tgt_id"]) for r in store.query("SELECT * FROM doc_pairs")}
+    truth = {(f"{d['id']}.kk", f"{d['id']}.ru") for d in crawl.load()["pairs"]}
+    assert truth <= pairs
+    assert s.aligned_now == len(pairs) and s.kept > 0
