@@ -150,6 +150,115 @@ def evaluate(
     print(format_scores(scores, "json" if json_output else "text", signature))
 
 
+@app.command()
+def pair(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="KK_SOURCE RU_SOURCE, or one mixed source (folders, txt/html/jsonl/warc)."
+        ),
+    ],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="pairs.tsv")] = None,
+    src_lang: Annotated[str, typer.Option(help="Language of the first side.")] = "kk",
+    tgt_lang: Annotated[str, typer.Option(help="Language of the second side.")] = "ru",
+    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    threshold: Annotated[
+        float | None, typer.Option(help="Minimum pair score (default: the tuned one).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Find which Kazakh article is the version of which Russian one (one-to-one)."""
+    from egiz.pair import pair_documents, split_by_language
+    from egiz.read import read_documents
+
+    if len(sources) not in (1, 2):
+        raise EgizError("give KK_SOURCE RU_SOURCE, or one mixed source")
+    problems: list[str] = []
+
+    def report(problem: object) -> None:
+        problems.append(str(problem))
+        _warn(str(problem))
+
+    if len(sources) == 2:
+        src_docs = list(read_documents([sources[0]], lang=src_lang, on_problem=report))
+        tgt_docs = list(read_documents([sources[1]], lang=tgt_lang, on_problem=report))
+        others: list = []
+    else:
+        docs = list(read_documents([sources[0]], on_problem=report))
+        src_docs, tgt_docs, others = split_by_language(docs, src_lang, tgt_lang)
+    result = pair_documents(
+        src_docs, tgt_docs, encoder=encoder, threshold=threshold,
+        show_progress=not quiet and sys.stderr.isatty(),
+    )  # fmt: skip
+    lines = [f"{p.src_id}\t{p.tgt_id}\t{p.score:.6f}" for p in result.pairs]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    for side, ids in ((src_lang, result.unpaired_src), (tgt_lang, result.unpaired_tgt)):
+        if ids:
+            _warn(f"{len(ids)} {side} documents unpaired: {', '.join(ids[:20])}"
+                  + (" ..." if len(ids) > 20 else ""))  # fmt: skip
+    if others:
+        _warn(f"{len(others)} documents in neither {src_lang} nor {tgt_lang}: "
+              + ", ".join(d.id for d in others[:20]))  # fmt: skip
+    if not quiet:
+        print(
+            f"egiz: {len(result.pairs)} pairs; unpaired {src_lang} {len(result.unpaired_src)}, "
+            f"{tgt_lang} {len(result.unpaired_tgt)}; {len(problems)} problems",
+            file=sys.stderr,
+        )
+
+
+@app.command()
+def mine(
+    sources: Annotated[list[str], typer.Argument(help="Folders, txt/html/jsonl/warc files.")],
+    store: Annotated[Path, typer.Option(help="The corpus store (SQLite file).")],
+    src_lang: Annotated[str, typer.Option()] = "kk",
+    tgt_lang: Annotated[str, typer.Option()] = "ru",
+    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    workers: Annotated[int, typer.Option(min=1, help="Local processes aligning pairs.")] = 1,
+    dask: Annotated[
+        str | None, typer.Option(help="Run on a Dask cluster: tcp://HOST:PORT.")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Keep beads scoring at least this.")
+    ] = None,
+    retry_failed: Annotated[bool, typer.Option(help="Align failed pairs again.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Pair, align, score and filter a whole collection into a corpus store (resumable)."""
+    import json
+
+    from egiz.corpus.mine import mine as run_mine
+
+    summary = run_mine(
+        sources, store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
+        workers=workers, dask_address=dask, min_score=min_score, retry_failed=retry_failed,
+        progress=not quiet and sys.stderr.isatty(),
+    )  # fmt: skip
+    print(json.dumps(summary.to_dict(), indent=1) if json_output else summary.format())
+
+
+@app.command("export")
+def export_store(
+    store: Annotated[Path, typer.Option(help="The corpus store written by `egiz mine`.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet|tsv|jsonl|tmx|moses")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File (moses: prefix).")],
+    min_score: Annotated[float | None, typer.Option(help="Drop beads below this.")] = None,
+    include_filtered: Annotated[
+        bool, typer.Option(help="Also write filtered beads, with the reason.")
+    ] = False,
+) -> None:
+    """Export the mined corpus with provenance (document ids, urls, bead indices, scores)."""
+    from egiz.corpus.export import export_corpus
+
+    n = export_corpus(store, output, fmt, min_score=min_score, include_filtered=include_filtered)
+    print(f"egiz: wrote {n} records to {output}", file=sys.stderr)
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2."""
     try:
