@@ -26,7 +26,7 @@ def find_band(
     n, m = len(x), len(y)
     if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
         return full_band(n, m)
-    xc, yc = _halve(x), _halve(y)
+    xc, yc = _halve(_center(x)), _halve(_center(y))
     lo_c, hi_c = find_band(xc, yc, full_cells=full_cells, width=width)
     shapes = coarse_path(xc, yc, lo_c, hi_c)
     return _project(shapes, n, m, width)
@@ -51,6 +51,14 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
         zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, src_den, tgt_den, params,
     )  # fmt: skip
     return dp.best_path(gain, lo, hi, off, m)[::-1]
+
+
+def _center(v: np.ndarray) -> np.ndarray:
+    """Remove the side's mean direction. Sentence vectors of one encoder share a large common
+    component; summed over many sentences it dominates and every coarse unit looks alike."""
+    centred = v - v.mean(axis=0, keepdims=True)
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    return np.ascontiguousarray(centred / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 def _halve(v: np.ndarray) -> np.ndarray:
