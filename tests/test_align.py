@@ -196,7 +196,14 @@ def test_dp_exact_merge_vectors_with_refinement() -> None:
         return np.array(out, np.float32)
 
     beads = align_embedded(
-        src, tgt, x, y, src_lang="kk", tgt_lang="ru", params=AlignParams(refine="local"), embed_texts=embed_texts
+        src,
+        tgt,
+        x,
+        y,
+        src_lang="kk",
+        tgt_lang="ru",
+        params=AlignParams(refine="local"),
+        embed_texts=embed_texts,
     )
     assert joined, "refinement never asked for a joined sentence"
     assert ((AT, AT + 1), (AT,)) in _ids(beads)

@@ -1,4 +1,4 @@
-"""Documents of a collection (issue: pair and mine whole crawls), and problems met while reading them."""
+"""Documents of a collection (for pairing and mining crawls), and problems met reading them."""
 
 from __future__ import annotations
 
