@@ -1,4 +1,4 @@
-"""The alignment data model shared by every stage: sentences, beads, and the Alignment of both."""
+"""The alignment data model shared by every stage: sentences, beads, and the Alignment of both.
 
 A *bead* is the unit of a sentence alignment: a run of source sentences matched with a run of target
 sentences (1-1, 2-1, 1-2, 2-2, ...), or one sentence with no counterpart (1-0, 0-1).
