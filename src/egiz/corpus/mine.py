@@ -587,7 +587,9 @@ def _run_pool(
     context = multiprocessing.get_context("spawn")
     todo = iter(pending)
     window = 2 * workers
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         inflight: set[Future[AlignResult]] = set()
 
         def fill() -> None:
@@ -611,6 +613,19 @@ def _run_pool(
             for future in inflight:
                 future.cancel()
             raise
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker start-up: exit when the parent is gone. A killed (SIGKILL) miner cannot shut
+    its pool down, and idle workers would otherwise wait for tasks forever."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="egiz-parent-watch", daemon=True).start()
 
 
 def _run_dask(
