@@ -416,7 +416,7 @@ def test_read_only_store_is_a_clear_error(mined: tuple[Path, Path, Any], tmp_pat
         probe = [sys.executable, "-c", f"open({str(store)!r}, 'ab')"]
         if subprocess.run(probe, preexec_fn=drop, capture_output=True).returncode == 0:
             pytest.skip("cannot make a file read-only here (root with capabilities)")
-        cmd = [sys.executable, "-m", "egiz.corpus.mine", str(root), "--store", str(store)]
+        cmd = [sys.executable, "-m", "egiz.cli", "mine", str(root), "--store", str(store)]
         cmd += ["--encoder", "trigram", "--quiet"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, preexec_fn=drop)
         assert proc.returncode == 2, proc.stderr

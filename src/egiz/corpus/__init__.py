@@ -11,8 +11,6 @@ here: reach the module with `importlib.import_module("egiz.corpus.mine")`.
 
 from __future__ import annotations
 
-import warnings
-
 from egiz.corpus.export import CORPUS_FORMATS, export_corpus
 from egiz.corpus.mine import FilterParams, MineSummary, mine
 from egiz.corpus.store import BeadRecord, Store
@@ -26,10 +24,3 @@ __all__ = [
     "export_corpus",
     "mine",
 ]
-
-# `python -m egiz.corpus.mine` runs the module as __main__ after this package imported it as
-# egiz.corpus.mine; its __main__ block hands over to that imported module, so runpy's warning
-# about the double import does not apply.
-warnings.filterwarnings(
-    "ignore", message="'egiz.corpus.mine' found in sys.modules", category=RuntimeWarning
-)

@@ -17,7 +17,6 @@ import itertools
 import json
 import math
 import os
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -662,50 +661,3 @@ def _run_dask(
         except BaseException:
             client.cancel(list(queue.futures))
             raise
-
-
-# ---------------------------------------------------------------------- command line
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m egiz.corpus.mine SOURCES... --store corpus.db` (until `egiz mine` exists)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m egiz.corpus.mine", description="Mine a kk-ru parallel corpus."
-    )
-    parser.add_argument("sources", nargs="+", help="folders, txt, html, jsonl or warc files")
-    parser.add_argument("--store", required=True, help="the corpus store (SQLite file)")
-    parser.add_argument("--src-lang", default="kk")
-    parser.add_argument("--tgt-lang", default="ru")
-    parser.add_argument("--encoder", default="e5", help="e5, trigram or st:PATH")
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--dask", default=None, help="Dask scheduler address")
-    parser.add_argument("--min-score", type=float, default=None)
-    parser.add_argument("--retry-failed", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    args = parser.parse_args(argv)
-    try:
-        summary = mine(
-            args.sources,
-            args.store,
-            src_lang=args.src_lang,
-            tgt_lang=args.tgt_lang,
-            encoder=args.encoder,
-            workers=args.workers,
-            dask_address=args.dask,
-            min_score=args.min_score,
-            retry_failed=args.retry_failed,
-            progress=not args.quiet and sys.stderr.isatty(),
-        )
-    except EgizError as err:
-        print(f"egiz: error: {err}", file=sys.stderr)
-        return 2
-    print(json.dumps(summary.to_dict(), indent=1) if args.json else summary.format())
-    return 0
-
-
-if __name__ == "__main__":
-    # run the imported egiz.corpus.mine, not this __main__ copy: workers unpickle its functions
-    import egiz.corpus  # noqa: F401
-
-    sys.exit(sys.modules["egiz.corpus.mine"].main())
