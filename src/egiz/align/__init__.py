@@ -95,7 +95,7 @@ def align(
     """
     from egiz import __version__
     from egiz.embed import embed, get_encoder
-    from egiz.text import detect_language
+    from egiz.text.lang import LANG_NAMES, detect_language
 
     params = params or AlignParams()
     if params.refine not in REFINE_MODES:
@@ -112,9 +112,8 @@ def align(
             continue
         found = detect_language(text)
         if lang in ("kk", "ru") and found in ("kk", "ru") and found != lang:
-            warnings.append(
-                f"{side} text looks {_LANG[found]}, not {_LANG[lang]} (--{flag}-lang {lang})"
-            )
+            looks, wanted = LANG_NAMES[found], LANG_NAMES[lang]
+            warnings.append(f"{side} text looks {looks}, not {wanted} (--{flag}-lang {lang})")
 
     def embed_texts(texts: Sequence[str]) -> np.ndarray:
         return embed(texts, enc, cache=cache, show_progress=show_progress)
@@ -129,9 +128,6 @@ def align(
         "presegmented" if presegmented else f"{src_lang}-{tgt_lang}"
     )
     return Alignment(src_sents, tgt_sents, beads, src_lang, tgt_lang, signature, tuple(warnings))
-
-
-_LANG = {"kk": "Kazakh", "ru": "Russian"}
 
 
 def _as_sentences(
