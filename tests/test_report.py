@@ -1,0 +1,212 @@
+"""egiz.report: divergences of an alignment and its renderers."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import egiz
+from egiz.alignment import Alignment, Bead, Sentence
+from egiz.report import (
+    Report,
+    divergences,
+    name_mismatch,
+    number_mismatch,
+    render_html,
+    render_json,
+    render_rich,
+    render_text,
+)
+from egiz.text import split_sentences
+
+# The beads e5 finds on the seed article (egiz align ... -f tsv), fixed here so the test does not
+# depend on an encoder.
+_SEED_BEADS = (
+    ((), (0,), 0.0),
+    ((), (1,), 0.0),
+    ((0,), (2,), 1.034626),
+    ((1,), (3,), 1.03405),
+    ((2,), (4,), 0.988122),
+    ((3,), (5, 6), 1.008784),
+    ((), (7,), 0.0),
+    ((4, 5), (8, 9, 10, 11), 1.007132),
+    ((), (12,), 0.0),
+    ((), (13,), 0.0),
+    ((6,), (14, 15), 1.038518),
+    ((7,), (16,), 1.054454),
+    ((8,), (), 0.0),
+    ((9,), (17,), 1.024636),
+    ((10,), (18,), 1.045612),
+    ((), (19,), 0.0),
+    ((11, 12), (20, 21), 1.013996),
+    ((13,), (22,), 1.016933),
+    ((14,), (23,), 1.036857),
+    ((15,), (24,), 1.056946),
+    ((16,), (25,), 1.074732),
+)
+
+
+@pytest.fixture(scope="module")
+def seed_alignment(seeds: tuple[Path, Path]) -> Alignment:
+    kk_path, ru_path = seeds
+    kk = split_sentences(kk_path.read_text(encoding="utf-8"), "kk")
+    ru = split_sentences(ru_path.read_text(encoding="utf-8"), "ru")
+    assert (len(kk), len(ru)) == (17, 26)
+    beads = [Bead(s, t, score) for s, t, score in _SEED_BEADS]
+    return Alignment(kk, ru, beads, signature="hand-built")
+
+
+def _pair(kk: str, ru: str, score: float = 1.05) -> Alignment:
+    return Alignment([Sentence(kk)], [Sentence(ru)], [Bead((0,), (0,), score)])
+
+
+def test_seed_only_russian_title_and_sez_paragraph(seed_alignment: Alignment) -> None:
+    report = divergences(seed_alignment)
+    blocks = {b.sentences: b for b in report.only_tgt}
+    title = blocks[(0,)]
+    assert title.whole_paragraph and title.texts[0].startswith("Подмосковье будет развивать")
+    sez = blocks[(12, 13)]
+    assert sez.whole_paragraph and sez.paragraph == 3
+    assert "72 индустриальных парка и 19 технопарков" in sez.texts[1]
+    assert not blocks[(1,)].whole_paragraph  # the rest of its paragraph is aligned
+    assert not blocks[(7,)].whole_paragraph
+    assert [b.sentences for b in report.only_src] == [(8,)]
+    assert all(b.side == "tgt" for b in report.only_tgt)
+
+
+def test_seed_has_no_number_or_name_mismatch(seed_alignment: Alignment) -> None:
+    report = divergences(seed_alignment)
+    assert report.number_mismatches == ()
+    assert report.name_mismatches == ()
+    assert [p.bead for p in report.paraphrases] == [4]  # score 0.988
+    assert divergences(seed_alignment, paraphrase_below=0.9).paraphrases == ()
+
+
+def test_seed_end_to_end_with_trigram_encoder(seeds: tuple[Path, Path]) -> None:
+    kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
+    report = divergences(egiz.align(kk, ru, encoder="trigram"))
+    assert 0 < report.coverage_src <= 1 and 0 < report.coverage_tgt <= 1
+    assert report.number_mismatches == ()
+
+
+def test_number_mismatch_flagged() -> None:
+    alignment = _pair("Өңірде 72 индустриялық парк бар.", "В регионе 27 индустриальных парков.")
+    (m,) = divergences(alignment).number_mismatches
+    assert (m.only_src, m.only_tgt) == (("72",), ("27",))
+    assert m.bead == 0
+
+
+@pytest.mark.parametrize(
+    ("kk", "ru"),
+    [
+        ("Бұл жоба өндірісті небәрі үш айда іске қосады.", "Производство запустят за три месяца."),
+        ("Өндіріс 3 айда іске қосылады.", "Производство запустят за три месяца."),
+        ("Тауар айналымы 1,8 есеге артқан.", "Товарооборот вырос более чем в 1,8 раза."),
+        ("Бұл бір жақсы жоба.", "Это хороший проект."),  # kk article `бір`: never reported
+        ("Соңғы бес жылда 177 келісімшарт.", "За пять лет 177 контрактов."),
+    ],
+)
+def test_numbers_that_agree_are_not_flagged(kk: str, ru: str) -> None:
+    assert number_mismatch(kk, ru) == ((), ())
+
+
+def test_name_mismatch() -> None:
+    only_kk, only_ru = name_mismatch(
+        "Бүгін Марат Сұлтанғазиев келді.", "Сегодня приехал Нурлан Ержанов."
+    )
+    assert only_kk == ("marat", "sulta")
+    assert set(only_ru) == {"nurla", "erjan"}
+    # transliteration and case endings are excused; short names are never reported
+    assert name_mismatch("Сұлтанғазиевтің сөзі.", "Слова Султангазиева.") == ((), ())
+    assert name_mismatch("Делегация Мәскеуге келді.", "Делегация приехала в Москву.") == ((), ())
+    assert name_mismatch("Онда Рим туралы.", "Там о Пизе.") == ((), ())
+
+
+def test_coverage_by_hand() -> None:
+    src = [Sentence("aaaa", 0), Sentence("bb", 0), Sentence("cccc", 1)]  # 10 characters
+    tgt = [Sentence("xxx", 0), Sentence("yyyyyyy", 1)]  # 10 characters
+    beads = [Bead((0,), (0,), 1.1), Bead((1,), (), 0.0), Bead((2,), (1,), 0.95)]
+    report = divergences(Alignment(src, tgt, beads))
+    assert report.coverage_src == pytest.approx(0.8)
+    assert report.coverage_tgt == pytest.approx(1.0)
+    (block,) = report.only_src
+    assert (block.sentences, block.texts, block.paragraph) == ((1,), ("bb",), 0)
+    assert not block.whole_paragraph
+    assert report.only_tgt == ()
+    assert [p.bead for p in report.paraphrases] == [2]
+
+
+def test_blocks_split_at_paragraphs() -> None:
+    src = [Sentence("a", 0)]
+    tgt = [Sentence("x", 0), Sentence("y", 1), Sentence("z", 1), Sentence("w", 2)]
+    beads = [Bead((), (0,)), Bead((), (1,)), Bead((), (2,)), Bead((0,), (3,), 1.1)]
+    report = divergences(Alignment(src, tgt, beads))
+    assert [(b.sentences, b.whole_paragraph) for b in report.only_tgt] == [
+        ((0,), True),
+        ((1, 2), True),
+    ]
+
+
+def test_empty_side() -> None:
+    report = divergences(Alignment([], [Sentence("x")], [Bead((), (0,))]))
+    assert report.coverage_src == 1.0 and report.coverage_tgt == 0.0
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_self_contained_and_escaped(seed_alignment: Alignment) -> None:
+    page = render_html(divergences(seed_alignment), seed_alignment)
+    parser = _Collector()
+    parser.feed(page)
+    parser.close()
+    assert "script" not in parser.tags and "link" not in parser.tags
+    assert ("name", "viewport") in parser.attrs
+    assert "http" not in page  # no network assets at all
+    assert "@media" in page
+    for cls in ("only-tgt", "only-src", "paraphrase", "aligned"):
+        assert f'class="bead {cls}' in page
+    text = "".join(parser.text)
+    assert "72 индустриальных парка" in text and "94.5%" in text
+
+    evil = _pair("<script>alert(1)</script> 72", "<b>27</b> & co")
+    page = render_html(divergences(evil), evil)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; co" in page
+    assert 'class="bead number' in page
+
+
+def test_json_round_trips(seed_alignment: Alignment) -> None:
+    report = divergences(_pair("72 парк", "27 парков"))
+    data = json.loads(render_json(report))
+    assert data == report.to_dict()
+    assert data["number_mismatches"][0]["only_src"] == ["72"]
+    seed = divergences(seed_alignment)
+    assert json.loads(render_json(seed)) == seed.to_dict()
+    assert json.loads(render_json(seed))["only_tgt"][0]["whole_paragraph"] is True
+
+
+def test_render_text_and_rich(
+    seed_alignment: Alignment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report: Report = divergences(seed_alignment)
+    wide = render_text(report, seed_alignment, console_width=140)
+    assert "coverage kk: 94.5%" in wide and "(whole paragraph)" in wide and " | " in wide
+    narrow = render_text(report, seed_alignment, console_width=60)
+    assert "ru: В регионе – шесть особых" in narrow
+    render_rich(report, seed_alignment)
+    assert "only ru" in capsys.readouterr().out
