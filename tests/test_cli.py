@@ -182,6 +182,23 @@ def test_align_output_file_and_stdin(seeds, tmp_path: Path) -> None:
     assert isinstance(both.exception, EgizError) and "stdin" in str(both.exception)
 
 
+# -- diff ------------------------------------------------------------------------------------------
+
+
+def test_diff_json_and_html(seeds, tmp_path: Path) -> None:
+    kk_path, ru_path = seeds
+    out = invoke("diff", kk_path, ru_path, "-f", "json", "-q", "--encoder", "trigram").stdout
+    report = json.loads(out)
+    covered = {i for block in report["only_tgt"] for i in block["sentences"]}
+    assert 0 in covered  # the Russian title has no Kazakh counterpart
+    assert 0 < report["coverage_src"] <= 1 and 0 < report["coverage_tgt"] < 1
+    page = tmp_path / "diff.html"
+    invoke("diff", kk_path, ru_path, "-f", "html", "-o", page, "-q", "--encoder", "trigram")
+    html = page.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "http" not in html
+    assert "Подмосковье будет развивать" in html
+
+
 # -- split -----------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,12 @@ class AlignFormat(str, Enum):
     moses = "moses"
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    html = "html"
+    json = "json"
+
+
 class ScoreFormat(str, Enum):
     text = "text"
     json = "json"
@@ -108,6 +114,61 @@ def align(
             f"{tgt_lang} sentences -> beads: {summary}",
             file=sys.stderr,
         )
+
+
+@app.command()
+def diff(
+    src: Annotated[str, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")],
+    tgt: Annotated[str, typer.Argument(help="Target text file (Russian by default).")],
+    src_lang: Annotated[str, typer.Option(help="Language of SRC.")] = "kk",
+    tgt_lang: Annotated[str, typer.Option(help="Language of TGT.")] = "ru",
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DiffFormat.text
+    ),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    paraphrase_below: Annotated[
+        float, typer.Option(help="Aligned beads scoring below this are listed as paraphrases.")
+    ] = 1.0,
+    encoding: Annotated[
+        str | None, typer.Option(help="Force the input encoding (default: detect).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Show where two versions of one article differ: sentences and paragraphs on one side only,
+    numbers and names that do not match, probable paraphrases, coverage."""
+    from egiz.align import align as align_texts
+    from egiz.read import read_text
+    from egiz.report import divergences, render_html, render_json, render_rich, render_text
+
+    if src == "-" and tgt == "-":
+        raise EgizError("only one of SRC and TGT can be read from stdin")
+    result = align_texts(
+        read_text(src, encoding),
+        read_text(tgt, encoding),
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        encoder=encoder,
+        cache=not no_cache,
+        show_progress=not quiet and sys.stderr.isatty(),
+    )
+    for message in result.warnings:
+        _warn(message)
+    report = divergences(result, paraphrase_below=paraphrase_below)
+    if fmt is DiffFormat.text and output is None and sys.stdout.isatty():
+        render_rich(report, result)
+        return
+    if fmt is DiffFormat.html:
+        rendered = render_html(report, result)
+    elif fmt is DiffFormat.json:
+        rendered = render_json(report) + "\n"
+    else:
+        rendered = render_text(report, result)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        output.write_text(rendered, encoding="utf-8", newline="\n")
 
 
 @app.command()
