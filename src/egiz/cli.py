@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from egiz.alignment import Alignment
 from egiz.errors import EgizError
 
 app = typer.Typer(
@@ -42,6 +43,26 @@ def _warn(message: str) -> None:
     print(f"egiz: warning: {message}", file=sys.stderr)
 
 
+def _align_files(
+    src: str, tgt: str, encoding: str | None, *, quiet: bool, **options: Any
+) -> Alignment:
+    """Read two files (one may be stdin) and align them; print the alignment's warnings."""
+    from egiz.align import align as align_texts
+    from egiz.read import read_text
+
+    if src == "-" and tgt == "-":
+        raise EgizError("only one of SRC and TGT can be read from stdin")
+    result = align_texts(
+        read_text(src, encoding),
+        read_text(tgt, encoding),
+        show_progress=not quiet and sys.stderr.isatty(),
+        **options,
+    )
+    for message in result.warnings:
+        _warn(message)
+    return result
+
+
 @app.command()
 def align(
     src: Annotated[str, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")],
@@ -72,29 +93,15 @@ def align(
 ) -> None:
     """Align two versions of one text, sentence by sentence."""
     from egiz.align import AlignParams
-    from egiz.align import align as align_texts
     from egiz.export import moses_paths, write_alignment, write_moses
-    from egiz.read import read_text
 
-    if src == "-" and tgt == "-":
-        raise EgizError("only one of SRC and TGT can be read from stdin")
     if fmt is AlignFormat.moses and output is None:
         raise EgizError("--format moses writes two files: give a prefix with -o")
-    src_text = read_text(src, encoding)
-    tgt_text = read_text(tgt, encoding)
-    result = align_texts(
-        src_text,
-        tgt_text,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        encoder=encoder,
-        presegmented=presegmented,
-        params=AlignParams(max_bead=max_bead),
-        cache=not no_cache,
-        show_progress=not quiet and sys.stderr.isatty(),
-    )
-    for message in result.warnings:
-        _warn(message)
+    result = _align_files(
+        src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
+        presegmented=presegmented, params=AlignParams(max_bead=max_bead),
+        cache=not no_cache, quiet=quiet,
+    )  # fmt: skip
     if fmt is AlignFormat.moses:
         assert output is not None
         src_path, tgt_path = moses_paths(output, src_lang, tgt_lang)
@@ -138,23 +145,12 @@ def diff(
 ) -> None:
     """Show where two versions of one article differ: sentences and paragraphs on one side only,
     numbers and names that do not match, probable paraphrases, coverage."""
-    from egiz.align import align as align_texts
-    from egiz.read import read_text
     from egiz.report import divergences, render_html, render_json, render_rich, render_text
 
-    if src == "-" and tgt == "-":
-        raise EgizError("only one of SRC and TGT can be read from stdin")
-    result = align_texts(
-        read_text(src, encoding),
-        read_text(tgt, encoding),
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        encoder=encoder,
-        cache=not no_cache,
-        show_progress=not quiet and sys.stderr.isatty(),
-    )
-    for message in result.warnings:
-        _warn(message)
+    result = _align_files(
+        src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
+        cache=not no_cache, quiet=quiet,
+    )  # fmt: skip
     report = divergences(result, paraphrase_below=paraphrase_below)
     if fmt is DiffFormat.text and output is None and sys.stdout.isatty():
         render_rich(report, result)
