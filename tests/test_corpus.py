@@ -517,3 +517,29 @@ def test_mine_with_default_pairing(mined: tuple[Path, Path, Any], tmp_path: Path
     truth = {(f"{d['id']}.kk", f"{d['id']}.ru") for d in crawl.load()["pairs"]}
     assert truth <= pairs
     assert s.aligned_now == len(pairs) and s.kept > 0
+
+
+# --------------------------------------------------------------------------- dask
+
+
+def test_dask_cluster_equals_local_run(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+    sources = crawl.build_crawl(tmp_path / "crawl")
+    common: dict[str, Any] = dict(encoder="trigram", pair_fn=crawl.pair_by_stem, progress=False)
+    local = mine(sources, tmp_path / "local.db", **common)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+    ):
+        remote = mine(
+            sources, tmp_path / "dask.db", dask_address=cluster.scheduler_address, **common
+        )
+        with distributed.Client(cluster.scheduler_address) as client:
+            assert len(client.scheduler_info()["workers"]) == 2
+    assert remote.aligned_now == local.aligned_now > 0
+    assert remote.kept == local.kept and remote.filtered == local.filtered
+    assert crawl.corpus_rows(tmp_path / "dask.db") == crawl.corpus_rows(tmp_path / "local.db")
+    # a re-run has nothing to align, so it does not even contact the (unreachable) scheduler
+    again = mine(sources, tmp_path / "dask.db", dask_address="tcp://127.0.0.1:1", **common)
+    assert again.aligned_now == 0
