@@ -316,6 +316,56 @@ def export_store(
     print(f"egiz: wrote {n} records to {output}", file=sys.stderr)
 
 
+@app.command()
+def review(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="KK RU: two text files to align and review (or give --store)."),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="Corpus store to review (with KK RU: where they go; default egiz-review.db)."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Access token; required, and made up if missing, off 127.0.0.1."),
+    ] = None,
+    src_lang: Annotated[str, typer.Option(help="Language of KK.")] = "kk",
+    tgt_lang: Annotated[str, typer.Option(help="Language of RU.")] = "ru",
+    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    encoding: Annotated[
+        str | None, typer.Option(help="Force the input encoding (default: detect).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Check and correct alignments in the browser; every correction is saved to the store."""
+    from egiz.review import load_files, serve
+
+    if files and len(files) != 2:
+        raise EgizError("give KK RU (two files), or --store alone")
+    if not files and store is None:
+        raise EgizError("give KK RU (two files) or --store corpus.db")
+    if files:
+        store = store or Path("egiz-review.db")
+        pair_id, watched = load_files(
+            files[0], files[1], store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
+            encoding=encoding, progress=not quiet and sys.stderr.isatty(),
+        )  # fmt: skip
+        print(f"egiz review: {files[0]} + {files[1]} are pair {pair_id} in {store}",
+              file=sys.stderr)  # fmt: skip
+        serve(store, host=host, port=port, token=token, watched=watched,
+              start_path=f"/pair/{pair_id}")  # fmt: skip
+    else:
+        assert store is not None
+        if not store.is_file():
+            raise EgizError(f"no corpus store at {store}")
+        serve(store, host=host, port=port, token=token)
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2."""
     try:

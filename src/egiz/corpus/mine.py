@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from egiz.align import AlignParams
+from egiz.alignment import Sentence
 from egiz.corpus.store import BeadRecord, Store
 from egiz.document import Document, Problem
 from egiz.errors import EgizError
@@ -39,6 +40,7 @@ __all__ = [
     "align_task",
     "digits_agreement",
     "filter_reason",
+    "measure_bead",
     "mine",
 ]
 
@@ -66,7 +68,9 @@ class FilterParams:
         return json.dumps(asdict(self), sort_keys=True)
 
 
-FILTER_REASONS = ("score", "length", "numbers", "language", "duplicate", "near-duplicate")
+FILTER_REASONS = (
+    "bad", "score", "length", "numbers", "language", "duplicate", "near-duplicate",
+)  # fmt: skip
 
 
 def digits_agreement(src: str, tgt: str, src_lang: str, tgt_lang: str) -> float | None:
@@ -87,9 +91,14 @@ def filter_reason(
     bead: BeadRecord, filters: FilterParams, src_lang: str, tgt_lang: str
 ) -> str | None:
     """The first filter a bead fails, in FILTER_REASONS order, or None (duplicates are the
-    store's call, "omission" marks 1-0/0-1 beads)."""
+    store's call, "omission" marks 1-0/0-1 beads). A bead marked bad in review is "bad"; one
+    linked by hand in review passes the other filters: a person checked it."""
+    if bead.bad:
+        return "bad"
     if bead.is_omission:
         return "omission"
+    if bead.origin == "review":
+        return None
     if bead.score < filters.min_score:
         return "score"
     ratio = bead.len_ratio or 0.0
@@ -103,6 +112,38 @@ def filter_reason(
             if want in ("kk", "ru") and found not in (want, "unknown"):
                 return "language"
     return None
+
+
+def measure_bead(
+    idx: int,
+    src_ids: Sequence[int],
+    tgt_ids: Sequence[int],
+    score: float,
+    src_text: str,
+    tgt_text: str,
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    origin: str = "aligner",
+) -> BeadRecord:
+    """A bead with the measures the filters look at (length ratio, digits, detected language)."""
+    from egiz.text import detect_language
+
+    aligned = bool(src_ids) and bool(tgt_ids)
+    score = float(score)
+    return BeadRecord(
+        idx=idx,
+        src_ids=tuple(src_ids),
+        tgt_ids=tuple(tgt_ids),
+        score=score if math.isfinite(score) else 0.0,
+        src_text=src_text,
+        tgt_text=tgt_text,
+        len_ratio=len(src_text) / max(1, len(tgt_text)) if aligned else None,
+        numbers=digits_agreement(src_text, tgt_text, src_lang, tgt_lang) if aligned else None,
+        src_detected=detect_language(src_text) if src_text else "",
+        tgt_detected=detect_language(tgt_text) if tgt_text else "",
+        origin=origin,
+    )
 
 
 # ---------------------------------------------------------------------- the unit of work
@@ -130,6 +171,7 @@ class AlignResult:
     warnings: tuple[str, ...]
     seconds: float
     error: str | None = None
+    sentences: tuple[tuple[Sentence, ...], tuple[Sentence, ...]] | None = None
 
 
 _ENCODERS: dict[tuple[str, int | None], Any] = {}
@@ -150,7 +192,6 @@ def align_task(task: AlignTask) -> AlignResult:
     this process, a process pool or a Dask worker. A pair that cannot be aligned comes back
     with `error` set; a settings problem (EgizError) is raised, since every pair would fail."""
     from egiz.align import align
-    from egiz.text import detect_language
 
     start = time.perf_counter()
     try:
@@ -162,31 +203,18 @@ def align_task(task: AlignTask) -> AlignResult:
             encoder=_encoder(task.encoder, task.threads),
             params=task.params,
         )
-        beads = []
-        for i, bead in enumerate(result.beads):
-            src, tgt = result.src_text(bead), result.tgt_text(bead)
-            aligned = not bead.is_omission
-            score = float(bead.score)
-            beads.append(
-                BeadRecord(
-                    idx=i,
-                    src_ids=tuple(bead.src),
-                    tgt_ids=tuple(bead.tgt),
-                    score=score if math.isfinite(score) else 0.0,
-                    src_text=src,
-                    tgt_text=tgt,
-                    len_ratio=len(src) / max(1, len(tgt)) if aligned else None,
-                    numbers=(
-                        digits_agreement(src, tgt, task.src_lang, task.tgt_lang)
-                        if aligned
-                        else None
-                    ),
-                    src_detected=detect_language(src) if src else "",
-                    tgt_detected=detect_language(tgt) if tgt else "",
-                )
+        beads = [
+            measure_bead(
+                i, bead.src, bead.tgt, bead.score, result.src_text(bead),
+                result.tgt_text(bead), task.src_lang, task.tgt_lang,
             )
+            for i, bead in enumerate(result.beads)
+        ]
         seconds = time.perf_counter() - start
-        return AlignResult(task.pair, tuple(beads), result.signature, result.warnings, seconds)
+        return AlignResult(
+            task.pair, tuple(beads), result.signature, result.warnings, seconds,
+            sentences=(tuple(result.src_sentences), tuple(result.tgt_sentences)),
+        )  # fmt: skip
     except EgizError:
         raise
     except Exception as exc:  # one bad pair must not stop a whole crawl: recorded as failed
@@ -556,7 +584,7 @@ def _align_stage(
             reasons = [filter_reason(b, filters, src_lang, tgt_lang) for b in result.beads]
             store.write_alignment(
                 result.pair, result.beads, reasons, signature=result.signature,
-                warnings=result.warnings, seconds=result.seconds,
+                warnings=result.warnings, seconds=result.seconds, sentences=result.sentences,
             )  # fmt: skip
             summary.aligned_now += 1
         advance(1)

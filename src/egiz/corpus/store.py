@@ -16,7 +16,14 @@ Schema (see `_SCHEMA`):
 - ``problems``: what the reader (or the store: duplicates) could not use.
 - ``doc_pairs``: src_id, tgt_id (one-to-one), pairing score, status pending/aligned/failed, error.
 - ``beads``: keyed by (pair, idx): sentence ids, kind, alignment score, texts, the measures the
-  filters use, keep flag and the reason a bead was filtered, and which bead it duplicates.
+  filters use, keep flag and the reason a bead was filtered, and which bead it duplicates;
+  `origin` ("aligner" or "review": linked by hand) and `bad` (marked bad in review).
+- ``sentences``: each pair's sentences per side, with their paragraph: what review edits regroup.
+- ``edits``: the review history: every correction with the beads it replaced and wrote, so any
+  edit can be undone and concurrent edits are all on record.
+
+A review edit rewrites one pair's beads in one transaction with its history row and the pair's
+`revision`; the corpus (export) therefore always reflects the corrected alignment.
 
 Duplicates are decided independently of the order in which pairs are written: among beads that pass
 every other filter and share a near-duplicate key, the one with the smallest (pair, idx) is kept.
@@ -35,14 +42,15 @@ import sqlite3
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from egiz.alignment import Alignment, Bead, Sentence
 from egiz.document import Document, Problem
 from egiz.errors import EgizError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _BUSY_TIMEOUT_S = 30.0
 SIDES = ("src", "tgt", "other")
 # Reasons a bead is not in the corpus. "omission" marks 1-0/0-1 beads: stored (nothing is lost)
@@ -102,7 +110,9 @@ CREATE TABLE IF NOT EXISTS doc_pairs (
     alignment TEXT,
     warnings TEXT,
     error TEXT,
-    seconds REAL
+    seconds REAL,
+    revision INTEGER NOT NULL DEFAULT 0,
+    reviewed REAL
 );
 CREATE INDEX IF NOT EXISTS doc_pairs_status ON doc_pairs (status, id);
 CREATE TABLE IF NOT EXISTS beads (
@@ -125,11 +135,41 @@ CREATE TABLE IF NOT EXISTS beads (
     near_key TEXT,
     dup_pair INTEGER,
     dup_idx INTEGER,
+    origin TEXT NOT NULL DEFAULT 'aligner',
+    bad INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (pair, idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS beads_near ON beads (near_key) WHERE eligible = 1;
 CREATE INDEX IF NOT EXISTS beads_keep ON beads (keep, pair);
+CREATE TABLE IF NOT EXISTS sentences (
+    pair INTEGER NOT NULL REFERENCES doc_pairs (id),
+    side TEXT NOT NULL CHECK (side IN ('src', 'tgt')),
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    PRIMARY KEY (pair, side, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edits (
+    id INTEGER PRIMARY KEY,
+    pair INTEGER NOT NULL REFERENCES doc_pairs (id),
+    at REAL NOT NULL,
+    client TEXT NOT NULL,
+    action TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    undoes INTEGER
+);
+CREATE INDEX IF NOT EXISTS edits_pair ON edits (pair, id);
 """
+
+# Schema 1 -> 2: review columns and tables (the new tables come from _SCHEMA itself).
+_MIGRATE_1_TO_2 = (
+    "ALTER TABLE doc_pairs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE doc_pairs ADD COLUMN reviewed REAL",
+    "ALTER TABLE beads ADD COLUMN origin TEXT NOT NULL DEFAULT 'aligner'",
+    "ALTER TABLE beads ADD COLUMN bad INTEGER NOT NULL DEFAULT 0",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +191,8 @@ class BeadRecord:
     numbers: float | None
     src_detected: str
     tgt_detected: str
+    origin: str = "aligner"  # "review": made by hand in egiz review
+    bad: bool = False  # marked bad in review: never in the corpus
 
     @property
     def kind(self) -> str:
@@ -239,13 +281,22 @@ class Store:
                             "INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                             (str(SCHEMA_VERSION),),
                         )
+                        if self.get_meta("schema") == "1":
+                            for statement in _MIGRATE_1_TO_2:
+                                self.conn.execute(statement)
+                            self.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
                 version = self.get_meta("schema")
                 if version is None:
                     raise EgizError(f"{self.path} is not an egiz corpus store")
                 if version != str(SCHEMA_VERSION):
+                    upgrade = (
+                        ": open it once for writing (egiz mine or egiz review) to upgrade it"
+                        if readonly and version.isdigit() and int(version) < SCHEMA_VERSION
+                        else ""
+                    )
                     raise EgizError(
                         f"corpus store {self.path} has schema {version}; this egiz reads "
-                        f"{SCHEMA_VERSION}"
+                        f"{SCHEMA_VERSION}{upgrade}"
                     )
         except BaseException:
             self.conn.close()
@@ -440,8 +491,10 @@ class Store:
         signature: str,
         warnings: Sequence[str] = (),
         seconds: float = 0.0,
+        sentences: tuple[Sequence[Sentence], Sequence[Sentence]] | None = None,
     ) -> None:
-        """Store one pair's beads and mark it aligned: ONE transaction, duplicates included.
+        """Store one pair's beads (and its source and target `sentences`, which review edits
+        regroup) and mark it aligned: ONE transaction, duplicates included.
 
         `reasons[i]` is why bead i fails a filter (None: it passes); the store adds duplicate
         decisions across the whole corpus. A pair that is not pending is left alone (a result
@@ -452,29 +505,18 @@ class Store:
             if row is None or row[0] == "aligned":
                 return
             c.execute("DELETE FROM beads WHERE pair = ?", (pair,))  # a retried failed pair
-            groups: set[str] = set()
-            rows = []
-            for bead, reason in zip(beads, reasons, strict=True):
-                eligible = reason is None and not bead.is_omission
-                ek = exact_key(bead.src_text, bead.tgt_text) if eligible else None
-                nk = near_key(bead.src_text, bead.tgt_text) if eligible else None
-                if nk is not None:
-                    groups.add(nk)
-                rows.append(
-                    (
-                        pair, bead.idx, _ids(bead.src_ids), _ids(bead.tgt_ids), bead.kind,
-                        float(bead.score), bead.src_text, bead.tgt_text, bead.len_ratio,
-                        bead.numbers, bead.src_detected, bead.tgt_detected, int(eligible),
-                        int(eligible), reason, ek, nk,
-                    )
-                )  # fmt: skip
-            c.executemany(
-                "INSERT INTO beads (pair, idx, src_ids, tgt_ids, kind, score, src_text, "
-                "tgt_text, len_ratio, numbers, src_detected, tgt_detected, eligible, keep, "
-                "reason, exact_key, near_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?)",
-                rows,
-            )
+            c.execute("DELETE FROM sentences WHERE pair = ?", (pair,))
+            groups = _insert_beads(c, pair, beads, reasons)
+            if sentences is not None:
+                c.executemany(
+                    "INSERT INTO sentences (pair, side, idx, text, paragraph) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (pair, side, i, sent.text, sent.paragraph)
+                        for side, sents in zip(("src", "tgt"), sentences, strict=True)
+                        for i, sent in enumerate(sents)
+                    ],
+                )
             for nk in sorted(groups):
                 _settle_duplicates(c, nk)
             c.execute(
@@ -574,6 +616,206 @@ class Store:
                 yield from rows
 
 
+    # ------------------------------------------------------------------ review
+    def pair_row(self, pair: int) -> sqlite3.Row:
+        """A document pair with both documents' ids, titles, urls, sources and text hashes."""
+        rows = self.query(
+            "SELECT p.*, s.title AS src_title, t.title AS tgt_title, s.url AS src_url, "
+            "t.url AS tgt_url, s.source AS src_source, t.source AS tgt_source, "
+            "s.text_hash AS src_hash, t.text_hash AS tgt_hash, s.lang AS src_lang, "
+            "t.lang AS tgt_lang FROM doc_pairs p "
+            "JOIN documents s ON s.id = p.src_id AND s.side = 'src' "
+            "JOIN documents t ON t.id = p.tgt_id AND t.side = 'tgt' WHERE p.id = ?",
+            (pair,),
+        )
+        if not rows:
+            raise EgizError(f"corpus store {self.path} has no document pair {pair}")
+        return rows[0]
+
+    def pair_beads(self, pair: int) -> list[BeadRecord]:
+        """One pair's beads in alignment order."""
+        rows = self.query("SELECT * FROM beads WHERE pair = ? ORDER BY idx", (pair,))
+        return [_record(r) for r in rows]
+
+    def pair_bead_rows(self, pair: int) -> list[sqlite3.Row]:
+        """One pair's bead rows (keep flags and reasons included), in alignment order."""
+        return self.query("SELECT * FROM beads WHERE pair = ? ORDER BY idx", (pair,))
+
+    def pair_sentences(self, pair: int) -> tuple[list[Sentence], list[Sentence]]:
+        """One pair's source and target sentences. A pair aligned by egiz < 0.2 (schema 1) has
+        none stored: its documents are split again and checked against the stored beads."""
+        rows = self.query(
+            "SELECT side, text, paragraph FROM sentences WHERE pair = ? ORDER BY side, idx",
+            (pair,),
+        )
+        if rows:
+            return (
+                [Sentence(r[1], r[2]) for r in rows if r[0] == "src"],
+                [Sentence(r[1], r[2]) for r in rows if r[0] == "tgt"],
+            )
+        return self._resplit(pair)
+
+    def _resplit(self, pair: int) -> tuple[list[Sentence], list[Sentence]]:
+        from egiz.text import split_sentences
+
+        info = self.pair_row(pair)
+        if info["status"] != "aligned":
+            raise EgizError(f"document pair {pair} is {info['status']}, not aligned")
+        src_text, tgt_text = self.pair_texts(pair)
+        src = split_sentences(src_text, info["src_lang"])
+        tgt = split_sentences(tgt_text, info["tgt_lang"])
+        for bead in self.pair_beads(pair):
+            joined = (
+                " ".join(src[i].text for i in bead.src_ids if i < len(src)),
+                " ".join(tgt[j].text for j in bead.tgt_ids if j < len(tgt)),
+            )
+            if joined != (bead.src_text, bead.tgt_text):
+                raise EgizError(
+                    f"document pair {pair} was aligned by an older egiz that did not store its "
+                    "sentences, and splitting it again gives other sentences: mine it again"
+                )
+        return list(src), list(tgt)
+
+    def pair_alignment(self, pair: int) -> Alignment:
+        """One pair's (corrected) alignment as an `Alignment`."""
+        src, tgt = self.pair_sentences(pair)
+        info = self.pair_row(pair)
+        beads = [Bead(b.src_ids, b.tgt_ids, b.score) for b in self.pair_beads(pair)]
+        return Alignment(
+            src, tgt, beads, src_lang=info["src_lang"], tgt_lang=info["tgt_lang"],
+            signature=info["alignment"] or "",
+            warnings=tuple(json.loads(info["warnings"] or "[]")),
+        )  # fmt: skip
+
+    def aligned_pairs(self) -> list[int]:
+        return [r[0] for r in self.query("SELECT id FROM doc_pairs WHERE status = 'aligned'")]
+
+    def edit_pair(
+        self,
+        pair: int,
+        change: Callable[[list[BeadRecord]], tuple[list[BeadRecord], Any, Any]],
+        reason_fn: ReasonFn,
+        *,
+        client: str,
+        action: str,
+        undoes: int | None = None,
+    ) -> tuple[int, int]:
+        """Rewrite one pair's beads as `change(current beads)` says, in ONE transaction with
+        its history row: `change` returns (all new beads in order, what it replaced, what it
+        wrote), the last two JSON-serialisable, and may raise EgizError to refuse. Duplicate
+        flags are settled again for every key the pair had or has. Returns (edit id, revision).
+
+        The current beads are read inside the write transaction, so two servers or two tabs
+        editing the same pair never lose a correction: each edit applies to the latest state.
+        """
+        with self.transaction("save a correction") as c:
+            row = c.execute("SELECT status, revision FROM doc_pairs WHERE id = ?", (pair,))
+            found = row.fetchone()
+            if found is None or found[0] != "aligned":
+                raise EgizError(f"document pair {pair} is not aligned")
+            current = [
+                _record(r)
+                for r in c.execute("SELECT * FROM beads WHERE pair = ? ORDER BY idx", (pair,))
+            ]
+            beads, before, after = change(current)
+            old_keys = {
+                r[0]
+                for r in c.execute(
+                    "SELECT near_key FROM beads WHERE pair = ? AND near_key IS NOT NULL", (pair,)
+                )
+            }
+            c.execute("DELETE FROM beads WHERE pair = ?", (pair,))
+            beads = [replace(b, idx=i) for i, b in enumerate(beads)]
+            new_keys = _insert_beads(c, pair, beads, [reason_fn(b) for b in beads])
+            for nk in sorted(old_keys | new_keys):
+                _settle_duplicates(c, nk)
+            revision = int(found[1]) + 1
+            c.execute("UPDATE doc_pairs SET revision = ? WHERE id = ?", (revision, pair))
+            cur = c.execute(
+                "INSERT INTO edits (pair, at, client, action, revision, before, after, undoes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pair, time.time(), client, action, revision,
+                    json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
+                    undoes,
+                ),
+            )  # fmt: skip
+            return int(cur.lastrowid or 0), revision
+
+    def edit_row(self, edit: int) -> sqlite3.Row | None:
+        rows = self.query("SELECT * FROM edits WHERE id = ?", (edit,))
+        return rows[0] if rows else None
+
+    def pair_edits(self, pair: int) -> list[sqlite3.Row]:
+        """The review history of one pair, oldest first."""
+        return self.query("SELECT * FROM edits WHERE pair = ? ORDER BY id", (pair,))
+
+    def set_reviewed(self, pair: int, reviewed: bool, client: str = "") -> int:
+        """Accept a pair (or take the acceptance back); logged in the history. Returns the new
+        revision."""
+        with self.transaction("accept a pair") as c:
+            found = c.execute("SELECT revision FROM doc_pairs WHERE id = ?", (pair,)).fetchone()
+            if found is None:
+                raise EgizError(f"corpus store {self.path} has no document pair {pair}")
+            revision = int(found[0]) + 1
+            c.execute(
+                "UPDATE doc_pairs SET reviewed = ?, revision = ? WHERE id = ?",
+                (time.time() if reviewed else None, revision, pair),
+            )
+            c.execute(
+                "INSERT INTO edits (pair, at, client, action, revision, before, after) "
+                "VALUES (?, ?, ?, ?, ?, '[]', '[]')",
+                (pair, time.time(), client, "accept" if reviewed else "unaccept", revision),
+            )
+            return revision
+
+    def forget_pair(self, pair: int) -> None:
+        """Remove a pair, its beads, sentences, history and both documents (one transaction);
+        duplicate flags elsewhere are settled again."""
+        with self.transaction("remove a pair") as c:
+            ids = c.execute("SELECT src_id, tgt_id FROM doc_pairs WHERE id = ?", (pair,))
+            found = ids.fetchone()
+            if found is None:
+                return
+            keys = {
+                r[0]
+                for r in c.execute(
+                    "SELECT near_key FROM beads WHERE pair = ? AND near_key IS NOT NULL", (pair,)
+                )
+            }
+            for table in ("beads", "sentences", "edits"):
+                c.execute(f"DELETE FROM {table} WHERE pair = ?", (pair,))
+            c.execute("DELETE FROM doc_pairs WHERE id = ?", (pair,))
+            c.execute("DELETE FROM documents WHERE side = 'src' AND id = ?", (found[0],))
+            c.execute("DELETE FROM documents WHERE side = 'tgt' AND id = ?", (found[1],))
+            for nk in sorted(keys):
+                _settle_duplicates(c, nk)
+
+    def pair_summaries(self) -> list[sqlite3.Row]:
+        """Every aligned pair with its coverage per side (share of characters in aligned beads),
+        mean aligned score, bead counts, review state and number of edits, by id."""
+        return self.query(
+            "SELECT p.id, p.src_id, p.tgt_id, p.score AS pair_score, p.revision, p.reviewed, "
+            "s.title AS src_title, t.title AS tgt_title, "
+            "COUNT(b.idx) AS beads, "
+            "SUM(b.src_ids != '' AND b.tgt_ids != '') AS linked, "
+            "SUM(b.bad) AS bad, SUM(b.origin = 'review') AS edited, "
+            "SUM(CASE WHEN b.src_ids = '' THEN 1 ELSE 0 END) AS only_tgt, "
+            "SUM(CASE WHEN b.tgt_ids = '' THEN 1 ELSE 0 END) AS only_src, "
+            "COALESCE(SUM(CASE WHEN b.tgt_ids != '' THEN length(b.src_text) END) * 1.0 "
+            "  / NULLIF(SUM(length(b.src_text)), 0), 1.0) AS coverage_src, "
+            "COALESCE(SUM(CASE WHEN b.src_ids != '' THEN length(b.tgt_text) END) * 1.0 "
+            "  / NULLIF(SUM(length(b.tgt_text)), 0), 1.0) AS coverage_tgt, "
+            "AVG(CASE WHEN b.src_ids != '' AND b.tgt_ids != '' THEN b.score END) AS mean_score, "
+            "(SELECT COUNT(*) FROM edits e WHERE e.pair = p.id) AS edits "
+            "FROM doc_pairs p "
+            "JOIN documents s ON s.id = p.src_id AND s.side = 'src' "
+            "JOIN documents t ON t.id = p.tgt_id AND t.side = 'tgt' "
+            "LEFT JOIN beads b ON b.pair = p.id "
+            "WHERE p.status = 'aligned' GROUP BY p.id ORDER BY p.id"
+        )
+
+
 def _record(row: sqlite3.Row) -> BeadRecord:
     return BeadRecord(
         idx=row["idx"],
@@ -586,7 +828,42 @@ def _record(row: sqlite3.Row) -> BeadRecord:
         numbers=row["numbers"],
         src_detected=row["src_detected"],
         tgt_detected=row["tgt_detected"],
+        origin=row["origin"],
+        bad=bool(row["bad"]),
     )
+
+
+def _insert_beads(
+    c: sqlite3.Connection,
+    pair: int,
+    beads: Sequence[BeadRecord],
+    reasons: Sequence[str | None],
+) -> set[str]:
+    """Insert one pair's beads (keep = eligible until duplicates are settled); return their
+    near-duplicate keys."""
+    groups: set[str] = set()
+    rows = []
+    for bead, reason in zip(beads, reasons, strict=True):
+        eligible = reason is None and not bead.is_omission
+        ek = exact_key(bead.src_text, bead.tgt_text) if eligible else None
+        nk = near_key(bead.src_text, bead.tgt_text) if eligible else None
+        if nk is not None:
+            groups.add(nk)
+        rows.append(
+            (
+                pair, bead.idx, _ids(bead.src_ids), _ids(bead.tgt_ids), bead.kind,
+                float(bead.score), bead.src_text, bead.tgt_text, bead.len_ratio,
+                bead.numbers, bead.src_detected, bead.tgt_detected, int(eligible),
+                int(eligible), reason, ek, nk, bead.origin, int(bead.bad),
+            )
+        )  # fmt: skip
+    c.executemany(
+        "INSERT INTO beads (pair, idx, src_ids, tgt_ids, kind, score, src_text, tgt_text, "
+        "len_ratio, numbers, src_detected, tgt_detected, eligible, keep, reason, exact_key, "
+        "near_key, origin, bad) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return groups
 
 
 def _settle_duplicates(c: sqlite3.Connection, nk: str) -> None:
@@ -598,6 +875,8 @@ def _settle_duplicates(c: sqlite3.Connection, nk: str) -> None:
         "WHERE near_key = ? AND eligible = 1 ORDER BY pair, idx",
         (nk,),
     ).fetchall()
+    if not group:  # every bead of the group was edited away
+        return
     first = group[0]
     for i, (pair, idx, ek, keep, reason, dup_pair, dup_idx) in enumerate(group):
         if i == 0:
