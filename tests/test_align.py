@@ -211,6 +211,29 @@ def test_dp_exact_merge_vectors_with_refinement() -> None:
     assert sum(not b.is_omission for b in beads) == N - 1
 
 
+def test_joined_weight_mixes_cosines() -> None:
+    """joined_weight 1 replaces a summed-vector cosine by the joined-text one, 0.5 averages them;
+    1-1 beads and beads whose span has no joined embedding keep their cosine."""
+    from egiz.align import dp
+
+    lo, hi = np.zeros(3, np.int64), np.full(3, 2, np.int64)
+    off = dp.offsets(lo, hi)
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(3, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = np.full((3, 2), -1, np.int64)
+    index[1:, 0] = [0, 1]
+    index[2, 1] = 2  # the joined span of sentences 0-1 on both sides
+    joined = float(vecs[2] @ vecs[2])
+    for weight, want in ((1.0, joined), (0.5, 0.5 * joined + 0.5 * 0.3), (0.0, 0.3)):
+        cos = np.full((off[-1], 2, 2), 0.3, np.float32)
+        dp.override_cosines(cos, lo, hi, off, index, index, vecs, vecs, weight)
+        cell = off[2] + 2 - lo[2]
+        assert cos[cell, 1, 1] == pytest.approx(want)
+        assert cos[cell, 0, 0] == pytest.approx(0.3)  # 1-1: never re-embedded
+        assert cos[off[1] + 1, 0, 0] == pytest.approx(0.3)
+
+
 # -- the invariant ---------------------------------------------------------------------------------
 
 

@@ -39,6 +39,9 @@ class AlignParams:
     # first path's merges and omissions) | all. Off by default: it costs encoder calls and, with
     # e5-small, did not beat summed vectors on the dev sets (see README, Benchmarks).
     refine: str = "none"
+    # Weight of the joined-text cosine where `refine` embeds a span; the rest stays the
+    # summed-vector cosine (1.0: replace it).
+    joined_weight: float = 1.0
 
     def shape_penalties(self) -> np.ndarray:
         mb = self.max_bead
@@ -195,8 +198,9 @@ def align_embedded(
             src_rows, tgt_rows = _rows_to_recheck(shapes, n, m)
         if src_rows or tgt_rows:
             _use_joined_embeddings(
-                cos, lo, hi, off, src, tgt, x, y, src_rows, tgt_rows, mb, embed_texts
-            )
+                cos, lo, hi, off, src, tgt, x, y, src_rows, tgt_rows, mb, embed_texts,
+                params.joined_weight,
+            )  # fmt: skip
             shapes, margin = solve()
     return _beads(shapes, margin, lo, off)
 
@@ -227,14 +231,15 @@ def _use_joined_embeddings(
     tgt_rows: set[int],
     max_bead: int,
     embed_texts: Callable[[Sequence[str]], np.ndarray],
+    weight: float,
 ) -> None:
-    """Replace summed-vector cosines with cosines of real embeddings of the joined sentences, for
-    every multi-sentence span inside the given rows (in place)."""
+    """Mix cosines of real embeddings of the joined sentences into the summed-vector cosines
+    (`weight` of the former), for every multi-sentence span inside the given rows (in place)."""
     from egiz.align import dp
 
     src_index, src_vecs = _span_vectors(src, x, src_rows, max_bead, embed_texts)
     tgt_index, tgt_vecs = _span_vectors(tgt, y, tgt_rows, max_bead, embed_texts)
-    dp.override_cosines(cos, lo, hi, off, src_index, tgt_index, src_vecs, tgt_vecs)
+    dp.override_cosines(cos, lo, hi, off, src_index, tgt_index, src_vecs, tgt_vecs, weight)
 
 
 def _span_vectors(

@@ -351,9 +351,12 @@ def override_cosines(
     tgt_index: np.ndarray,
     src_vecs: np.ndarray,
     tgt_vecs: np.ndarray,
+    weight: float,
 ) -> None:
-    """Set cos[cell (i, j), a-1, b-1] = src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]]
-    for multi-sentence beads whose spans both have a real embedding (index >= 0)."""
+    """For multi-sentence beads whose spans both have a real embedding (index >= 0), move
+    cos[cell (i, j), a-1, b-1] towards the cosine of the real embeddings,
+    src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]]: weight 1 replaces the summed-vector
+    cosine, 0.5 averages the two."""
     n1 = lo.shape[0]
     mb = cos.shape[1]
     d = src_vecs.shape[1]
@@ -373,7 +376,7 @@ def override_cosines(
                     s = 0.0
                     for k in range(d):
                         s += src_vecs[si, k] * tgt_vecs[ti, k]
-                    cos[c, a - 1, b - 1] = s
+                    cos[c, a - 1, b - 1] = weight * s + (1.0 - weight) * cos[c, a - 1, b - 1]
 
 
 @numba.njit(cache=True)
