@@ -802,10 +802,10 @@ class Store:
             "SUM(b.bad) AS bad, SUM(b.origin = 'review') AS edited, "
             "SUM(CASE WHEN b.src_ids = '' THEN 1 ELSE 0 END) AS only_tgt, "
             "SUM(CASE WHEN b.tgt_ids = '' THEN 1 ELSE 0 END) AS only_src, "
-            "COALESCE(SUM(CASE WHEN b.tgt_ids != '' THEN length(b.src_text) END) * 1.0 "
-            "  / NULLIF(SUM(length(b.src_text)), 0), 1.0) AS coverage_src, "
-            "COALESCE(SUM(CASE WHEN b.src_ids != '' THEN length(b.tgt_text) END) * 1.0 "
-            "  / NULLIF(SUM(length(b.tgt_text)), 0), 1.0) AS coverage_tgt, "
+            f"COALESCE(SUM(CASE WHEN b.tgt_ids != '' THEN {_chars('src')} END) * 1.0 "
+            f"  / NULLIF(SUM({_chars('src')}), 0), 1.0) AS coverage_src, "
+            f"COALESCE(SUM(CASE WHEN b.src_ids != '' THEN {_chars('tgt')} END) * 1.0 "
+            f"  / NULLIF(SUM({_chars('tgt')}), 0), 1.0) AS coverage_tgt, "
             "AVG(CASE WHEN b.src_ids != '' AND b.tgt_ids != '' THEN b.score END) AS mean_score, "
             "(SELECT COUNT(*) FROM edits e WHERE e.pair = p.id) AS edits "
             "FROM doc_pairs p "
@@ -814,6 +814,14 @@ class Store:
             "LEFT JOIN beads b ON b.pair = p.id "
             "WHERE p.status = 'aligned' GROUP BY p.id ORDER BY p.id"
         )
+
+
+def _chars(side: str) -> str:
+    """SQL: characters of a bead side's sentences (its text less the spaces that join them), so
+    coverage here equals `egiz.report`'s."""
+    return (
+        f"(length(b.{side}_text) - length(b.{side}_ids) + length(replace(b.{side}_ids, ',', '')))"
+    )
 
 
 def _record(row: sqlite3.Row) -> BeadRecord:

@@ -117,7 +117,7 @@ def undo_edit(
     restored = [_load(d) for d in before]
     kept = [b for b in beads if not any(b is r for r in region)]
     return (
-        _order([*kept, *restored], text),
+        _numbered(_order([*kept, *restored], text)),
         [_dump(b) for b in region],
         [_dump(b) for b in restored],
     )
@@ -163,7 +163,7 @@ def _regroup(
     new.extend(_bead(src, tgt, text) for src, tgt in singles)
     ordered = _order([*kept, *new], text)
     written = [b for b in ordered if any(b is n for n in new)]
-    return ordered, [_dump(b) for b in region], [_dump(b) for b in written]
+    return _numbered(ordered), [_dump(b) for b in region], [_dump(b) for b in written]
 
 
 def _order(beads: Sequence[BeadRecord], text: PairText) -> list[BeadRecord]:
@@ -192,6 +192,11 @@ def _order(beads: Sequence[BeadRecord], text: PairText) -> list[BeadRecord]:
     except ValueError as exc:  # a sentence lost or doubled: never store that
         raise EditConflict(f"the edit would break the alignment ({exc}): reload") from None
     return out
+
+
+def _numbered(beads: Sequence[BeadRecord]) -> list[BeadRecord]:
+    """`idx` = position in the alignment, as the store keeps it."""
+    return [b if b.idx == k else replace(b, idx=k) for k, b in enumerate(beads)]
 
 
 def _bead(src: Ids, tgt: Ids, text: PairText, *, score: float = 0.0) -> BeadRecord:
