@@ -50,9 +50,15 @@ def _beads(spec: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[BeadReco
     """Aligner beads (score 1.05) over TEXT."""
     return [
         measure_bead(
-            k, s, t, 1.05 if s and t else 0.0, " ".join(KK[i] for i in s),
-            " ".join(RU[j] for j in t), "kk", "ru",
-        )  # fmt: skip
+            k,
+            s,
+            t,
+            1.05 if s and t else 0.0,
+            " ".join(KK[i] for i in s),
+            " ".join(RU[j] for j in t),
+            "kk",
+            "ru",
+        )
         for k, (s, t) in enumerate(spec)
     ]
 
@@ -425,9 +431,7 @@ def test_load_files_reuses_replaces_or_refuses(tmp_path: Path, seeds: tuple[Path
         assert len(s.pair_sentences(second)[0]) == 18
         beads = s.pair_beads(second)
         link = next(b for b in beads if not b.is_omission)
-        s.edit_pair(
-            second, lambda cur: (cur, [], []), lambda b: None, client="t", action="noop"
-        )
+        s.edit_pair(second, lambda cur: (cur, [], []), lambda b: None, client="t", action="noop")
     assert link is not None
     kk.write_text(kk.read_text(encoding="utf-8") + "\nТағы бір сөйлем.", encoding="utf-8")
     with pytest.raises(EgizError, match="1 corrections"):
