@@ -89,6 +89,13 @@ def test_unlink_leaves_every_sentence_in_its_own_bead() -> None:
     assert len(after) == 2
 
 
+def test_an_unlinked_pair_stays_where_it_was() -> None:
+    beads = _beads([((), (0,)), ((0,), (1,)), ((1, 2, 3), (2, 3, 4))])
+    unlinked, _, _ = apply_edit(beads, "unlink", {"src": [0], "tgt": [1]}, TEXT)
+    # not kk 0 first (the plain order), but after ru 0, which came before it
+    assert [(b.src_ids, b.tgt_ids) for b in unlinked[:3]] == [((), (0,)), ((0,), ()), ((), (1,))]
+
+
 def test_taking_one_sentence_out_of_a_merge_keeps_the_rest_linked() -> None:
     beads, _, _ = apply_edit(START, "unlink", {"src": [], "tgt": [1]}, TEXT)
     assert _shape(beads)[:2] == [((0,), (0,)), ((), (1,))]

@@ -116,8 +116,10 @@ def undo_edit(
         )
     restored = [_load(d) for d in before]
     kept = [b for b in beads if not any(b is r for r in region)]
+    start = region[0].idx if region else 0
+    hints = {id(b): start + k / len(restored) for k, b in enumerate(restored)}
     return (
-        _numbered(_order([*kept, *restored], text)),
+        _numbered(_order([*kept, *restored], text, hints)),
         [_dump(b) for b in region],
         [_dump(b) for b in restored],
     )
@@ -151,24 +153,41 @@ def _regroup(
     region = [b for b in beads if set(b.src_ids) & src_set or set(b.tgt_ids) & tgt_set]
     kept = [b for b in beads if not any(b is r for r in region)]
     new: list[BeadRecord] = []
+    hints: dict[int, float] = {}  # new bead -> where the bead it came from was
     for b in region:
         rest_src = tuple(i for i in b.src_ids if i not in src_set)
         rest_tgt = tuple(j for j in b.tgt_ids if j not in tgt_set)
         if rest_src and rest_tgt and _consecutive(rest_src) and _consecutive(rest_tgt):
-            new.append(_bead(rest_src, rest_tgt, text, score=b.score))
+            parts = [_bead(rest_src, rest_tgt, text, score=b.score)]
         else:
-            new.extend(_bead((i,), (), text) for i in rest_src)
-            new.extend(_bead((), (j,), text) for j in rest_tgt)
-    new.extend(_bead(src, tgt, text) for src, tgt in links)
-    new.extend(_bead(src, tgt, text) for src, tgt in singles)
-    ordered = _order([*kept, *new], text)
+            parts = [_bead((i,), (), text) for i in rest_src]
+            parts += [_bead((), (j,), text) for j in rest_tgt]
+        hints.update((id(p), b.idx) for p in parts)
+        new.extend(parts)
+    came_from = {("s", i): b.idx for b in region for i in b.src_ids}
+    came_from.update((("t", j), b.idx) for b in region for j in b.tgt_ids)
+    for src, tgt in [*links, *singles]:
+        bead = _bead(src, tgt, text)
+        hints[id(bead)] = min(
+            [came_from[("s", i)] for i in src] + [came_from[("t", j)] for j in tgt]
+        )
+        new.append(bead)
+    ordered = _order([*kept, *new], text, hints)
     written = [b for b in ordered if any(b is n for n in new)]
     return _numbered(ordered), [_dump(b) for b in region], [_dump(b) for b in written]
 
 
-def _order(beads: Sequence[BeadRecord], text: PairText) -> list[BeadRecord]:
+def _order(
+    beads: Sequence[BeadRecord], text: PairText, hints: Mapping[int, float]
+) -> list[BeadRecord]:
     """Beads in alignment order: links by position (they must not cross), each sentence without
-    a counterpart just before the first link that comes after it."""
+    a counterpart just before the first link that comes after it. Between two links, lone
+    sentences stay where they were (`hints`: a new bead's former position, by id; other beads
+    keep their `idx`), so an unlinked pair's two sentences end up next to each other."""
+
+    def where(b: BeadRecord) -> tuple[float, int, int]:
+        return (hints.get(id(b), b.idx), 0 if b.src_ids else 1, (b.src_ids or b.tgt_ids)[0])
+
     links = sorted((b for b in beads if not b.is_omission), key=lambda b: b.src_ids[0])
     for a, b in itertools.pairwise(links):
         if not (a.src_ids[-1] < b.src_ids[0] and a.tgt_ids[-1] < b.tgt_ids[0]):
@@ -182,8 +201,12 @@ def _order(beads: Sequence[BeadRecord], text: PairText) -> list[BeadRecord]:
     for link in [*links, None]:
         end_src = link.src_ids[0] if link else len(text.src)
         end_tgt = link.tgt_ids[0] if link else len(text.tgt)
-        out.extend(lone_src[k] for k in range(i, end_src) if k in lone_src)
-        out.extend(lone_tgt[k] for k in range(j, end_tgt) if k in lone_tgt)
+        gap = [lone_src[k] for k in range(i, end_src) if k in lone_src]
+        gap += [lone_tgt[k] for k in range(j, end_tgt) if k in lone_tgt]
+        by_hint = sorted(gap, key=where)
+        if not _monotone(by_hint):  # hints from an order that no longer holds: plain order
+            by_hint = gap
+        out.extend(by_hint)
         if link is not None:
             out.append(link)
             i, j = link.src_ids[-1] + 1, link.tgt_ids[-1] + 1
@@ -192,6 +215,13 @@ def _order(beads: Sequence[BeadRecord], text: PairText) -> list[BeadRecord]:
     except ValueError as exc:  # a sentence lost or doubled: never store that
         raise EditConflict(f"the edit would break the alignment ({exc}): reload") from None
     return out
+
+
+def _monotone(lone: Sequence[BeadRecord]) -> bool:
+    """Lone sentences of each side in increasing order."""
+    src = [b.src_ids[0] for b in lone if b.src_ids]
+    tgt = [b.tgt_ids[0] for b in lone if b.tgt_ids]
+    return src == sorted(src) and tgt == sorted(tgt)
 
 
 def _numbered(beads: Sequence[BeadRecord]) -> list[BeadRecord]:
