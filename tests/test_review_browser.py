@@ -43,7 +43,7 @@ if (why := _missing()) is not None:
         raise RuntimeError(f"browser tests required but {why}")
     pytest.skip(why, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def _open(browser: Browser, url: str) -> Page:
     return page
 
 
-def _bead_of(page: Page, side: str, i: int):  # noqa: ANN202 (a Playwright Locator)
+def _bead_of(page: Page, side: str, i: int) -> Locator:
     return page.locator(".bead").filter(has=page.locator(f'.s[data-side="{side}"][data-i="{i}"]'))
 
 
