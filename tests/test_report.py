@@ -210,3 +210,70 @@ def test_render_text_and_rich(
     assert "ru: В регионе – шесть особых" in narrow
     render_rich(report, seed_alignment)
     assert "only ru" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- a whole store: egiz diff --store
+
+
+@pytest.fixture(scope="module")
+def two_pair_store(tmp_path_factory: pytest.TempPathFactory, seeds: tuple[Path, Path]) -> Path:
+    """The seeds, and a short release whose Russian version says 27 where the Kazakh says 72."""
+    from egiz.review import load_files
+
+    folder = tmp_path_factory.mktemp("diff-store")
+    kk, ru = folder / "parks.kk.txt", folder / "parks.ru.txt"
+    kk.write_text(
+        "Облыста 72 индустриялық парк жұмыс істейді.\n\nОлардың бәрі жаңа.", encoding="utf-8"
+    )
+    ru.write_text(
+        "В области работают 27 индустриальных парков.\n\nВсе они новые.", encoding="utf-8"
+    )
+    store = folder / "corpus.db"
+    load_files(*seeds, store, encoder="trigram")
+    load_files(kk, ru, store, encoder="trigram")
+    return store
+
+
+def test_store_summary_worst_pair_first(two_pair_store: Path) -> None:
+    from egiz.report.corpus import render_store_html, render_store_text, store_divergences
+
+    pairs, src, tgt = store_divergences(two_pair_store)
+    assert [p.src_id for p in pairs] == ["000_37031449b1220f57.txt", "parks.kk.txt"]
+    seeds, parks = pairs
+    assert seeds.worst_coverage < parks.worst_coverage
+    assert seeds.only_tgt >= 4 and seeds.only_tgt_paragraphs >= 1  # the Russian-only parts
+    assert parks.number_mismatches == 1  # 72 vs 27
+    text = render_store_text(pairs, src, tgt)
+    assert text.index("000_37031449b1220f57.txt") < text.index("parks.kk.txt")
+    assert "number mismatches 1" in text
+    page = render_store_html(pairs, src, tgt)
+    assert "parks.ru.txt" in page and "http" not in page
+
+
+def test_diff_store_cli(two_pair_store: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from egiz.cli import app
+
+    out = tmp_path / "diff.json"
+    result = CliRunner().invoke(app, ["diff", "--store", str(two_pair_store), "-f", "json",
+                                      "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["pair"] for p in data["pairs"]] == [1, 2]
+    assert data["pairs"][1]["number_mismatches"] == 1
+
+
+@pytest.mark.parametrize(
+    "args", [["diff"], ["diff", "a.txt", "b.txt", "--store", "x.db"], ["diff", "--store", "no.db"]]
+)
+def test_diff_bad_arguments_are_one_line_errors(args: list[str], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-m", "egiz.cli", *args], capture_output=True, text=True,
+        cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1 and "egiz: error:" in res.stderr

@@ -125,8 +125,16 @@ def align(
 
 @app.command()
 def diff(
-    src: Annotated[str, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")],
-    tgt: Annotated[str, typer.Argument(help="Target text file (Russian by default).")],
+    src: Annotated[
+        str | None, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")
+    ] = None,
+    tgt: Annotated[
+        str | None, typer.Argument(help="Target text file (Russian by default).")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(help="Instead of two files: every pair of this corpus store, worst first."),
+    ] = None,
     src_lang: Annotated[str, typer.Option(help="Language of SRC.")] = "kk",
     tgt_lang: Annotated[str, typer.Option(help="Language of TGT.")] = "ru",
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -147,6 +155,13 @@ def diff(
     numbers and names that do not match, probable paraphrases, coverage."""
     from egiz.report import divergences, render_html, render_json, render_rich, render_text
 
+    if store is not None:
+        if src is not None or tgt is not None:
+            raise EgizError("give KK RU or --store, not both")
+        _diff_store(store, fmt, output, paraphrase_below)
+        return
+    if src is None or tgt is None:
+        raise EgizError("give KK RU (two files) or --store corpus.db")
     result = _align_files(
         src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
         cache=not no_cache, quiet=quiet,
@@ -161,6 +176,31 @@ def diff(
         rendered = render_json(report) + "\n"
     else:
         rendered = render_text(report, result)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        output.write_text(rendered, encoding="utf-8", newline="\n")
+
+
+def _diff_store(store: Path, fmt: DiffFormat, output: Path | None, paraphrase_below: float) -> None:
+    from egiz.report.corpus import (
+        render_store_html,
+        render_store_json,
+        render_store_rich,
+        render_store_text,
+        store_divergences,
+    )
+
+    pairs, src_lang, tgt_lang = store_divergences(store, paraphrase_below=paraphrase_below)
+    if fmt is DiffFormat.text and output is None and sys.stdout.isatty():
+        render_store_rich(pairs, src_lang, tgt_lang)
+        return
+    if fmt is DiffFormat.html:
+        rendered = render_store_html(pairs, src_lang, tgt_lang)
+    elif fmt is DiffFormat.json:
+        rendered = render_store_json(pairs, src_lang, tgt_lang) + "\n"
+    else:
+        rendered = render_store_text(pairs, src_lang, tgt_lang)
     if output is None:
         sys.stdout.write(rendered)
     else:
