@@ -97,8 +97,8 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = 1.0) -> Repor
     names: list[NameMismatch] = []
     paraphrases: list[BeadIssue] = []
     src_lang, tgt_lang = alignment.src_lang, alignment.tgt_lang
-    src_doc_words = _word_keys(" ".join(s.text for s in alignment.src_sentences))
-    tgt_doc_words = _word_keys(" ".join(s.text for s in alignment.tgt_sentences))
+    src_doc_words = _words(_word_keys(" ".join(s.text for s in alignment.src_sentences)))
+    tgt_doc_words = _words(_word_keys(" ".join(s.text for s in alignment.tgt_sentences)))
     for k, bead in enumerate(alignment.beads):
         if bead.is_omission:
             continue
@@ -107,7 +107,7 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = 1.0) -> Repor
         only_s, only_t = number_mismatch(src_text, tgt_text, src_lang, tgt_lang)
         if only_s or only_t:
             numbers.append(NumberMismatch(*base, only_src=only_s, only_tgt=only_t))
-        only_s, only_t = name_mismatch(src_text, tgt_text, tgt_doc_words, src_doc_words)
+        only_s, only_t = _name_mismatch(src_text, tgt_text, tgt_doc_words, src_doc_words)
         if only_s or only_t:
             names.append(NameMismatch(*base, only_src=only_s, only_tgt=only_t))
         if bead.score < paraphrase_below:
@@ -211,15 +211,33 @@ def _word_keys(text: str) -> set[str]:
     return {to_latin_key(w) for w in _ANY_WORD.findall(text)}
 
 
-def _excused(key: str, other_keys: frozenset[str], other_words: set[str]) -> bool:
-    short = key[:4]
+@dataclass(frozen=True)
+class _Words:
+    """What `_excused` asks of a set of word keys, computed once per document (asking each word
+    for each name made a 500-bead report take half a second)."""
+
+    prefixes: frozenset[str]  # the first 4 letters of every word of 4 letters or more
+    stems: frozenset[str]  # the exonym stems (either side of _EXONYMS) some word starts with
+
+
+_STEMS = frozenset((*_EXONYMS, *_EXONYMS.values()))
+
+
+def _words(keys: set[str]) -> _Words:
+    return _Words(
+        frozenset(w[:4] for w in keys if len(w) >= 4),
+        frozenset(s for s in _STEMS if any(w.startswith(s) for w in keys)),
+    )
+
+
+def _excused(key: str, other_keys: frozenset[str], other: _Words) -> bool:
+    short = key[:4]  # names are >= _MIN_NAME letters: always 4 letters here
     if any(k.startswith(short) or key.startswith(k[:4]) for k in other_keys if len(k) >= 4):
         return True
-    if any(w.startswith(short) for w in other_words):  # lowercase on the other side
+    if short in other.prefixes:  # lowercase on the other side
         return True
     return any(
-        (key.startswith(a) and any(w.startswith(b) for w in other_words))
-        or (key.startswith(b) and any(w.startswith(a) for w in other_words))
+        (key.startswith(a) and b in other.stems) or (key.startswith(b) and a in other.stems)
         for a, b in _EXONYMS.items()
     )
 
@@ -236,10 +254,18 @@ def name_mismatch(
     (`*_doc_words`, from `_word_keys`): then the bead reworded it, the article did not drop it.
     Capitalised Kazakh title words (Республикасы, Төтенше ...) are never names here.
     """
+    src_words = _words(_word_keys(src) | (src_doc_words or set()))
+    tgt_words = _words(_word_keys(tgt) | (tgt_doc_words or set()))
+    return _name_mismatch(src, tgt, tgt_words, src_words)
+
+
+def _name_mismatch(
+    src: str, tgt: str, tgt_words: _Words, src_words: _Words
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`name_mismatch` with the word sets indexed: those of whole documents, which hold the
+    bead's own words too."""
     src_keys = frozenset(k for k in name_keys(src) if k[:5] not in _NOT_NAMES)
     tgt_keys = frozenset(k for k in name_keys(tgt) if k[:5] not in _NOT_NAMES)
-    src_words = _word_keys(src) | (src_doc_words or set())
-    tgt_words = _word_keys(tgt) | (tgt_doc_words or set())
     only_src = sorted(
         k for k in src_keys if len(k) >= _MIN_NAME and not _excused(k, tgt_keys, tgt_words)
     )

@@ -8,6 +8,7 @@ collide, and compare only a prefix of it, so case endings do not matter.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -102,6 +103,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _GLIDE = re.compile(r"i(?=[aeou])")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # news vocabularies repeat: reports ask for the same words
 def to_latin_key(word: str) -> str:
     """A coarse Latin skeleton in which the kk, ru and Latin spellings of a name collide:
     `Сұлтанғазиев`, `Султангазиев` and `Sultangaziev` all give "sultangazev"."""
