@@ -446,7 +446,7 @@ def test_export_every_format(mined: tuple[Path, Path, Any], tmp_path: Path) -> N
     assert isinstance(first["src_ids"], list) and first["kind"] == "1-1"
     tsv = (tmp_path / "corpus.tsv").read_text().splitlines()
     assert tsv[0].split("\t")[:4] == ["src_doc", "tgt_doc", "src_ids", "tgt_ids"]
-    assert len(tsv) == n_kept + 1 and all(line.count("\t") == 9 for line in tsv)
+    assert len(tsv) == n_kept + 1 and all(line.count("\t") == 10 for line in tsv)
     tus = ET.parse(tmp_path / "corpus.tmx").getroot().findall("body/tu")
     assert len(tus) == n_kept
     props = {p.get("type"): p.text for p in tus[0].findall("prop")}
@@ -478,7 +478,7 @@ def test_parquet_loads_with_pyarrow_and_pandas(
     assert table.num_rows == s.kept
     assert table.column_names == [
         "src_text", "tgt_text", "src_lang", "tgt_lang", "score", "kind", "src_doc", "tgt_doc",
-        "src_url", "tgt_url", "src_ids", "tgt_ids",
+        "src_url", "tgt_url", "src_ids", "tgt_ids", "origin",
     ]  # fmt: skip
     frame = pd.read_parquet(out)
     assert len(frame) == s.kept

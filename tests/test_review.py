@@ -481,3 +481,19 @@ def test_history_json_round_trips(client: TestClient) -> None:
     _post(client, "edit", view, action="unlink", src=link["src"], tgt=link["tgt"])
     edit = client.get("/api/pairs/1/history").json()["edits"][0]
     assert json.loads(json.dumps(edit))["before"][0]["src_ids"] == link["src"]
+
+
+def test_a_hand_made_bead_is_exported_with_its_origin_whatever_min_score(
+    client: TestClient, store_path: Path, tmp_path: Path
+) -> None:
+    view = _pair(client)
+    link = _first_link(view)
+    res = _post(client, "edit", view, action="unlink", src=link["src"], tgt=link["tgt"])
+    res = _post(client, "edit", res.json(), action="link", src=link["src"], tgt=link["tgt"])
+    assert res.status_code == 200
+    out = tmp_path / "corpus.jsonl"
+    export_corpus(store_path, out, "jsonl", min_score=5.0)  # no aligner bead scores that high
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["src_ids"], r["tgt_ids"], r["origin"]) for r in rows] == [
+        (link["src"], link["tgt"], "review")
+    ]

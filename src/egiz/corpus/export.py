@@ -2,9 +2,10 @@
 
 One record per kept bead (with `include_filtered`, every aligned bead, plus `keep` and `reason`),
 in corpus order (document pair, then bead). Provenance: document ids and urls, sentence indices of
-the bead in each document, alignment score and bead kind. Line formatting is `egiz.export`'s, so a
-corpus file reads like a single alignment's. Files are written under a temporary name and renamed
-when complete: an interrupted export leaves no half file behind.
+the bead in each document, alignment score, bead kind and origin ("aligner", or "review": made or
+changed by hand in `egiz review`, whose corrections every export reflects). Line formatting is
+`egiz.export`'s, so a corpus file reads like a single alignment's. Files are written under a
+temporary name and renamed when complete: an interrupted export leaves no half file behind.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from egiz.export import TSV_HEADER, _one_line, _version, _xml_text, moses_paths
 CORPUS_FORMATS = ("parquet", "tsv", "jsonl", "tmx", "moses")
 COLUMNS = (
     "src_text", "tgt_text", "src_lang", "tgt_lang", "score", "kind",
-    "src_doc", "tgt_doc", "src_url", "tgt_url", "src_ids", "tgt_ids",
+    "src_doc", "tgt_doc", "src_url", "tgt_url", "src_ids", "tgt_ids", "origin",
 )  # fmt: skip
 FILTER_COLUMNS = ("keep", "reason")  # with include_filtered
 _PARQUET_BATCH = 10_000
@@ -84,6 +85,7 @@ def _records(
             "tgt_url": row["tgt_url"],
             "src_ids": list(parse_ids(row["src_ids"])),
             "tgt_ids": list(parse_ids(row["tgt_ids"])),
+            "origin": row["origin"],
             "keep": bool(row["keep"]),
             "reason": row["reason"] or "",
         }
@@ -135,6 +137,7 @@ def _write_parquet(records: Iterator[dict[str, Any]], out: Path, include_filtere
         pa.field("tgt_url", pa.string()),
         pa.field("src_ids", pa.list_(pa.int32())),
         pa.field("tgt_ids", pa.list_(pa.int32())),
+        pa.field("origin", pa.string()),
     ]
     if include_filtered:
         fields += [pa.field("keep", pa.bool_()), pa.field("reason", pa.string())]
@@ -173,7 +176,7 @@ def _ids_text(ids: list[int]) -> str:
     return ",".join(map(str, ids))
 
 
-_TSV_COLUMNS = ("src_doc", "tgt_doc", *TSV_HEADER, "src_url", "tgt_url")
+_TSV_COLUMNS = ("src_doc", "tgt_doc", *TSV_HEADER, "src_url", "tgt_url", "origin")
 
 
 def _tsv_row(r: dict[str, Any], include_filtered: bool, *, texts: bool = True) -> str:
@@ -187,7 +190,7 @@ def _tsv_row(r: dict[str, Any], include_filtered: bool, *, texts: bool = True) -
     ]
     if texts:
         values += [r["src_text"], r["tgt_text"]]
-    values += [r["src_url"], r["tgt_url"]]
+    values += [r["src_url"], r["tgt_url"], r["origin"]]
     if include_filtered:
         values += ["1" if r["keep"] else "0", r["reason"]]
     return "\t".join(_one_line(str(v)) for v in values) + "\n"
@@ -240,6 +243,7 @@ def _write_tmx(
             ("tgt-doc", r["tgt_doc"]),
             ("src-url", r["src_url"]),
             ("tgt-url", r["tgt_url"]),
+            ("origin", r["origin"]),
         ]
         if include_filtered and not r["keep"]:
             props.append(("filtered", r["reason"]))

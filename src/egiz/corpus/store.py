@@ -599,8 +599,8 @@ class Store:
         params: list[Any] = []
         if not include_filtered:
             where.append("b.keep = 1")
-        if min_score is not None:
-            where.append("b.score >= ?")
+        if min_score is not None:  # a bead a person linked passes whatever its score
+            where.append("(b.score >= ? OR b.origin = 'review')")
             params.append(min_score)
         sql = (
             "SELECT b.*, p.src_id, p.tgt_id, s.url AS src_url, t.url AS tgt_url, "
