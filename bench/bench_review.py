@@ -108,11 +108,13 @@ class Server:
             stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.base = ""
+        self.log: list[str] = []  # the server's stderr, printed if a measurement fails
         found = threading.Event()
 
         def pump() -> None:
             assert self.proc.stderr is not None
             for line in self.proc.stderr:
+                self.log.append(line)
                 if m := re.search(r"(http://127\.0\.0\.1:\d+/)", line):
                     self.base = m[1]
                     found.set()
@@ -186,6 +188,9 @@ def measure(size: int, runs: int, folder: Path, browser: Browser) -> dict[str, s
             page.wait_for_selector('.bead.focus[data-k="50"]')
             keys.append((time.perf_counter() - t0) / 50)
         page.close()
+    except Exception:
+        sys.stderr.write("".join(server.log))
+        raise
     finally:
         server.stop()
     load = statistics.median(loads)
