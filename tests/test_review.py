@@ -497,3 +497,55 @@ def test_a_hand_made_bead_is_exported_with_its_origin_whatever_min_score(
     assert [(r["src_ids"], r["tgt_ids"], r["origin"]) for r in rows] == [
         (link["src"], link["tgt"], "review")
     ]
+
+
+def _start(args: list[str]) -> tuple[subprocess.Popen[str], str]:
+    """`egiz review ARGS` in a subprocess; returns it and the first URL it printed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "egiz.cli", "review", *args], stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "http://" in line:
+            return proc, line.split("review: ", 1)[1].strip()
+    proc.wait(30)
+    raise AssertionError(f"egiz review exited with {proc.returncode}")
+
+
+def test_binding_beyond_loopback_makes_up_a_token(store_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    proc, url = _start(["--store", str(store_path), "--host", "0.0.0.0", "--port", "0"])
+    try:
+        assert "?token=" in url
+        port = url.split(":")[2].split("/")[0]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/pairs", timeout=10)
+        assert refused.value.code == 401
+        token = url.split("?token=")[1].split("#")[0]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/pairs", headers={"X-Egiz-Token": token}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert json.loads(answer.read())["pairs"][0]["id"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_a_port_in_use_is_a_one_line_error(store_path: Path) -> None:
+    proc, url = _start(["--store", str(store_path), "--port", "0"])
+    try:
+        port = url.split(":")[2].split("/")[0]
+        res = subprocess.run(
+            [sys.executable, "-m", "egiz.cli", "review", "--store", str(store_path), "--port",
+             port],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert res.returncode == 2
+        assert res.stderr.strip().startswith(f"egiz: error: cannot listen on 127.0.0.1:{port}")
+        assert len(res.stderr.strip().splitlines()) == 1
+    finally:
+        proc.terminate()
+        proc.wait(20)

@@ -145,6 +145,7 @@ def serve(
     except OSError as exc:
         sock.close()
         raise EgizError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(128)  # listening before the URL is printed: early requests wait, not fail
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     query = f"?token={token}" if token else ""
