@@ -39,6 +39,13 @@ class ScoreFormat(str, Enum):
     json = "json"
 
 
+# Options several commands share.
+EncoderOption = Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")]
+EncodingOption = Annotated[
+    str | None, typer.Option(help="Force the input encoding (default: detect).")
+]
+
+
 def _warn(message: str) -> None:
     print(f"egiz: warning: {message}", file=sys.stderr)
 
@@ -79,15 +86,13 @@ def align(
         Path | None,
         typer.Option("-o", "--output", help="Output file (moses: prefix for OUT.kk, OUT.ru)."),
     ] = None,
-    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    encoder: EncoderOption = "e5",
     min_score: Annotated[
         float | None,
         typer.Option(help="Leave out aligned beads scoring below this (omissions are kept)."),
     ] = None,
     max_bead: Annotated[int, typer.Option(min=1, max=6, help="Sentences per bead side.")] = 4,
-    encoding: Annotated[
-        str | None, typer.Option(help="Force the input encoding (default: detect).")
-    ] = None,
+    encoding: EncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
@@ -141,13 +146,11 @@ def diff(
         DiffFormat.text
     ),
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
-    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    encoder: EncoderOption = "e5",
     paraphrase_below: Annotated[
         float, typer.Option(help="Aligned beads scoring below this are listed as paraphrases.")
     ] = 1.0,
-    encoding: Annotated[
-        str | None, typer.Option(help="Force the input encoding (default: detect).")
-    ] = None,
+    encoding: EncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -211,7 +214,7 @@ def _diff_store(store: Path, fmt: DiffFormat, output: Path | None, paraphrase_be
 def split(
     file: Annotated[str, typer.Argument(help="Text file; - for stdin.")],
     lang: Annotated[str, typer.Option(help="kk, ru, or another language code.")] = "kk",
-    encoding: Annotated[str | None, typer.Option(help="Force the input encoding.")] = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Print one sentence per line (a blank line between paragraphs)."""
     from egiz.read import read_text
@@ -258,7 +261,7 @@ def pair(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="pairs.tsv")] = None,
     src_lang: Annotated[str, typer.Option(help="Language of the first side.")] = "kk",
     tgt_lang: Annotated[str, typer.Option(help="Language of the second side.")] = "ru",
-    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    encoder: EncoderOption = "e5",
     threshold: Annotated[
         float | None, typer.Option(help="Minimum pair score (default: the tuned one).")
     ] = None,
@@ -314,7 +317,7 @@ def mine(
     store: Annotated[Path, typer.Option(help="The corpus store (SQLite file).")],
     src_lang: Annotated[str, typer.Option()] = "kk",
     tgt_lang: Annotated[str, typer.Option()] = "ru",
-    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
+    encoder: EncoderOption = "e5",
     workers: Annotated[int, typer.Option(min=1, help="Local processes aligning pairs.")] = 1,
     dask: Annotated[
         str | None, typer.Option(help="Run on a Dask cluster: tcp://HOST:PORT.")
@@ -376,10 +379,8 @@ def review(
     ] = None,
     src_lang: Annotated[str, typer.Option(help="Language of KK.")] = "kk",
     tgt_lang: Annotated[str, typer.Option(help="Language of RU.")] = "ru",
-    encoder: Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")] = "e5",
-    encoding: Annotated[
-        str | None, typer.Option(help="Force the input encoding (default: detect).")
-    ] = None,
+    encoder: EncoderOption = "e5",
+    encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Check and correct alignments in the browser; every correction is saved to the store."""
