@@ -454,3 +454,20 @@ def test_seeds_e5_and_cache_end_to_end(seeds, egiz_cache_dir, monkeypatch) -> No
     stats = last_embed_stats()
     assert stats is not None and stats.encoded == 0 and stats.cached > 0
     assert list(again.beads) == list(beads)
+
+
+def test_presets() -> None:
+    assert AlignParams.preset("fast") == AlignParams()
+    accurate = AlignParams.preset("accurate", max_bead=3)
+    assert (accurate.refine, accurate.max_bead) == ("local", 3)
+    assert "refine:local" in accurate.signature() and "threshold:0.944" in accurate.signature()
+    with pytest.raises(ValueError, match="unknown preset"):
+        AlignParams.preset("fastest")
+
+
+def test_accurate_preset_on_the_seeds_keeps_every_sentence(seeds) -> None:
+    kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
+    result = egiz.align(kk, ru, encoder="trigram", params=AlignParams.preset("accurate"))
+    assert sorted(i for b in result.beads for i in b.src) == list(range(17))
+    assert sorted(j for b in result.beads for j in b.tgt) == list(range(26))
+    assert "refine:local" in result.signature

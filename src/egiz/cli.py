@@ -46,6 +46,26 @@ EncodingOption = Annotated[
 ]
 
 
+class Preset(str, Enum):
+    fast = "fast"
+    accurate = "accurate"
+
+
+PresetOption = Annotated[
+    Preset,
+    typer.Option(
+        help="fast: embed each sentence once; accurate: also re-check merges and omissions "
+        "with joined sentences (~1.5 more encoder calls per sentence)."
+    ),
+]
+
+
+def _params(preset: Preset, **overrides: Any) -> Any:
+    from egiz.align import AlignParams
+
+    return AlignParams.preset(preset.value, **overrides)
+
+
 def _warn(message: str) -> None:
     print(f"egiz: warning: {message}", file=sys.stderr)
 
@@ -92,19 +112,19 @@ def align(
         typer.Option(help="Leave out aligned beads scoring below this (omissions are kept)."),
     ] = None,
     max_bead: Annotated[int, typer.Option(min=1, max=6, help="Sentences per bead side.")] = 4,
+    preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Align two versions of one text, sentence by sentence."""
-    from egiz.align import AlignParams
     from egiz.export import moses_paths, write_alignment, write_moses
 
     if fmt is AlignFormat.moses and output is None:
         raise EgizError("--format moses writes two files: give a prefix with -o")
     result = _align_files(
         src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-        presegmented=presegmented, params=AlignParams(max_bead=max_bead),
+        presegmented=presegmented, params=_params(preset, max_bead=max_bead),
         cache=not no_cache, quiet=quiet,
     )  # fmt: skip
     if fmt is AlignFormat.moses:
@@ -150,6 +170,7 @@ def diff(
     paraphrase_below: Annotated[
         float, typer.Option(help="Aligned beads scoring below this are listed as paraphrases.")
     ] = 1.0,
+    preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -167,7 +188,7 @@ def diff(
         raise EgizError("give KK RU (two files) or --store corpus.db")
     result = _align_files(
         src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-        cache=not no_cache, quiet=quiet,
+        params=_params(preset), cache=not no_cache, quiet=quiet,
     )  # fmt: skip
     report = divergences(result, paraphrase_below=paraphrase_below)
     if fmt is DiffFormat.text and output is None and sys.stdout.isatty():
@@ -326,6 +347,7 @@ def mine(
         float | None, typer.Option(help="Keep beads scoring at least this.")
     ] = None,
     retry_failed: Annotated[bool, typer.Option(help="Align failed pairs again.")] = False,
+    preset: PresetOption = Preset.fast,
     json_output: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
@@ -337,7 +359,7 @@ def mine(
     summary = run_mine(
         sources, store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
         workers=workers, dask_address=dask, min_score=min_score, retry_failed=retry_failed,
-        progress=not quiet and sys.stderr.isatty(),
+        params=_params(preset), progress=not quiet and sys.stderr.isatty(),
     )  # fmt: skip
     print(json.dumps(summary.to_dict(), indent=1) if json_output else summary.format())
 
@@ -380,6 +402,7 @@ def review(
     src_lang: Annotated[str, typer.Option(help="Language of KK.")] = "kk",
     tgt_lang: Annotated[str, typer.Option(help="Language of RU.")] = "ru",
     encoder: EncoderOption = "e5",
+    preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -394,7 +417,7 @@ def review(
         store = store or Path("egiz-review.db")
         pair_id, watched = load_files(
             files[0], files[1], store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-            encoding=encoding, progress=not quiet and sys.stderr.isatty(),
+            encoding=encoding, params=_params(preset), progress=not quiet and sys.stderr.isatty(),
         )  # fmt: skip
         print(f"egiz review: {files[0]} + {files[1]} are pair {pair_id} in {store}",
               file=sys.stderr)  # fmt: skip

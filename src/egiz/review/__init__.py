@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from egiz.align import AlignParams
 from egiz.corpus.store import Store, text_hash
 from egiz.document import Document
 from egiz.errors import EgizError
@@ -56,6 +57,7 @@ def load_files(
     tgt_lang: str = "ru",
     encoder: str = "e5",
     encoding: str | None = None,
+    params: AlignParams | None = None,
     progress: bool = False,
 ) -> tuple[int, tuple[WatchedFile, WatchedFile]]:
     """Align two files as one document pair into the store (once: a pair already there with the
@@ -95,7 +97,7 @@ def load_files(
             Document(ids[1], texts[1], tgt_lang, source=str(tgt_path.resolve())),
         ],
         store_path, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-        pair_fn=lambda *_, **__: _Pairing((_Pair(*ids),)), progress=progress,
+        params=params, pair_fn=lambda *_, **__: _Pairing((_Pair(*ids),)), progress=progress,
     )  # fmt: skip
     with Store(store_path) as store:
         found = store.query(
