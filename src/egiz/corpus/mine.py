@@ -205,8 +205,14 @@ def align_task(task: AlignTask) -> AlignResult:
         )
         beads = [
             measure_bead(
-                i, bead.src, bead.tgt, bead.score, result.src_text(bead),
-                result.tgt_text(bead), task.src_lang, task.tgt_lang,
+                i,
+                bead.src,
+                bead.tgt,
+                bead.score,
+                result.src_text(bead),
+                result.tgt_text(bead),
+                task.src_lang,
+                task.tgt_lang,
             )
             for i, bead in enumerate(result.beads)
         ]

@@ -615,7 +615,6 @@ class Store:
             while rows := cur.fetchmany(1000):
                 yield from rows
 
-
     # ------------------------------------------------------------------ review
     def pair_row(self, pair: int) -> sqlite3.Row:
         """A document pair with both documents' ids, titles, urls, sources and text hashes."""
