@@ -633,8 +633,7 @@ class Store:
 
     def pair_beads(self, pair: int) -> list[BeadRecord]:
         """One pair's beads in alignment order."""
-        rows = self.query("SELECT * FROM beads WHERE pair = ? ORDER BY idx", (pair,))
-        return [_record(r) for r in rows]
+        return [_record(r) for r in self.pair_bead_rows(pair)]
 
     def pair_bead_rows(self, pair: int) -> list[sqlite3.Row]:
         """One pair's bead rows (keep flags and reasons included), in alignment order."""

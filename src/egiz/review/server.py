@@ -44,8 +44,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from egiz.alignment import Alignment, Bead
 from egiz.corpus.mine import FilterParams, filter_reason
-from egiz.corpus.store import BeadRecord, Store, text_hash
+from egiz.corpus.store import BeadRecord, Store, parse_ids, text_hash
 from egiz.errors import EgizError
 from egiz.report import divergences
 from egiz.review.edits import EditConflict, EditRejected, PairText, apply_edit, undo_edit
@@ -360,9 +361,13 @@ def _summary(r: Mapping[str, Any]) -> dict[str, Any]:
 def _pair_view(store: Store, pair_id: int, watched: tuple[WatchedFile, ...]) -> dict[str, Any]:
     """Everything the pair view shows, with the notes of the divergence report per bead."""
     info = store.pair_row(pair_id)
-    text = _pair_text(store, pair_id)
+    src, tgt = store.pair_sentences(pair_id)
+    text = PairText(src, tgt, info["src_lang"], info["tgt_lang"])
     rows = store.pair_bead_rows(pair_id)
-    alignment = store.pair_alignment(pair_id)
+    beads_ids = [(parse_ids(r["src_ids"]), parse_ids(r["tgt_ids"]), r["score"]) for r in rows]
+    alignment = Alignment(
+        src, tgt, [Bead(*b) for b in beads_ids], src_lang=text.src_lang, tgt_lang=text.tgt_lang
+    )
     report = divergences(alignment, paraphrase_below=_PARAPHRASE_BELOW)
     notes: dict[int, list[str]] = {}
     for m in report.number_mismatches:
@@ -375,27 +380,20 @@ def _pair_view(store: Store, pair_id: int, watched: tuple[WatchedFile, ...]) -> 
     for n in report.name_mismatches:
         names = ", ".join([*n.only_src, *n.only_tgt])
         notes.setdefault(n.bead, []).append(f"names {names}")
-    linked_chars = {"src": 0, "tgt": 0}
-    beads = []
-    for k, r in enumerate(rows):
-        src_ids = [int(i) for i in r["src_ids"].split(",")] if r["src_ids"] else []
-        tgt_ids = [int(j) for j in r["tgt_ids"].split(",")] if r["tgt_ids"] else []
-        if src_ids and tgt_ids:
-            linked_chars["src"] += len(r["src_text"])
-            linked_chars["tgt"] += len(r["tgt_text"])
-        beads.append(
-            {
-                "src": src_ids,
-                "tgt": tgt_ids,
-                "kind": r["kind"],
-                "score": r["score"],
-                "origin": r["origin"],
-                "bad": bool(r["bad"]),
-                "keep": bool(r["keep"]),
-                "reason": r["reason"],
-                "notes": notes.get(k, []),
-            }
-        )
+    beads = [
+        {
+            "src": list(src_ids),
+            "tgt": list(tgt_ids),
+            "kind": r["kind"],
+            "score": r["score"],
+            "origin": r["origin"],
+            "bad": bool(r["bad"]),
+            "keep": bool(r["keep"]),
+            "reason": r["reason"],
+            "notes": notes.get(k, []),
+        }
+        for k, (r, (src_ids, tgt_ids, _)) in enumerate(zip(rows, beads_ids, strict=True))
+    ]
     return {
         "id": pair_id,
         "src_id": info["src_id"],
