@@ -210,6 +210,11 @@ def test_unlink_relink_and_undo_with_the_keyboard(browser: Browser, server: Revi
     _expect_unlinked(page, i, j)
     page.keyboard.press("z")  # undo the unlink: the aligner's bead, with its score, is back
     _expect_linked(page, i, j, by_hand=False)
+    page.keyboard.press("h")  # the history keeps all four changes, newest first
+    history = page.locator("#history tbody tr")
+    expect(history).to_have_count(4)
+    expect(history.first).to_contain_text("undo")
+    expect(history.last).to_contain_text("unlink")
     assert page.errors == []  # type: ignore[attr-defined]
 
 

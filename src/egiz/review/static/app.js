@@ -211,6 +211,7 @@
         <span id="selinfo">${state.sel.size ? `${state.sel.size} selected` : ""}</span>
         <button data-tool="undo" title="Undo your last change (Z)"${undoCount ? "" : " disabled"}>Undo</button>
         <button data-tool="accept" title="Accept the pair (A)">${d.reviewed ? "Unaccept" : "Accept pair"}</button>
+        <button data-tool="history" title="Every saved change (H)">History</button>
         <button data-tool="help" title="Keyboard shortcuts (?)">?</button>
       </div>
       <div class="legend"><span class="one">1–1</span><span class="many">merge (n–m)</span>
@@ -346,6 +347,22 @@
       return send("undo", { edit: last.id }, `undo: ${last.label}`, null);
     },
     help() { $("#help").showModal(); },
+    async history() {
+      let data;
+      try { data = await api(`/api/pairs/${state.id}/history`); } catch (err) { fail(err); return; }
+      const d = state.data;
+      const span = (ids) => (ids.length ? ids.map((i) => i + 1).join(",") : "–");
+      const what = (beads) => beads.map((b) => `${esc(d.src_lang)} ${span(b.src_ids)} ~ ${esc(d.tgt_lang)} ${span(b.tgt_ids)}${b.bad ? " (bad)" : ""}`).join("; ");
+      const rows = data.edits.slice().reverse().map((e) => `<tr><td>${e.id}</td>
+        <td>${esc(new Date(e.at * 1000).toLocaleString())}</td>
+        <td>${esc(e.action)}${e.undoes ? ` #${e.undoes}` : ""}</td>
+        <td>${e.client === clientId ? "this tab" : esc(e.client.slice(0, 8) || "–")}</td>
+        <td>${what(e.before) || "–"}</td><td>${what(e.after) || "–"}</td></tr>`).join("");
+      $("#history-body").innerHTML = rows
+        ? `<table class="pairs"><thead><tr><th>#</th><th>when</th><th>action</th><th>by</th><th>before</th><th>after</th></tr></thead><tbody>${rows}</tbody></table>`
+        : '<p class="empty">No change saved yet: this is the aligner\'s output.</p>';
+      $("#history").showModal();
+    },
   };
 
   // ------------------------------------------------------------------ events
@@ -374,7 +391,7 @@
   });
 
   document.addEventListener("keydown", (ev) => {
-    if ($("#help").open || ev.altKey || ev.metaKey) return;
+    if ($("#help").open || $("#history").open || ev.altKey || ev.metaKey) return;
     if (ev.target.closest && ev.target.closest("input, textarea, select")) return;
     const key = ev.key;
     if (ev.ctrlKey && key.toLowerCase() !== "z") return;
@@ -397,7 +414,7 @@
       k: () => setFocus(state.focus - 1), ArrowUp: () => setFocus(state.focus - 1),
       x: () => selectBead(state.focus), " ": () => selectBead(state.focus),
       l: tools.link, u: tools.unlink, m: tools.merge, s: tools.split, b: tools.bad,
-      a: tools.accept, z: tools.undo, Z: tools.undo, g: () => { location.hash = "#/"; },
+      a: tools.accept, z: tools.undo, Z: tools.undo, h: tools.history, g: () => { location.hash = "#/"; },
       Escape: () => { for (const key2 of [...state.sel]) { const [side, i] = key2.split(":"); toggleSentence(side, Number(i)); } clearAlert(); },
     };
     const fn = actions[key];
@@ -407,6 +424,7 @@
   });
 
   $("#help-close").addEventListener("click", () => $("#help").close());
+  $("#history-close").addEventListener("click", () => $("#history").close());
   window.addEventListener("hashchange", route);
 
   // Another tab (or reviewer) edited this pair: show the latest state; a file that changed on
