@@ -245,3 +245,67 @@ def test_a_file_changed_on_disk_gives_a_conflict_message(
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("changed on disk")
     _expect_linked(page, i, j, by_hand=False)  # nothing changed
+
+
+def _many_pairs(path: Path, n: int) -> None:
+    """A store of `n` two-sentence pairs; pair 7 lacks its second Russian sentence."""
+    from egiz.alignment import Sentence
+    from egiz.corpus import FilterParams, Store
+    from egiz.corpus.mine import filter_reason, measure_bead
+    from egiz.document import Document
+
+    filters = FilterParams()
+    with Store(path) as store:
+        store.set_meta({"src_lang": "kk", "tgt_lang": "ru", "filters": filters.to_json()})
+        run = store.begin_run("test", {})
+        docs = []
+        for k in range(n):
+            docs += [
+                Document(f"pair-{k:04d}.kk", f"Бірінші сөйлем {k}. Екінші сөйлем {k}.", "kk"),
+                Document(f"pair-{k:04d}.ru", f"Первое предложение {k}. Второе {k}.", "ru"),
+            ]
+        store.add_documents(docs, {"kk": "src", "ru": "tgt"}, run)
+        store.add_pairs([(f"pair-{k:04d}.kk", f"pair-{k:04d}.ru", 1.0) for k in range(n)], "t", run)
+        for k in range(n):
+            src = [Sentence(f"Бірінші сөйлем {k}."), Sentence(f"Екінші сөйлем {k}.")]
+            tgt = [Sentence(f"Первое предложение {k}."), Sentence(f"Второе {k}.")]
+            shapes = (
+                [((0,), (0,)), ((1,), (1,))] if k != 7 else [((0,), (0,)), ((1,), ()), ((), (1,))]
+            )
+            beads = [
+                measure_bead(i, s, t, 1.05 if s and t else 0.0,
+                             " ".join(src[a].text for a in s), " ".join(tgt[b].text for b in t),
+                             "kk", "ru")
+                for i, (s, t) in enumerate(shapes)
+            ]  # fmt: skip
+            reasons = [filter_reason(b, filters, "kk", "ru") for b in beads]
+            store.write_alignment(k + 1, beads, reasons, signature="t", sentences=(src, tgt))
+
+
+def test_a_big_pair_list_is_drawn_page_by_page_worst_first(
+    browser: Browser, tmp_path: Path
+) -> None:
+    store = tmp_path / "many.db"
+    _many_pairs(store, 620)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "egiz.cli", "review", "--store", str(store), "--port", "0"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        url = next(m[1] for line in proc.stderr if (m := re.search(r"(http://\S+/)", line)))
+        page = _open(browser, url)
+        rows = page.locator("tr.row")
+        expect(rows).to_have_count(500)
+        expect(rows.first).to_contain_text("pair-0007.kk")  # the one with sentences unaligned
+        page.get_by_role("button", name=re.compile("Show 120 more")).click()
+        expect(rows).to_have_count(620)
+        page.get_by_label("filter").fill("pair-0612")
+        expect(rows).to_have_count(1)
+        page.keyboard.press("Enter")  # typing in the filter box is not a shortcut
+        expect(page.locator("tr.row")).to_have_count(1)
+        rows.first.click()
+        expect(page.locator(".bead")).to_have_count(2)
+    finally:
+        proc.terminate()
+        proc.wait(20)

@@ -8,6 +8,7 @@
     (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
   sessionStorage.setItem("egiz-client", clientId);
   const POLL_MS = 4000;
+  const LIST_PAGE = 500; // rows of the pair list drawn at a time: a big corpus has 100k pairs
 
   // Per tab: what "undo" takes back, per pair (the server's history keeps everything).
   const undoStacks = new Map();
@@ -81,7 +82,7 @@
 
   async function openList() {
     const data = await api("/api/pairs");
-    state = { kind: "list", data, sort: state.sort || "worst", filter: state.filter || "", focus: 0 };
+    state = { kind: "list", data, sort: state.sort || "worst", filter: state.filter || "", focus: 0, shown: LIST_PAGE };
     $("#where").textContent = `${data.store}: ${data.pairs.length} pairs`;
     renderList();
   }
@@ -98,7 +99,7 @@
     const pairs = visiblePairs();
     const bar = (x) => `<meter min="0" max="1" low="0.8" optimum="1" value="${x}"></meter> ${pct(x)}`;
     const head = (key, label) => `<th data-sort="${key}" title="sort">${label}${state.sort === key ? " ▾" : ""}</th>`;
-    const rows = pairs.map((p, k) => `
+    const rows = pairs.slice(0, state.shown).map((p, k) => `
       <tr class="row${k === state.focus ? " focus" : ""}" data-id="${p.id}">
         <td class="num">${p.id}</td>
         <td>${esc(p.src_title || p.src_id)}<br><small>${esc(p.src_id)}</small></td>
@@ -117,7 +118,8 @@
         ${head("id", "#")}<th>${esc(sl)}</th><th>${esc(tl)}</th><th>beads</th>
         ${head("worst", "coverage " + esc(sl))}${head("worst", "coverage " + esc(tl))}
         ${head("score", "mean score")}${head("edits", "edits")}<th>status</th>
-      </tr></thead><tbody>${rows || '<tr><td colspan="9" class="empty">no aligned pairs</td></tr>'}</tbody></table>`;
+      </tr></thead><tbody>${rows || '<tr><td colspan="9" class="empty">no aligned pairs</td></tr>'}</tbody></table>
+      ${pairs.length > state.shown ? `<p><button id="more">Show ${Math.min(LIST_PAGE, pairs.length - state.shown)} more (${pairs.length - state.shown} not shown)</button></p>` : ""}`;
     const input = $("#q");
     input.addEventListener("input", () => {
       state.filter = input.value; state.focus = 0;
@@ -368,6 +370,7 @@
   // ------------------------------------------------------------------ events
   app.addEventListener("click", (ev) => {
     if (state.kind === "list") {
+      if (ev.target.id === "more") { state.shown += LIST_PAGE; renderList(); return; }
       const th = ev.target.closest("th[data-sort]");
       if (th) { state.sort = th.dataset.sort; renderList(); return; }
       const row = ev.target.closest("tr.row");
@@ -398,7 +401,7 @@
     if (key === "?") { $("#help").showModal(); ev.preventDefault(); return; }
     if (state.kind === "list") {
       const pairs = visiblePairs();
-      if (key === "j" || key === "ArrowDown") state.focus = Math.min(pairs.length - 1, state.focus + 1);
+      if (key === "j" || key === "ArrowDown") state.focus = Math.min(Math.min(pairs.length, state.shown) - 1, state.focus + 1);
       else if (key === "k" || key === "ArrowUp") state.focus = Math.max(0, state.focus - 1);
       else if (key === "Enter" && pairs[state.focus]) { location.hash = `#/pair/${pairs[state.focus].id}`; return; }
       else return;
