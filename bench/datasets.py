@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import dataclass
@@ -54,6 +55,40 @@ def textberg(names: list[str], data: Path = DATA) -> list[Doc]:
 
 
 TEXTBERG_TEST = [f"test{i}" for i in range(7)]
+
+# -- disjoint tuning and test pools ------------------------------------------------------------
+# Whatever is tuned (aligner weights, calibration, pairing thresholds) sees only the "tune" pool;
+# benchmarks report the "test" pool. Membership is a hash of a stable key, so it does not depend
+# on file order, seeds or which subset a script loads.
+POOLS = ("tune", "test")
+TUNE_SHARE = 0.4
+
+
+def pool_of(key: str, tune_share: float = TUNE_SHARE) -> str:
+    """ "tune" or "test" for an item with this stable key (a FLORES URL, a Tatoeba line)."""
+    h = int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big") / 2**64
+    return "tune" if h < tune_share else "test"
+
+
+def flores_articles(pool: str | None = None, data: Path = DATA) -> list[dict]:
+    """FLORES-200 devtest articles (`{"doc_id", "kk", "ru", "en"}`), all or one pool's."""
+    if pool is not None and pool not in POOLS:
+        raise ValueError(f"pool must be one of {POOLS}")
+    lines = (data / "flores200-devtest" / "docs_by_url.jsonl").read_text(encoding="utf-8")
+    articles = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    return [a for a in articles if pool is None or pool_of(a["doc_id"]) == pool]
+
+
+def tatoeba_pairs(pool: str | None = None, data: Path = DATA) -> list[tuple[str, str]]:
+    """Tatoeba kaz-rus test pairs (kk, ru), all or one pool's (keyed by the Kazakh line; a quarter
+    tunes, so that the test pool holds the 1,000 pairs the calibration targets are quoted on)."""
+    if pool is not None and pool not in POOLS:
+        raise ValueError(f"pool must be one of {POOLS}")
+    folder = data / "tatoeba-kaz-rus"
+    kk = (folder / "tatoeba-test-v2021-08-07.kaz").read_text(encoding="utf-8").splitlines()
+    ru = (folder / "tatoeba-test-v2021-08-07.rus").read_text(encoding="utf-8").splitlines()
+    pairs = list(zip(kk, ru, strict=True))
+    return [p for p in pairs if pool is None or pool_of("tatoeba:" + p[0], 0.25) == pool]
 
 
 def flores_comparable(
