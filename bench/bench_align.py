@@ -514,7 +514,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # 1. quality ----------------------------------------------------------------------------------
     datasets = [
         Dataset("Text+Berg", textberg(TEXTBERG_TEST), "de", "fr"),
-        Dataset("FLORES", flores_comparable(FLORES_TEST_SEED, n_docs=n_flores), "kk", "ru"),
+        Dataset(
+            "FLORES", flores_comparable("test", seed=FLORES_TEST_SEED, n_docs=n_flores), "kk", "ru"
+        ),
     ]
     for ds in datasets:
         log(f"embedding {ds.label}: {ds.n_src} + {ds.n_tgt} sentences ...")
@@ -524,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = run_quality(datasets, encoder, cache, cos_threshold, seed)
 
     # 2. speed -----------------------------------------------------------------------------------
-    speed_docs = flores_comparable(FLORES_TEST_SEED, n_docs=FLORES_DOCS)
+    speed_docs = flores_comparable("test", seed=FLORES_TEST_SEED, n_docs=FLORES_DOCS)
     kk_text, ru_text, n_used = long_document(speed_docs, LONG_DOC_SENTENCES)
     out_path = Path(args.out)
     out_path.parent.mkdir(parents=True, exist_ok=True)
