@@ -46,6 +46,7 @@ the punctuation-only splitter.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import statistics
@@ -64,6 +65,7 @@ import razdel  # noqa: E402
 
 from bench.datasets import DATA, POOLS, TEXTBERG_TEST, pool_of  # noqa: E402
 from egiz import __version__  # noqa: E402
+from egiz.text import split as split_module  # noqa: E402
 from egiz.text.split import split_sentences  # noqa: E402
 
 LANGS = ("kk", "ru", "en", "de", "fr", "zh")
@@ -169,6 +171,8 @@ NOT_ENDS: dict[str, list[str]] = {
         "Nr. 293,S.|296-309",
         "schuld?)|vollständig",
         "Verdruss gehabt!|- kosteten",
+        "293, Nov.|1956, S.",
+        "(Nov.|1956), p.310",
     ],
     "fr": [
         "hélas !|bien courts",
@@ -196,6 +200,7 @@ NOT_ENDS: dict[str, list[str]] = {
         "il y en a !)|après avoir",
         "dans ce cas.|elle est",
         "é ».|â",
+        "(Nov.|1956, p. 310",
     ],
 }
 EXTRA_ENDS: dict[str, list[str]] = {
@@ -515,6 +520,11 @@ def evaluate(split: Splitter, lang: str, paragraphs: list[Paragraph], runs: int)
 # --- report -------------------------------------------------------------------------------------
 
 
+def _source_hash() -> str:
+    """The splitter's rules are code: the version alone does not say which ones ran."""
+    return hashlib.sha1(Path(split_module.__file__ or "").read_bytes()).hexdigest()[:10]
+
+
 def signature(pool: str, runs: int, raw_gold: bool) -> str:
     textberg = {"tune": "dev", "test": "test0-6"}.get(pool, "dev+test0-6")
     corrections = sum(map(len, NOT_ENDS.values())) + sum(map(len, EXTRA_ENDS.values()))
@@ -522,7 +532,8 @@ def signature(pool: str, runs: int, raw_gold: bool) -> str:
         "as-published-lines" if raw_gold else f"lines+floor-in-FLORES-segments+{corrections}-hand"
     )
     return (
-        f"egiz:{__version__}|split:egiz.split_sentences(text,lang)|razdel:{metadata.version('razdel')}"
+        f"egiz:{__version__}|split:split_sentences(text,lang),split.py-sha1:{_source_hash()}"
+        f"|razdel:{metadata.version('razdel')}"
         f"|floor:[.!?…]+space,[。！？]|data:flores200-devtest(kk,ru,en;article=paragraph)"
         f"+textberg({textberg};detok)+bible.zh(chapter=paragraph)|pool:{pool}|gold:{gold}"
         f"|metric:inner-boundary-P/R/F1,micro|runs:{runs}"
