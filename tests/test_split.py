@@ -453,6 +453,19 @@ def test_kazakh_copper_ends_a_sentence() -> None:
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        # razdel's Russian head abbreviations "араб." and "доп." are Kazakh words too.
+        ["Бұл ойынға бір ғана доп.", "Ол жаңа."],
+        ["Оның әкесі – араб.", "Анасы қазақ."],
+        ["Бұл – ұлы көш.", "Ол ғасырлар бойы жалғасты."],
+    ],
+)
+def test_kazakh_words_spelled_like_abbreviations_end_sentences(words: list[str]) -> None:
+    assert texts(" ".join(words), "kk") == words
+
+
+@pytest.mark.parametrize(
     ("first", "second"),
     [
         # bible.en 1205-1206 and 2114-2115: "no" ends the verse, the next verse starts with "And".

@@ -128,6 +128,9 @@ _KK_WORDS = frozenset(
         "көш",  # migration, caravan
         "құр",  # mere; "build!"
         "аудар",  # "translate!", "overturn!"
+        # razdel's (Russian) head abbreviations apply to Kazakh too:
+        "араб",  # an Arab (араб. = арабский)
+        "доп",  # ball (доп. = дополнительный)
     }
 )
 _RU_WORDS = frozenset(
