@@ -10,6 +10,10 @@ adds (:func:`_abbreviation_rule`). On top of razdel this module adds:
 * paragraphs: a non-empty line, or a blank-line separated block when the text is hard-wrapped;
   sentences never cross a paragraph (paragraph breaks are an alignment signal);
 * glued sentences (``Султангазиев.Он пригласил``), which razdel keeps together;
+* Chinese and Japanese sentence ends (``。！？``), which need no space after them and which razdel
+  does not know; they apply in any language, as nothing else writes them;
+* abbreviations that are also words (Kazakh ``мыс`` "copper", Russian ``пол``, English ``no``)
+  join only when the next word continues the sentence (:func:`_abbreviation_rule`);
 * linear time on huge paragraphs: razdel rebuilds its buffer string on every join, so a very long
   run of joins is quadratic; :class:`_LinearSegmenter` keeps razdel's rules but not that.
 
@@ -113,6 +117,39 @@ _KK_TAIL = frozenset(
 _KK_DATED = frozenset({"ж", "жж", "ғ", "ғғ"})
 _RU_HEAD = frozenset({"мкр", "пгт", "дер", "ген", "доц", "респ", "наб", "бульв", "т.ч"})
 _RU_TAIL = frozenset({"трлн", "тг", "чел", "шт", "кг", "мм", "мл", "тн", "экз", "ед"})
+
+# Head abbreviations (egiz's or razdel's) spelled like a common word of the language. Joining
+# them before every capital made each sentence that ends with the word run into the next one
+# ("Қазақстанда көп мыс. Ол ...", "Я позвонил им. Они ..."), so they join only when the next word
+# continues the sentence, as tail abbreviations do ("мыс., Абай" still joins).
+_KK_WORDS = frozenset(
+    {
+        "мыс",  # copper
+        "көш",  # migration, caravan
+        "құр",  # mere; "build!"
+        "аудар",  # "translate!", "overturn!"
+        # razdel's (Russian) head abbreviations apply to Kazakh too:
+        "араб",  # an Arab (араб. = арабский)
+        "доп",  # ball (доп. = дополнительный)
+    }
+)
+_RU_WORDS = frozenset(
+    {
+        "пол",  # floor, sex
+        "ум",  # mind
+        "гор",  # of mountains
+        "тел",  # of bodies
+        "кит",  # whale
+        "ком",  # lump
+        "нем",  # mute
+        "лат",  # lats
+        "араб",  # an Arab
+        "ген",  # gene (egiz's head "ген." = генерал)
+    }
+)
+# Labels of a number ("No. 5", "Nr. 3", "Chap. 2", "Bd. 16"), in razdel's and egiz's head lists:
+# before anything but a number they are the word ("... or no. And he ...", "a good chap. We").
+_NUMBER_LABELS = frozenset({"no", "nr", "chap", "bd"})
 _GENERIC_HEAD = frozenset(
     {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "hr", "fr", "mme", "mlle", "mm", "nr", "no"}
     # German abbreviations are followed by capitalised nouns: "z.B. Häuser", "ca. Kilometer".
@@ -120,7 +157,13 @@ _GENERIC_HEAD = frozenset(
 )
 _GENERIC_TAIL = frozenset(
     {"etc", "usw", "vol", "fig", "art", "abs", "p", "pp", "ff", "cf", "e.g", "i.e", "approx"}
+    # French hours and "environ": "à 13 h. 30", "env. 7315 m"; month names: "oct. 1956".
+    | {"h", "env"}
+    | {"jan", "feb", "febr", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec"}
+    | {"dez", "janv", "févr", "avr", "juil", "déc"}
 )
+# Head abbreviations that after a number are units ("58 fr.", "5 mm.", "3 hr."), not titles.
+_GENERIC_UNITS = frozenset({"fr", "mm", "hr"})
 # Ordinal dates ("am 3. Oktober", "le 1er janvier" has no dot): a number before a month name.
 _MONTHS_TEXT = (
     "januar februar märz april mai juni juli august september oktober november dezember "
@@ -161,20 +204,39 @@ def _continues(right: str) -> bool:
     return bool(_ROMAN.match(rest))
 
 
+def _suffix_start(text: str, suffix: str) -> int:
+    """Where `suffix` (written without spaces) begins at the end of `text` ("т. б" for "т.б")."""
+    index, left = len(text.rstrip()), len(suffix)
+    while left and index:
+        index -= 1
+        left -= not text[index].isspace()
+    return index
+
+
 def _abbreviation_rule(
     head: frozenset[str],
     tail: frozenset[str],
     *,
+    words: frozenset[str] = frozenset(),
+    units: frozenset[str] = frozenset(),
     dated: frozenset[str] = frozenset(),
     degrees: bool = False,
 ) -> FunctionRule:
     """A razdel rule for one language's abbreviations; it runs before razdel's own (Russian) ones,
     so it can both add abbreviations and override razdel where a language differs.
 
+    A head abbreviation joins before a capital only where it cannot be read as anything else.
+    Three readings make it ambiguous, and then it joins only when the next word continues the
+    sentence, like a tail abbreviation: it is spelled like a common word (`words`, "мыс" copper);
+    it labels a number (_NUMBER_LABELS: "No. 5" continues, "... or no. And" ends); it follows a
+    number, so it is a unit (`units`: "58 fr. Cahier ...", "5 mm. Dann ...").
+
     `dated` abbreviations join after a number even before a capital: Kazakh is verb-final, so
     "2024 ж." (жыл) or "XX ғ." (ғасыр) is followed by more of the sentence -- often a place name,
     "2024 ж. Астанада өтті" -- and practically never ends it.
     """
+
+    known = head | tail | words | units | dated | _NUMBER_LABELS
 
     def abbreviation(split: SentSplit) -> str | None:
         if split.delimiter != ".":
@@ -183,12 +245,23 @@ def _abbreviation_rule(
         if not match:
             return None
         raw = match.group(1).replace(" ", "")
-        if not raw.islower() and all(len(part) == 1 for part in raw.split(".")):
+        parts = raw.split(".")
+        if not raw.islower() and all(len(part) == 1 for part in parts):
             return None  # initials: "Ш. Уәлиханов", "Т.Б. Ахметов" -- razdel's initials rule
-        abbr = raw.lower()
+        # The longest known abbreviation ending here: the window may also hold the short word
+        # before it ("kam er. Fr" is "Fr." after "er.").
+        for first in range(len(parts)):
+            abbr = ".".join(parts[first:]).lower()
+            if abbr in known or (degrees and abbr.endswith(("ғ.д", "ғ.к"))):
+                break
+        else:
+            return None
+        after_number = bool(_NUMBER_BEFORE.search(split.left, 0, _suffix_start(split.left, abbr)))
+        if abbr in words or abbr in _NUMBER_LABELS or (abbr in units and after_number):
+            return JOIN if _continues(split.right) else SPLIT
         if abbr in head or (degrees and abbr.endswith(("ғ.д", "ғ.к"))):
             return JOIN  # т.ғ.д. (ғылым докторы), э.ғ.к. ...: academic degrees before a name
-        if abbr in dated and _NUMBER_BEFORE.search(split.left, 0, match.start(1)):
+        if abbr in dated and after_number:
             return JOIN
         if abbr in tail:
             return JOIN if _continues(split.right) else SPLIT
@@ -253,10 +326,14 @@ def _segmenter(*extra: FunctionRule) -> SentSegmenter:
 
 
 _SEGMENTERS = {
-    "kk": _segmenter(_abbreviation_rule(_KK_HEAD, _KK_TAIL, dated=_KK_DATED, degrees=True)),
-    "ru": _segmenter(_abbreviation_rule(_RU_HEAD, _RU_TAIL)),
+    "kk": _segmenter(
+        _abbreviation_rule(_KK_HEAD, _KK_TAIL, words=_KK_WORDS, dated=_KK_DATED, degrees=True)
+    ),
+    # "30 см. Потом": after a number "см." is centimetres, not razdel's head "см." (see).
+    "ru": _segmenter(_abbreviation_rule(_RU_HEAD, _RU_TAIL, words=_RU_WORDS, units={"см"})),
     "other": _segmenter(
-        _abbreviation_rule(_GENERIC_HEAD, _GENERIC_TAIL), FunctionRule(_ordinal_date)
+        _abbreviation_rule(_GENERIC_HEAD, _GENERIC_TAIL, units=_GENERIC_UNITS),
+        FunctionRule(_ordinal_date),
     ),
 }
 _LANG_ALIASES = {"kk": "kk", "kaz": "kk", "kz": "kk", "ru": "ru", "rus": "ru"}
@@ -366,6 +443,31 @@ def _split_glued(sentence: str) -> list[str]:
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
+# --- Chinese and Japanese -----------------------------------------------------------------------
+
+# Han, kana (with half-width katakana), CJK punctuation: a sentence here needs no space after it.
+_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff61-\uff9f"
+_CJK_CLOSERS = re.escape("」』”’）)】〕〉》］]\"'»")
+# 。！？ (and half-width ｡) end a sentence wherever they stand; ASCII ! ? only before CJK text
+# ("你好!我是"); closing quotes and brackets stay with the sentence they close.
+_CJK_END = re.compile(rf"(?:[。｡！？]+|[!?]+(?=[{_CJK_CLOSERS}]*[{_CJK}]))[{_CJK_CLOSERS}]*")
+# After the end mark, a comma or the like ("！”，他说") or the Japanese quotative particle after a
+# closed quote (「ありがとう。」と言った) means the sentence goes on.
+_CJK_GOES_ON = re.compile(r"\s*[，、,;；:：)）]|(?<=[」』”’])\s*(?:と|って)")
+
+
+def _cjk_pieces(paragraph: str) -> list[str]:
+    """Cut a paragraph after each Chinese/Japanese sentence end; linear, no-op without them."""
+    pieces, start = [], 0
+    for match in _CJK_END.finditer(paragraph):
+        end = match.end()
+        if end < len(paragraph) and not _CJK_GOES_ON.match(paragraph, end):
+            pieces.append(paragraph[start:end])
+            start = end
+    pieces.append(paragraph[start:])
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
 # --- public -------------------------------------------------------------------------------------
 
 
@@ -375,7 +477,8 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
     A paragraph is a non-empty line; if the text is hard-wrapped (see :func:`_is_hard_wrapped`),
     a paragraph is a blank-line separated block whose lines are joined with a space. Sentences
     never span paragraphs. `lang` is "kk" or "ru" (also "kaz"/"rus", "kk-KZ" ...); any other value
-    gets razdel's rules plus a few common Latin-script abbreviations.
+    ("en", "de", "zh", "ja" ...) gets razdel's rules plus a few common Latin-script abbreviations.
+    In every language 。！？ end a sentence with or without a space after them (Chinese, Japanese).
 
     Whitespace inside a sentence is collapsed to single spaces, no sentence is empty, and every
     non-space character of `text` is in exactly one sentence. Linear time in len(text).
@@ -383,9 +486,10 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
     segment = _SEGMENTERS[_lang_key(lang)]
     sentences: list[Sentence] = []
     for index, paragraph in enumerate(_paragraphs(text)):
-        for substring in segment(_WHITESPACE.sub(" ", paragraph).strip()):
-            for piece in _split_glued(substring.text):
-                sentences.append(Sentence(piece, index))
+        for chunk in _cjk_pieces(_WHITESPACE.sub(" ", paragraph).strip()):
+            for substring in segment(chunk):
+                for piece in _split_glued(substring.text):
+                    sentences.append(Sentence(piece, index))
     return sentences
 
 
