@@ -334,9 +334,9 @@ def main() -> None:
         ("a", "(a) FLORES kk-ru comparable documents, Kazakh side in each script", None),
         ("b", "(b) Round trip Cyrillic -> script -> Cyrillic, FLORES kk (test pool)", None),
         ("c", "(c) Script detection, sentence by sentence", None),
-        ("d", "(d) Document pairing, FLORES test-pool articles (kk in each script vs ru)", None),
-        ("e", "(e) Transliteration's share of a cold alignment (cache off)", None),
         ("f", "(f) Seed pair, Kazakh side in each script", None),
+        ("e", "(e) Transliteration's share of a cold alignment (cache off)", None),
+        ("d", "(d) Document pairing, FLORES test-pool articles (kk in each script vs ru)", None),
     ]
     for key, title, _ in parts:
         if key in skip:
