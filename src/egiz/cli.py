@@ -60,6 +60,25 @@ PresetOption = Annotated[
 ]
 
 
+ScriptOption = Annotated[
+    str,
+    typer.Option(
+        help="Script of the Kazakh text: auto (detect) | cyrl | latn2021 | latn2018 | latn2017 "
+        "| arab."
+    ),
+]
+
+
+def _script(value: str, option: str, *, auto: bool = True) -> str:
+    """`value` if it names a script (or auto), else a one-line user error naming `option`."""
+    from egiz.text.script import SCRIPTS
+
+    allowed = (("auto",) if auto else ()) + SCRIPTS
+    if value not in allowed:
+        raise EgizError(f"unknown script {value!r} for {option}: expected {' | '.join(allowed)}")
+    return value
+
+
 def _params(preset: Preset, **overrides: Any) -> Any:
     from egiz.align import AlignParams
 
@@ -116,6 +135,8 @@ def align(
     encoding: EncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    src_script: ScriptOption = "auto",
+    tgt_script: ScriptOption = "auto",
 ) -> None:
     """Align two versions of one text, sentence by sentence."""
     from egiz.export import moses_paths, write_alignment, write_moses
@@ -125,7 +146,8 @@ def align(
     result = _align_files(
         src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
         presegmented=presegmented, params=_params(preset, max_bead=max_bead),
-        cache=not no_cache, quiet=quiet,
+        cache=not no_cache, quiet=quiet, src_script=_script(src_script, "--src-script"),
+        tgt_script=_script(tgt_script, "--tgt-script"),
     )  # fmt: skip
     if fmt is AlignFormat.moses:
         assert output is not None
@@ -249,6 +271,28 @@ def split(
             out.write("\n")
         out.write(sentence.text + "\n")
         previous = sentence.paragraph
+
+
+@app.command()
+def translit(
+    file: Annotated[str, typer.Argument(help="Kazakh text file; - for stdin.")],
+    to: Annotated[str, typer.Option(help="latn2021 | latn2018 | latn2017 | cyrl | arab.")],
+    source: Annotated[
+        str, typer.Option("--from", help="auto (detect, sentence by sentence) or a script.")
+    ] = "auto",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    encoding: EncodingOption = None,
+) -> None:
+    """Write Kazakh text in another script (Cyrillic, Latin 2017/2018/2021, Arabic töte jazu)."""
+    from egiz.read import read_text
+    from egiz.text.script import transliterate
+
+    target = _script(to, "--to", auto=False)
+    text = transliterate(read_text(file, encoding), target, _script(source, "--from"))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8", newline="\n")
 
 
 @app.command("eval")

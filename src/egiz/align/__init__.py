@@ -121,17 +121,21 @@ def align(
     params: AlignParams | None = None,
     cache: bool = True,
     show_progress: bool = False,
+    src_script: str = "auto",
+    tgt_script: str = "auto",
 ) -> Alignment:
     """Align two versions of one text.
 
     `src`/`tgt` are texts (split into sentences unless `presegmented`, where each line is one) or
     ready lists of sentences. Returns an `Alignment` in which every sentence is in exactly one bead;
     sentences with no counterpart are 1-0 / 0-1 beads. Warnings (empty side, unexpected language)
-    are in `Alignment.warnings`.
+    are in `Alignment.warnings`. Kazakh in Latin or Arabic script (`*_script`: detected, or one of
+    `egiz.text.script.SCRIPTS`) is compared in Cyrillic; the alignment keeps the original text.
     """
     from egiz import __version__
     from egiz.embed import embed, get_encoder
     from egiz.text.lang import LANG_NAMES, detect_language
+    from egiz.text.script import comparable_sentences
 
     params = params or AlignParams()
     if params.refine not in REFINE_MODES:
@@ -140,7 +144,10 @@ def align(
     warnings: list[str] = []
     src_sents = _as_sentences(src, src_lang, presegmented)
     tgt_sents = _as_sentences(tgt, tgt_lang, presegmented)
-    sides = (("source", "src", src_sents, src_lang), ("target", "tgt", tgt_sents, tgt_lang))
+    # what is embedded and compared: Kazakh in Cyrillic, whatever script it came in
+    src_cmp = comparable_sentences(src_sents, src_lang, src_script)
+    tgt_cmp = comparable_sentences(tgt_sents, tgt_lang, tgt_script)
+    sides = (("source", "src", src_cmp, src_lang), ("target", "tgt", tgt_cmp, tgt_lang))
     for side, flag, sents, lang in sides:
         text = " ".join(s.text for s in sents)
         if not sents:
@@ -154,15 +161,17 @@ def align(
     def embed_texts(texts: Sequence[str]) -> np.ndarray:
         return embed(texts, enc, cache=cache, show_progress=show_progress)
 
-    src_vecs = embed_texts([s.text for s in src_sents])
-    tgt_vecs = embed_texts([s.text for s in tgt_sents])
+    src_vecs = embed_texts([s.text for s in src_cmp])
+    tgt_vecs = embed_texts([s.text for s in tgt_cmp])
     beads = align_embedded(
-        src_sents, tgt_sents, src_vecs, tgt_vecs,
+        src_cmp, tgt_cmp, src_vecs, tgt_vecs,
         src_lang=src_lang, tgt_lang=tgt_lang, params=params, embed_texts=embed_texts,
     )  # fmt: skip
     signature = f"egiz:{__version__}|enc:{enc.name}|{params.signature()}|split:" + (
         "presegmented" if presegmented else f"{src_lang}-{tgt_lang}"
     )
+    for flag, script in (("src", src_script), ("tgt", tgt_script)):
+        signature += f"|{flag}-script:{script}" if script != "auto" else ""
     return Alignment(src_sents, tgt_sents, beads, src_lang, tgt_lang, signature, tuple(warnings))
 
 

@@ -77,7 +77,9 @@ def digits_agreement(src: str, tgt: str, src_lang: str, tgt_lang: str) -> float 
     """Share of the numbers written in digits on either side that the other side also has,
     written in digits or in words (`19` ~ `он тоғыз`). None: no digits on either side."""
     from egiz.text.numbers import extract_numbers
+    from egiz.text.script import comparable_text
 
+    src, tgt = comparable_text(src, src_lang), comparable_text(tgt, tgt_lang)  # any script
     a = extract_numbers(src, src_lang, words=False)
     b = extract_numbers(tgt, tgt_lang, words=False)
     if not a and not b:

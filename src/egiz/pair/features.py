@@ -26,6 +26,7 @@ import numpy as np
 from egiz.document import Document
 from egiz.embed import EmbeddingCache, Encoder, embed
 from egiz.text.numbers import extract_numbers
+from egiz.text.script import comparable_text, comparable_texts
 from egiz.text.split import split_sentences
 from egiz.text.translit import name_keys
 
@@ -105,7 +106,7 @@ def embed_documents(
         owner: list[int] = []
         for k, doc in enumerate(chunk):
             sents = doc_sentences(doc, max_sentences=max_sentences, lead=lead, max_chars=max_chars)
-            texts.extend(sents)
+            texts.extend(comparable_texts(sents, doc.lang))  # Kazakh in any script -> Cyrillic
             owner.extend([k] * len(sents))
         if not texts:
             continue
@@ -188,6 +189,7 @@ def doc_features(doc: Document, *, max_chars: int = 5000) -> _Clues:
     has an extra paragraph).
     """
     text = (doc.title + "\n" + doc.text[:max_chars]) if doc.title else doc.text[:max_chars]
+    text = comparable_text(text, doc.lang)  # Kazakh in any script -> Cyrillic
     path_key, id_key = url_keys(doc.url)
     return _Clues(
         numbers=extract_numbers(text, doc.lang, words=False),

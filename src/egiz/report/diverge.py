@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from egiz.alignment import Alignment, Sentence
 from egiz.text.numbers import extract_numbers
+from egiz.text.script import comparable_texts
 from egiz.text.translit import name_keys, to_latin_key
 
 __all__ = [
@@ -97,17 +98,22 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = 1.0) -> Repor
     names: list[NameMismatch] = []
     paraphrases: list[BeadIssue] = []
     src_lang, tgt_lang = alignment.src_lang, alignment.tgt_lang
-    src_doc_words = _words(_word_keys(" ".join(s.text for s in alignment.src_sentences)))
-    tgt_doc_words = _words(_word_keys(" ".join(s.text for s in alignment.tgt_sentences)))
+    # compared in Cyrillic whatever the Kazakh script; the report shows the original text
+    src_cmp = comparable_texts([s.text for s in alignment.src_sentences], src_lang)
+    tgt_cmp = comparable_texts([s.text for s in alignment.tgt_sentences], tgt_lang)
+    src_doc_words = _words(_word_keys(" ".join(src_cmp)))
+    tgt_doc_words = _words(_word_keys(" ".join(tgt_cmp)))
     for k, bead in enumerate(alignment.beads):
         if bead.is_omission:
             continue
         src_text, tgt_text = alignment.src_text(bead), alignment.tgt_text(bead)
         base = (k, tuple(bead.src), tuple(bead.tgt), float(bead.score), src_text, tgt_text)
-        only_s, only_t = number_mismatch(src_text, tgt_text, src_lang, tgt_lang)
+        src_c = " ".join(src_cmp[i] for i in bead.src)
+        tgt_c = " ".join(tgt_cmp[j] for j in bead.tgt)
+        only_s, only_t = number_mismatch(src_c, tgt_c, src_lang, tgt_lang)
         if only_s or only_t:
             numbers.append(NumberMismatch(*base, only_src=only_s, only_tgt=only_t))
-        only_s, only_t = _name_mismatch(src_text, tgt_text, tgt_doc_words, src_doc_words)
+        only_s, only_t = _name_mismatch(src_c, tgt_c, tgt_doc_words, src_doc_words)
         if only_s or only_t:
             names.append(NameMismatch(*base, only_src=only_s, only_tgt=only_t))
         if bead.score < paraphrase_below:

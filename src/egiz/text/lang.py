@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from egiz.text.script import is_kazakh_latin_or_arabic
+
 __all__ = ["LANG_NAMES", "detect_language"]
 
 LANG_NAMES: dict[str, str] = {
@@ -91,7 +93,7 @@ def detect_language(text: str) -> str:
         if kk < _KK_MIN_RATE * cyrillic and cyrillic >= 300 and not yery:
             return "other"  # Russian has ы (2% of letters); Bulgarian, Serbian ... do not
         return _cyrillic_language(cyrillic, kk, distinct, not_kk)
-    if latin >= other and _is_latin_kazakh(sample, latin):
+    if is_kazakh_latin_or_arabic(sample):  # Latin 2017/2018/2021 or töte jazu: egiz.text.script
         return "kk"
     return "other"
 
