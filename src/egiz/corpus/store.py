@@ -936,14 +936,15 @@ class Store:
         before: Any,
         after: Any,
         undoes: int | None = None,
-    ) -> tuple[int, int, list[int]] | None:
+    ) -> tuple[int, int, list[int], bool] | None:
         """Replace the beads of one pair with idx in `removed` (consecutive, between the beads
         `after_idx` and `before_idx`; None: the pair's start or end) by `beads`, in ONE
         transaction with the history row, the notes and the pair's revision; the rest of the
         pair is not touched (duplicates are settled for the keys involved). Returns (edit id, new
-        revision, the new beads' idx), or None if the pair's revision is no longer `revision`
-        (another writer came first: read again). The pair is renumbered first when the gap
-        between `after_idx` and `before_idx` is too small for the new beads."""
+        revision, the new beads' idx, whether the pair was renumbered), or None if the pair's
+        revision is no longer `revision` (another writer came first: read again). The pair is
+        renumbered first when the gap between `after_idx` and `before_idx` is too small for the
+        new beads."""
         with self.transaction("save a correction") as c:
             found = c.execute(
                 "SELECT status, revision FROM doc_pairs WHERE id = ?", (pair,)
@@ -953,7 +954,9 @@ class Store:
             if int(found[1]) != revision:
                 return None
             low = -1 if after_idx is None else after_idx
-            if before_idx is not None and before_idx - low - 1 < len(beads):
+            renumbered = before_idx is not None and before_idx - low - 1 < len(beads)
+            if renumbered:
+                assert before_idx is not None
                 remap = _renumber(c, pair)
                 removed = [remap[i] for i in removed]
                 low = -1 if after_idx is None else remap[after_idx]
@@ -997,7 +1000,7 @@ class Store:
                     undoes,
                 ),
             )  # fmt: skip
-            return int(cur.lastrowid or 0), new_revision, new_idx
+            return int(cur.lastrowid or 0), new_revision, new_idx, renumbered
 
 
 def _renumber(c: sqlite3.Connection, pair: int) -> dict[int, int]:
