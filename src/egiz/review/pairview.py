@@ -96,6 +96,7 @@ class PairState:
 @dataclass(frozen=True)
 class EditOutcome:
     edit: int
+    base: int  # the revision the edit was applied to
     start: int  # position of the first bead the edit changed
     removed: int  # beads it took out there
     added: int  # beads it put in their place
@@ -350,7 +351,7 @@ class PairViews:
                 _splice(st, start, len(old_part), new_part, new_idx, notes)
                 st.revision = revision
                 st.stamp = (revision, *st.stamp[1:])
-            return EditOutcome(edit_id, start, len(old_part), len(new_part))
+            return EditOutcome(edit_id, revision - 1, start, len(old_part), len(new_part))
         raise EditConflict("this pair kept changing while the edit was saved: reload")
 
     def _window_text(self, st: PairState, lo: int, hi: int) -> PairText:

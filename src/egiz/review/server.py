@@ -461,6 +461,7 @@ def _changed(views: PairViews, store: Store, pair_id: int, done: Any) -> dict[st
         "revision": st.revision,
         **views.summary(st),
         "change": {
+            "base": done.base,  # the page's positions hold if it had this revision
             "start": done.start,
             "removed": done.removed,
             "beads": views.beads(st, done.start, done.added),
