@@ -58,6 +58,7 @@ from egiz.corpus.store import BeadRecord, Store, text_hash
 from egiz.errors import EgizError
 from egiz.review.edits import EditConflict, EditRejected, PairText, apply_edit, undo_edit
 from egiz.review.pairview import PARAPHRASE_BELOW, PairViews
+from egiz.text.names import load_gazetteer
 
 __all__ = ["WatchedFile", "create_app"]
 
@@ -157,6 +158,7 @@ def create_app(
         filters = FilterParams(**json.loads(store.get_meta("filters") or "{}"))
     if readonly is not None:
         readonly = f"{readonly}: viewing only, edits are off"
+    load_gazetteer(src_lang, tgt_lang)  # now, not during the first page load
     assets = {
         route: (resources.files("egiz.review").joinpath("static", name).read_bytes(), kind)
         for route, (name, kind) in _STATIC.items()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from egiz.text.translit import to_latin_key
 
-__all__ = ["Name", "find_names", "missing_names", "name_stem"]
+__all__ = ["Name", "find_names", "load_gazetteer", "missing_names", "name_stem"]
 
 # Kazakh endings a name takes (case, possessive, plural, the "-ғы" of "the one in"), longest
 # first; stripped up to three times (Алматыдағылардың -> Алматы...). Single letters are left
@@ -80,6 +80,7 @@ _TITLE_WORDS = tuple(
 # Function words of Latin-script titles quoted in a kk or ru text ("The Simpsons").
 _LATIN_FUNCTION = frozenset(("the", "of", "and", "a", "an", "in", "on", "for", "to", "de", "la"))
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_PARTS = re.compile(r"[-'’]")
 _OPENERS = set("«„“\"'‹([")
 _SENTENCE_END = set(".!?…")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -163,7 +164,8 @@ def _weak(part: str, lang: str, key: str) -> bool:
         return True
     if lang in ("ru", "uk") and _RU_ADJECTIVE.search(low) and len(low) >= 5:
         return True
-    return any(key == t or (len(t) >= 4 and key.startswith(t)) for t in _title_keys())
+    titles = _title_keys()
+    return key in titles or any(key[:n] in titles for n in range(4, len(key)))
 
 
 @functools.cache
@@ -176,19 +178,24 @@ def _title_keys() -> frozenset[str]:
 
 def find_names(sentence: str, lang: str) -> list[Name]:
     """The names of one sentence (see the module docstring), in order."""
+    return list(_find_names(sentence, lang))
+
+
+@functools.lru_cache(maxsize=1 << 15)  # a sentence is asked for as a bead and as a neighbour
+def _find_names(sentence: str, lang: str) -> tuple[Name, ...]:
     if _is_heading(sentence):
-        return []
+        return ()
     found = []
     for m in _WORD.finditer(sentence):
         if _opens(sentence, m.start()):
             continue
-        for part in re.split(r"[-'’]", m.group()):
+        for part in _PARTS.split(m.group()):
             if len(part) < 2 or not part[0].isupper():
                 continue
             key = to_latin_key(name_stem(part, lang))
             if len(key) >= 2:
                 found.append(Name(part, key, _weak(part, lang, key)))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -220,17 +227,24 @@ def _sentence_evidence(sentence: str, lang: str) -> _Evidence:
         for part in [*parts, word.replace("-", "")] if len(parts) > 1 else parts:
             if len(part) < 2:
                 continue
-            both = (to_latin_key(name_stem(part, lang)), to_latin_key(part))
-            for key in both:
+            raw = to_latin_key(part)
+            # a long word's first letters are its stem's: stem (slow) only short and
+            # capitalised words, whose endings can reach into the first four letters
+            capital = part[0].isupper()
+            stem = to_latin_key(name_stem(part, lang)) if capital or len(raw) <= 6 else raw
+            for key in {raw, stem}:
                 keys.add(key)
                 prefixes.update(key[:n] for n in (2, 3, _MIN_PREFIX) if len(key) >= n)
-            if part[0].isupper():
-                names.add(both)
+            if capital:
+                names.add((stem, raw))
     return _Evidence(frozenset(prefixes), frozenset(keys), tuple(names))
 
 
+_VOWELS = re.compile(r"[aeiou]")
+
+
 def _skeleton(key: str) -> str:
-    return re.sub(r"[aeiou]", "", key)
+    return _VOWELS.sub("", key)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -294,6 +308,13 @@ def missing_names(
     only_src = [n.text for n in src_left if not n.weak][len(tgt_left) :]
     only_tgt = [n.text for n in tgt_left if not n.weak][len(src_left) :]
     return tuple(dict.fromkeys(only_src)), tuple(dict.fromkeys(only_tgt))
+
+
+def load_gazetteer(lang: str, other: str) -> None:
+    """Build the gazetteer of a language pair now (about a second) rather than at the first
+    name that needs it: a server calls this before it answers anyone."""
+    _gazetteer(lang, other)
+    _gazetteer(other, lang)
 
 
 @functools.cache
