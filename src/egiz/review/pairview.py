@@ -172,24 +172,39 @@ class PairViews:
 
     # ------------------------------------------------------------------ what the page gets
     def summary(self, st: PairState) -> dict[str, Any]:
-        """Coverage per side and bead counts."""
-        linked = [st.linked(k) for k in range(len(st))]
-        total_src, total_tgt = sum(st.src_chars), sum(st.tgt_chars)
-        cov_src = sum(c for c, ok in zip(st.src_chars, linked, strict=True) if ok)
-        cov_tgt = sum(c for c, ok in zip(st.tgt_chars, linked, strict=True) if ok)
+        """Coverage per side and bead counts (one pass over the outline)."""
+        total_src = total_tgt = cov_src = cov_tgt = 0
+        linked = only_src = only_tgt = problems = 0
+        for k in range(len(st)):
+            total_src += st.src_chars[k]
+            total_tgt += st.tgt_chars[k]
+            if st.src[k] and st.tgt[k]:
+                linked += 1
+                cov_src += st.src_chars[k]
+                cov_tgt += st.tgt_chars[k]
+            elif st.src[k]:
+                only_src += 1
+            else:
+                only_tgt += 1
+            if _flag(st, k) in PROBLEMS:
+                problems += 1
         return {
             "beads": len(st),
             "coverage_src": cov_src / total_src if total_src else 1.0,
             "coverage_tgt": cov_tgt / total_tgt if total_tgt else 1.0,
             "counts": {
-                "linked": sum(linked),
-                "only_src": sum(1 for k in range(len(st)) if st.src[k] and not st.tgt[k]),
-                "only_tgt": sum(1 for k in range(len(st)) if st.tgt[k] and not st.src[k]),
-                "hand": sum(o == "review" for o in st.origin),
+                "linked": linked,
+                "only_src": only_src,
+                "only_tgt": only_tgt,
+                "hand": st.origin.count("review"),
                 "bad": sum(st.bad),
-                "problems": sum(1 for k in range(len(st)) if _flag(st, k) in PROBLEMS),
+                "problems": problems,
             },
         }
+
+    def flags(self, st: PairState, start: int, end: int) -> str:
+        """The outline flags of beads start..end-1 (see `_flag`)."""
+        return "".join(_flag(st, k) for k in range(start, end))
 
     def outline(self, st: PairState) -> dict[str, str]:
         """One character per bead and field (see the page): flags, sentence counts and lengths

@@ -467,7 +467,7 @@ def _changed(views: PairViews, store: Store, pair_id: int, done: Any) -> dict[st
             "start": done.start,
             "removed": done.removed,
             "beads": views.beads(st, done.start, done.added),
-            "flags": views.outline(st)["flags"][done.start : done.start + done.added],
+            "flags": views.flags(st, done.start, done.start + done.added),
         },
     }
 

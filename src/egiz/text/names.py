@@ -75,10 +75,19 @@ _TITLE_WORDS = tuple(
         *("жер", "земл", "күн", "солнц", "луна", "құдай", "бог", "аллах", "господ"),
         *("вы", "вас", "вам", "ваш", "сіз"),  # the polite "you", capitalised in letters
         *("төтенше", "өкілетті", "чрезвычайн", "полномочн"),
+        # English words of place names, transliterated on one side, translated on the other
+        *("маунт", "харбор", "порт", "сент", "лейк", "ривер", "бич", "форт", "кейп", "айленд"),
+        # royal and noble titles (Патшайым II Елизавета / королевы Елизаветы II)
+        *("патша", "патшайым", "король", "королев", "царь", "цариц", "принц", "император"),
     )
 )
 # Function words of Latin-script titles quoted in a kk or ru text ("The Simpsons").
 _LATIN_FUNCTION = frozenset(("the", "of", "and", "a", "an", "in", "on", "for", "to", "de", "la"))
+_KK_LETTERS = re.compile("[әғқңөұүһі]")
+_KK_SURNAME = re.compile("^.{3,}(ов|ев|ова|ева|ин|ина|ұлы|қызы|бек|бай)$")
+# Russian surnames and patronymics, whatever the dictionary says (Токаев is also "токай")
+_RU_SURNAME = re.compile(r"^.{3,}(ов|ев|ёв|ович|евич|овна|евна)(а|у|ым|ом|е|ой|ых|ыми|ы)?$")
+_PROPER_TAGS = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad"))
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _PARTS = re.compile(r"[-'’]")
 _OPENERS = set("«„“\"'‹([")
@@ -162,10 +171,57 @@ def _weak(part: str, lang: str, key: str) -> bool:
         return True
     if lang == "kk" and _KK_ADJECTIVE.search(low) and len(low) >= 6:
         return True
+    if (
+        lang == "kk"
+        and _KK_LETTERS.search(low)
+        and not _KK_SURNAME.search(name_stem(low, lang))
+        and not _known_place(key, lang)
+    ):
+        # a capitalised word spelled with letters only Kazakh has is a Kazakh word: in a
+        # name of an institution, an event or a title (Құрама Штаттар, Ұлы Пирамида,
+        # Қорғаныс министрлігі), translated on the other side; Kazakh people's names, which
+        # also have them, are transliterated there and matched before this matters
+        return True
+    if lang == "ru" and _common_russian(low):
+        return True
     if lang in ("ru", "uk") and _RU_ADJECTIVE.search(low) and len(low) >= 5:
         return True
     titles = _title_keys()
     return key in titles or any(key[:n] in titles for n in range(4, len(key)))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _common_russian(word: str) -> bool:
+    """A word the Russian dictionary (pymorphy3, OpenCorpora) knows, in no reading a proper
+    name: Средневековье, Война, Служба, Стрелец. Capitalised, it heads a translated name."""
+    if _RU_SURNAME.search(word):
+        return False
+    morph = _morph()
+    if morph is None:
+        return False
+    parses = morph.parse(word)
+    return (
+        bool(parses)
+        and parses[0].is_known
+        and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
+    )
+
+
+@functools.cache
+def _morph():  # pymorphy3 has no type hints
+    try:
+        import pymorphy3
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _known_place(key: str, lang: str) -> bool:
+    """A place whose one-word name the gazetteer knows in `lang` (Мәскеу, Үндістан)."""
+    return key[:_MIN_PREFIX] in _PLACES.get(lang, ())
+
+
+_PLACES: dict[str, set[str]] = {}
 
 
 @functools.cache
@@ -205,6 +261,7 @@ class _Evidence:
     prefixes: frozenset[str]  # the first 2, 3 and 4 letters of every word's stem and raw keys
     keys: frozenset[str]  # every word's stem and raw keys
     names: tuple[tuple[str, str], ...]  # (stem key, raw key) of its capitalised words
+    words: str = ""  # every word's raw key, space-separated (compounds: новозеландские)
 
 
 def _evidence(sentences: Iterable[str], lang: str) -> _Evidence:
@@ -213,6 +270,7 @@ def _evidence(sentences: Iterable[str], lang: str) -> _Evidence:
         frozenset().union(*(p.prefixes for p in parts)),
         frozenset().union(*(p.keys for p in parts)),
         tuple(sorted(set().union(*(p.names for p in parts)))),
+        " ".join(p.words for p in parts),
     )
 
 
@@ -223,8 +281,8 @@ def _sentence_evidence(sentence: str, lang: str) -> _Evidence:
     names: set[tuple[str, str]] = set()
     for m in _WORD.finditer(sentence):
         word = m.group()
-        parts = re.split(r"[-'’]", word)
-        for part in [*parts, word.replace("-", "")] if len(parts) > 1 else parts:
+        parts = _PARTS.split(word)
+        for part in [*parts, _PARTS.sub("", word)] if len(parts) > 1 else parts:
             if len(part) < 2:
                 continue
             raw = to_latin_key(part)
@@ -237,7 +295,7 @@ def _sentence_evidence(sentence: str, lang: str) -> _Evidence:
                 prefixes.update(key[:n] for n in (2, 3, _MIN_PREFIX) if len(key) >= n)
             if capital:
                 names.add((stem, raw))
-    return _Evidence(frozenset(prefixes), frozenset(keys), tuple(names))
+    return _Evidence(frozenset(prefixes), frozenset(keys), tuple(names), " ".join(sorted(keys)))
 
 
 _VOWELS = re.compile(r"[aeiou]")
@@ -257,6 +315,8 @@ def _similar(a: str, b: str) -> bool:
 
 def _matched(name: Name, other: _Evidence, gazetteer: dict[str, frozenset[str]]) -> bool:
     stem_key, raw_key = name.key, to_latin_key(name.text)
+    if len(name.text) >= 2 and name.text.isupper():  # an abbreviation: the same one, or none
+        return raw_key in other.keys
     for key in (stem_key, raw_key):
         if len(key) >= _MIN_PREFIX:
             if key[:_MIN_PREFIX] in other.prefixes:
@@ -268,7 +328,14 @@ def _matched(name: Name, other: _Evidence, gazetteer: dict[str, frozenset[str]])
     for key in (stem_key, *(stem_key[len(p) :] for p in _RU_PREFIXES if stem_key.startswith(p))):
         if any(e in other.prefixes for e in gazetteer.get(key[:_MIN_PREFIX], ())):
             return True
+    if len(stem_key) >= 5 and stem_key[:5] in other.words:  # Зеландия / новозеландские
+        return True
     skeleton = _skeleton(stem_key)
+    for word in other.words.split():
+        if len(word) >= 5 and word in raw_key:  # Ұлыбритания / Британия
+            return True
+        if len(word) >= 4 and _similar(raw_key, word[: len(raw_key)]):  # Вербер / берберами
+            return True
     for other_stem, other_raw in other.names:
         if stem_key[:3] == other_stem[:3] and len(stem_key) >= 3:  # Швеция / Шведской
             return True
@@ -296,17 +363,17 @@ def missing_names(
     matches nothing either: the two are taken for a translated name (Күн / Солнце, Таяу Шығыс /
     Ближний Восток). So a name *replaced* by another one goes unreported: precision first.
     """
+    to_tgt, to_src = _gazetteer(src_lang, tgt_lang), _gazetteer(tgt_lang, src_lang)
     src_all = [n for s in src for n in find_names(s, src_lang)]
     tgt_all = [n for s in tgt for n in find_names(s, tgt_lang)]
     if not any(not n.weak for n in src_all) and not any(not n.weak for n in tgt_all):
         return (), ()
     src_ev = _evidence([*src, *src_context], src_lang)
     tgt_ev = _evidence([*tgt, *tgt_context], tgt_lang)
-    to_tgt, to_src = _gazetteer(src_lang, tgt_lang), _gazetteer(tgt_lang, src_lang)
     src_left = [n for n in src_all if not _matched(n, tgt_ev, to_tgt)]
     tgt_left = [n for n in tgt_all if not _matched(n, src_ev, to_src)]
-    only_src = [n.text for n in src_left if not n.weak][len(tgt_left) :]
-    only_tgt = [n.text for n in tgt_left if not n.weak][len(src_left) :]
+    only_src = [n.text for n in src_left if not n.weak][_spare(tgt_left) :]
+    only_tgt = [n.text for n in tgt_left if not n.weak][_spare(src_left) :]
     return tuple(dict.fromkeys(only_src)), tuple(dict.fromkeys(only_tgt))
 
 
@@ -315,6 +382,12 @@ def load_gazetteer(lang: str, other: str) -> None:
     name that needs it: a server calls this before it answers anyone."""
     _gazetteer(lang, other)
     _gazetteer(other, lang)
+
+
+def _spare(left: Sequence[Name]) -> int:
+    """How many unmatched names of the other side these unmatched capitalised words can stand
+    for: one each, an abbreviation one per letter (США for Америка Құрама Штаттары)."""
+    return sum(len(n.text) if n.text.isupper() else 1 for n in left)
 
 
 @functools.cache
@@ -341,6 +414,8 @@ def _gazetteer(lang: str, other: str) -> dict[str, frozenset[str]]:
         keys_b = _place_keys(name_b, other)
         left = [k for k in keys_a if not any(_close(k, x) for x in keys_b)]
         right = [k for k in keys_b if not any(_close(k, x) for x in keys_a)]
+        if len(keys_a) == 1:
+            _PLACES.setdefault(lang, set()).add(keys_a[0][:_MIN_PREFIX])
         if len(left) == 1 and len(right) == 1:
             table.setdefault(left[0][:_MIN_PREFIX], set()).add(right[0][:_MIN_PREFIX])
     return {k: frozenset(v) for k, v in table.items()}
