@@ -218,7 +218,7 @@ def _morph():  # pymorphy3 has no type hints
 
 def _known_place(key: str, lang: str) -> bool:
     """A place whose one-word name the gazetteer knows in `lang` (Мәскеу, Үндістан)."""
-    return key[:_MIN_PREFIX] in _PLACES.get(lang, ())
+    return key in _PLACES.get(lang, ())
 
 
 _PLACES: dict[str, set[str]] = {}
@@ -328,11 +328,11 @@ def _matched(name: Name, other: _Evidence, gazetteer: dict[str, frozenset[str]])
     for key in (stem_key, *(stem_key[len(p) :] for p in _RU_PREFIXES if stem_key.startswith(p))):
         if any(e in other.prefixes for e in gazetteer.get(key[:_MIN_PREFIX], ())):
             return True
-    if len(stem_key) >= 5 and stem_key[:5] in other.words:  # Зеландия / новозеландские
+    if len(stem_key) >= 5 and stem_key[:4] in other.words:  # Зеландия / новозеландские
         return True
     skeleton = _skeleton(stem_key)
     for word in other.words.split():
-        if len(word) >= 5 and word in raw_key:  # Ұлыбритания / Британия
+        if len(word) >= 5 and word[:5] in raw_key:  # Ұлыбритания / британскую
             return True
         if len(word) >= 4 and _similar(raw_key, word[: len(raw_key)]):  # Вербер / берберами
             return True
@@ -415,7 +415,7 @@ def _gazetteer(lang: str, other: str) -> dict[str, frozenset[str]]:
         left = [k for k in keys_a if not any(_close(k, x) for x in keys_b)]
         right = [k for k in keys_b if not any(_close(k, x) for x in keys_a)]
         if len(keys_a) == 1:
-            _PLACES.setdefault(lang, set()).add(keys_a[0][:_MIN_PREFIX])
+            _PLACES.setdefault(lang, set()).add(keys_a[0])
         if len(left) == 1 and len(right) == 1:
             table.setdefault(left[0][:_MIN_PREFIX], set()).add(right[0][:_MIN_PREFIX])
     return {k: frozenset(v) for k, v in table.items()}
