@@ -781,3 +781,26 @@ def test_wildcard_host_prints_a_url_other_machines_can_open(store_path: Path) ->
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_a_long_pair_opens_at_once_and_gets_its_notes_in_the_background(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from egiz.review import pairview
+
+    monkeypatch.setattr(pairview, "BACKGROUND_NOTES_FROM", 5)  # the seed pair counts as long
+    with TestClient(create_app(store_path), base_url="http://127.0.0.1") as c:
+        first = c.get("/api/pairs/1").json()
+        notes_now = [b["notes"] for b in first["window"]]
+        assert any(notes_now)  # the window's notes, computed for the page meanwhile
+        for _ in range(600):
+            if c.get("/api/pairs/1/revision").json()["notes_ready"]:
+                break
+            time.sleep(0.1)
+        view = c.get("/api/pairs/1").json()
+        assert view["notes_ready"] and [b["notes"] for b in view["window"]] == notes_now
+        assert set(view["outline"]["flags"]) & {"m", "n"}  # the outline has them now
+    with Store(store_path, readonly=True) as s:
+        assert s.review_notes(1)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,9 @@ PARAPHRASE_BELOW = 1.0
 # Bump when the analysis behind the notes changes: stored notes are then computed again.
 NOTES_VERSION = "2"
 WINDOW_MAX = 300  # beads per window request
+# A pair this long opens at once and gets its notes in the background (a few seconds of work).
+BACKGROUND_NOTES_FROM = 1500
+log = logging.getLogger("egiz.review")
 PROBLEMS = "stnmlb"  # outline flags the page can jump between (see `_flag`)
 _CHARS_PER_UNIT = 40  # outline lengths are in units of 40 characters, one base-36 digit
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -76,6 +81,7 @@ class PairState:
     notes: list[list[tuple[str, str]]]
     src_pos: list[int]  # sentence -> position of its bead
     tgt_pos: list[int]
+    notes_ready: bool = True  # False while a long pair's notes are computed in the background
 
     def __len__(self) -> int:
         return len(self.idx)
@@ -109,6 +115,8 @@ class PairViews:
         self.store = store
         self.writable = writable and store.has_review_schema()
         self._cache: dict[int, PairState] = {}
+        self._running: set[int] = set()  # pairs whose notes a thread is computing
+        self._lock = threading.Lock()
         self._folded: dict[tuple[int, str], tuple[list[str], list[str]]] = {}
 
     # ------------------------------------------------------------------ state
@@ -130,6 +138,41 @@ class PairViews:
     def forget(self, pair: int) -> None:
         self._cache.pop(pair, None)
 
+    def _notes_in_background(self, pair: int) -> None:
+        """Compute a pair's notes in a thread with its own connection and store them; an edit
+        meanwhile (the revision moved) makes it start again."""
+        with self._lock:
+            if pair in self._running:
+                return
+            self._running.add(pair)
+
+        def job() -> None:
+            try:
+                with Store(self.store.path) as store:
+                    for _ in range(5):
+                        info = store.pair_row(pair)
+                        review = json.loads(info["review"] or "{}")
+                        outline = store.bead_outline(pair)
+                        src, tgt = store.pair_sentences(pair)
+                        src_ids = [parse_ids(r["src_ids"]) for r in outline]
+                        tgt_ids = [parse_ids(r["tgt_ids"]) for r in outline]
+                        notes = _all_notes(
+                            src, tgt, src_ids, tgt_ids, info["src_lang"], info["tgt_lang"]
+                        )
+                        texts = [json.dumps(n, ensure_ascii=False) if n else None for n in notes]
+                        state = json.dumps({**review, "notes": NOTES_VERSION})
+                        if store.prepare_review(
+                            pair, int(info["revision"]), state, texts, renumber=False
+                        ):
+                            return
+            except Exception:  # the pair opens again later and tries again; say why
+                log.exception("egiz review: notes of pair %s", pair)
+            finally:
+                with self._lock:
+                    self._running.discard(pair)
+
+        threading.Thread(target=job, name=f"egiz-notes-{pair}", daemon=True).start()
+
     def _load(
         self, pair: int, info: Any, stamp: tuple[Any, ...], review: dict[str, Any]
     ) -> PairState:
@@ -137,9 +180,29 @@ class PairViews:
         src_ids = [parse_ids(r["src_ids"]) for r in outline]
         tgt_ids = [parse_ids(r["tgt_ids"]) for r in outline]
         ready = review.get("notes") == NOTES_VERSION and review.get("spacing")
+        notes_ready = True
         if ready:
             stored = self.store.review_notes(pair)
             notes = [_parse_notes(stored.get(r["idx"])) for r in outline]
+            gen = str(review["generation"])
+            n_src = sum(len(s) for s in src_ids)
+            n_tgt = sum(len(t) for t in tgt_ids)
+        elif self.writable and len(outline) >= BACKGROUND_NOTES_FROM:
+            # a long pair: open it now, compute its notes in the background (seconds)
+            if review.get("notes") != "pending" or not review.get("spacing"):
+                src, tgt = self.store.pair_sentences(pair)
+                state = json.dumps(
+                    {"generation": generation(src, tgt), "notes": "pending",
+                     "spacing": REVIEW_SPACING}
+                )  # fmt: skip
+                self.store.prepare_review(
+                    pair, int(info["revision"]), state, [None] * len(outline),
+                    renumber=not review.get("spacing"),
+                )  # fmt: skip
+                return self.state(pair)
+            self._notes_in_background(pair)
+            notes = [[] for _ in outline]
+            notes_ready = False
             gen = str(review["generation"])
             n_src = sum(len(s) for s in src_ids)
             n_tgt = sum(len(t) for t in tgt_ids)
@@ -165,7 +228,7 @@ class PairViews:
             bad=[bool(r["bad"]) for r in outline],
             src_chars=[int(r["src_chars"]) for r in outline],
             tgt_chars=[int(r["tgt_chars"]) for r in outline],
-            notes=notes, src_pos=[], tgt_pos=[],
+            notes=notes, src_pos=[], tgt_pos=[], notes_ready=notes_ready,
         )  # fmt: skip
         st.locate()
         return st
@@ -230,8 +293,21 @@ class PairViews:
                 (st.pair, st.idx[start], st.idx[end - 1]),
             )
         }
-        src = self._sentences(st, "src", [st.src[k] for k in range(start, end)])
-        tgt = self._sentences(st, "tgt", [st.tgt[k] for k in range(start, end)])
+        near = range(max(0, start - CONTEXT_BEADS), min(len(st), end + CONTEXT_BEADS))
+        src = self._sentences(st, "src", [st.src[k] for k in near])
+        tgt = self._sentences(st, "tgt", [st.tgt[k] for k in near])
+        notes = st.notes
+        if not st.notes_ready:  # computed for this window now, until the stored ones are in
+            notes = list(st.notes)
+            for k in range(start, end):
+                if st.src[k] and st.tgt[k]:
+                    ctx = range(max(0, k - CONTEXT_BEADS), min(len(st), k + CONTEXT_BEADS + 1))
+                    notes[k] = _note_texts(
+                        [src[i].text for i in st.src[k]], [tgt[j].text for j in st.tgt[k]],
+                        [src[i].text for b in ctx for i in st.src[b]],
+                        [tgt[j].text for b in ctx for j in st.tgt[b]],
+                        st.src_lang, st.tgt_lang,
+                    )  # fmt: skip
         out = []
         for k in range(start, end):
             row = rows.get(st.idx[k])
@@ -252,7 +328,7 @@ class PairViews:
                     "bad": st.bad[k],
                     "keep": bool(row["keep"]) if row is not None else False,
                     "reason": row["reason"] if row is not None else None,
-                    "notes": [text for _, text in st.notes[k]],
+                    "notes": [text for _, text in notes[k]],
                     "para": k > 0 and para,
                 }
             )

@@ -224,6 +224,7 @@ def create_app(
                 "paraphrase_below": PARAPHRASE_BELOW,
                 "stale": _stale_message(watched),
                 "readonly": readonly,
+                "notes_ready": st.notes_ready,
                 **views().summary(st),
                 "outline": views().outline(st),
                 "window": views().beads(st, start, _WINDOW),
@@ -247,10 +248,12 @@ def create_app(
 
     async def revision(request: Request) -> Response:
         info = db().pair_row(_pair_id(request))
+        review = info["review"] if "review" in info.keys() else None  # noqa: SIM118 - sqlite3.Row
         return JSONResponse(
             {
                 "revision": info["revision"],
                 "reviewed": info["reviewed"] is not None,
+                "notes_ready": json.loads(review or "{}").get("notes") != "pending",
                 "stale": _stale_message(watched),
             }
         )

@@ -213,7 +213,8 @@
       </div>
       <div class="legend"><span class="one">1–1</span><span class="many">merge (n–m)</span>
         <span class="only">one side only</span><span class="low">score below ${d.paraphrase_below}: paraphrase?</span>
-        <span class="bad">marked bad</span> <span id="position"></span></div>
+        <span class="bad">marked bad</span> <span id="position"></span>
+        ${d.notes_ready ? "" : '<em id="pending">checking numbers and names of the whole pair…</em>'}</div>
       <div class="colhead"><div>${esc(d.src_lang)} · ${esc(d.src_id)}</div><div></div><div>${esc(d.tgt_lang)} · ${esc(d.tgt_id)}</div></div>
       <div id="beads"></div>`;
     state.box = $("#beads");
@@ -686,7 +687,7 @@
       const rev = await api(`/api/pairs/${id}/revision`);
       if (state.kind !== "pair" || state.id !== id || state.busy) return;
       if (rev.stale) { showAlert(rev.stale, false); return; }
-      if (rev.revision !== state.meta.revision) {
+      if (rev.revision !== state.meta.revision || (rev.notes_ready && !state.meta.notes_ready)) {
         await openPair(id, true);
         flash("updated: this pair was edited elsewhere");
       }
