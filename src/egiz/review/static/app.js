@@ -365,12 +365,15 @@
     k = Math.max(0, Math.min(state.n - 1, k));
     const old = state.nodes.get(state.focus);
     if (old) old.classList.remove("focus");
+    const step = Math.abs(k - state.focus);
     state.focus = k;
     if (scroll) {
       const o = offsets(), top = boxTop() + o[k], bottom = top + state.heights[k];
       const view = window.scrollY + 100, end = window.scrollY + window.innerHeight - 10;
       if (top < view || bottom > end) {
-        const y = top < view || bottom - top > end - view ? top - 110 : bottom - window.innerHeight + 20;
+        // a step (j/k) scrolls just enough; a jump puts the bead a third down the screen
+        const y = step > 2 ? top - window.innerHeight / 3
+          : top < view || bottom - top > end - view ? top - 110 : bottom - window.innerHeight + 20;
         window.scrollTo(0, Math.max(0, y));
       }
       drawVisible();
