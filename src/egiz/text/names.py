@@ -13,7 +13,8 @@ case, possessive and plural endings are stripped (Тоқаевтың -> Тоқа
 Russian declension by the Snowball stemmer (Токаевым -> Токаев). Stems match when they share a
 prefix or are close in edit distance (Далхоузи / Дэлхаузи), or through a small gazetteer of
 names that are translated rather than transliterated (Мәскеу / Москва, Үндістан / Индия,
-Солтүстік / Северная), built from the Unicode CLDR territory and city names that `babel` ships.
+Солтүстік / Северная, Германия / немецкий), built from the Unicode CLDR territory, city and
+language names that `babel` ships.
 
     >>> missing_names(["Кеше Тоқаев Мәскеуге барды."], ["Вчера Токаев прилетел в Москву."])
     ((), ())
@@ -418,6 +419,22 @@ def _gazetteer(lang: str, other: str) -> dict[str, frozenset[str]]:
             _PLACES.setdefault(lang, set()).add(keys_a[0])
         if len(left) == 1 and len(right) == 1:
             table.setdefault(left[0][:_MIN_PREFIX], set()).add(right[0][:_MIN_PREFIX])
+    # a country and its language's adjective: Германия / немецкий, Түркия / түрік
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+
+    likely = get_global("likely_subtags")
+    for code, name_a in a.territories.items():
+        keys_a = _place_keys(name_a, lang)
+        for language in get_official_languages(code):
+            home = likely.get(language, "").split("_")[-1]  # de -> de_Latn_DE -> DE
+            named = b.languages.get(language)
+            if home == code and named and len(keys_a) == 1:
+                word = named.split()[0]
+                key = to_latin_key(name_stem(word, other))
+                if len(key) >= 3:
+                    table.setdefault(keys_a[0][:_MIN_PREFIX], set()).add(key[:_MIN_PREFIX])
+                break
     return {k: frozenset(v) for k, v in table.items()}
 
 
