@@ -31,25 +31,27 @@ from egiz.text.translit import to_latin_key
 
 __all__ = ["Name", "find_names", "load_gazetteer", "missing_names", "name_stem"]
 
-# Kazakh endings a name takes (case, possessive, plural, the "-ғы" of "the one in"), longest
-# first; stripped up to three times (Алматыдағылардың -> Алматы...). Single letters are left
-# alone but for the possessive ы/і, which Kazakh adds to almost every noun in a title.
-_KK_ENDINGS = tuple(
-    sorted(
-        {
-            *("ның", "нің", "дың", "дің", "тың", "тің"),  # genitive
-            *("ға", "ге", "қа", "ке", "на", "не"),  # dative
-            *("ны", "ні", "ды", "ді", "ты", "ті"),  # accusative
-            *("да", "де", "та", "те", "нда", "нде"),  # locative
-            *("дан", "ден", "тан", "тен", "нан", "нен"),  # ablative
-            *("мен", "бен", "пен"),  # instrumental
-            *("ғы", "гі", "қы", "кі"),  # "the one in": Алматыдағы
-            *("лар", "лер", "дар", "дер", "тар", "тер"),  # plural
-            *("сы", "сі", "ы", "і", "ымыз", "іміз", "ыңыз", "іңіз"),  # possessive
-        },
-        key=len,
-        reverse=True,
-    )
+
+# Kazakh endings a name takes, in the order they are stripped from the end of a word (the reverse
+# of the order they are added: Алматы-да-ғы-лар-дың): one case ending, then the plural, then the
+# "-ғы" of "the one in" with the locative before it, then the possessive.
+def _longest_first(*endings: str) -> tuple[str, ...]:
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+_KK_STEPS = (
+    _longest_first(
+        *("ның", "нің", "дың", "дің", "тың", "тің"),  # genitive
+        *("ға", "ге", "қа", "ке", "на", "не"),  # dative
+        *("ны", "ні", "ды", "ді", "ты", "ті"),  # accusative
+        *("да", "де", "та", "те", "нда", "нде"),  # locative
+        *("дан", "ден", "тан", "тен", "нан", "нен"),  # ablative
+        *("мен", "бен", "пен"),  # instrumental
+    ),
+    _longest_first("лар", "лер", "дар", "дер", "тар", "тер"),  # plural
+    _longest_first("ғы", "гі", "қы", "кі"),  # "the one in": Алматыдағы
+    _longest_first("да", "де", "та", "те", "нда", "нде"),  # the locative before it
+    _longest_first("сы", "сі", "ы", "і", "ымыз", "іміз", "ыңыз", "іңіз"),  # possessive
 )
 # Kazakh derivational endings of adjectives, abstract nouns and ordinals (Ұлттық, Канадалық,
 # Тоғызыншы): weak.
@@ -141,13 +143,15 @@ def name_stem(word: str, lang: str) -> str:
     Snowball stemmer (Russian declension), lower case. At least three letters are kept."""
     low = word.lower()
     if lang == "kk":
-        for _ in range(3):
-            for ending in _KK_ENDINGS:
+        relational = False
+        for step, endings in enumerate(_KK_STEPS):
+            if step == 3 and not relational:
+                continue  # a locative there only before "-ғы"
+            for ending in endings:
                 if low.endswith(ending) and len(low) - len(ending) >= 3:
                     low = low[: -len(ending)]
+                    relational = relational or step == 2
                     break
-            else:
-                break
         return low
     stemmer = _stemmer(lang)
     if stemmer is None:
@@ -174,7 +178,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
         return True
     if (
         lang == "kk"
-        and _KK_LETTERS.search(low)
+        and _KK_LETTERS.search(name_stem(low, lang))  # not in an ending: Алматының
         and not _KK_SURNAME.search(name_stem(low, lang))
         and not _known_place(key, lang)
     ):
@@ -218,11 +222,24 @@ def _morph():  # pymorphy3 has no type hints
 
 
 def _known_place(key: str, lang: str) -> bool:
-    """A place whose one-word name the gazetteer knows in `lang` (Мәскеу, Үндістан)."""
-    return key in _PLACES.get(lang, ())
+    """A place with a one-word name in CLDR's `lang` territory and city names (Мәскеу)."""
+    return key in _places(lang)
 
 
-_PLACES: dict[str, set[str]] = {}
+@functools.cache
+def _places(lang: str) -> frozenset[str]:
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:  # pragma: no cover - babel is a dependency
+        return frozenset()
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    names = [*locale.territories.values()]
+    names += [z["city"] for z in locale.time_zones.values() if "city" in z]
+    keys = (_place_keys(name, lang) for name in names)
+    return frozenset(k[0] for k in keys if len(k) == 1)
 
 
 @functools.cache
@@ -415,8 +432,6 @@ def _gazetteer(lang: str, other: str) -> dict[str, frozenset[str]]:
         keys_b = _place_keys(name_b, other)
         left = [k for k in keys_a if not any(_close(k, x) for x in keys_b)]
         right = [k for k in keys_b if not any(_close(k, x) for x in keys_a)]
-        if len(keys_a) == 1:
-            _PLACES.setdefault(lang, set()).add(keys_a[0])
         if len(left) == 1 and len(right) == 1:
             table.setdefault(left[0][:_MIN_PREFIX], set()).add(right[0][:_MIN_PREFIX])
     # a country and its language's adjective: Германия / немецкий, Түркия / түрік
