@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -121,7 +123,7 @@ def test_split_at_the_edge_leaves_a_sentence_alone() -> None:
 
 
 def test_crossing_links_are_refused() -> None:
-    with pytest.raises(EditConflict, match="would cross"):
+    with pytest.raises(EditRejected, match="would cross"):
         apply_edit(START, "link", {"src": [3], "tgt": [0]}, TEXT)
 
 
@@ -225,7 +227,17 @@ def client(store_path: Path) -> TestClient:
 
 
 def _pair(client: TestClient) -> dict:
-    return client.get("/api/pairs/1").json()
+    """The pair view with every bead (the page asks for windows; the seed pair fits in one)."""
+    view = client.get("/api/pairs/1").json()
+    assert len(view["window"]) == view["beads"] == len(view["outline"]["flags"])
+    view["beads"] = view.pop("window")
+    return view
+
+
+def _text(view: dict, side: str, i: int) -> str:
+    key = "st" if side == "src" else "tt"
+    bead = next(b for b in view["beads"] if i in b[side])
+    return bead[key][bead[side].index(i)]
 
 
 def _first_link(view: dict) -> dict:
@@ -246,7 +258,6 @@ def _exported(store_path: Path, tmp_path: Path) -> str:
 
 def test_seed_pair_view_holds_every_sentence_once(client: TestClient) -> None:
     view = _pair(client)
-    assert (len(view["src"]), len(view["tgt"])) == (17, 26)
     src = sorted(i for b in view["beads"] for i in b["src"])
     tgt = sorted(j for b in view["beads"] for j in b["tgt"])
     assert src == list(range(17)) and tgt == list(range(26))
@@ -261,21 +272,25 @@ def test_unlink_relink_and_undo_are_saved_with_history_and_exported(
 ) -> None:
     view = _pair(client)
     link = _first_link(view)
-    kk_text = view["src"][link["src"][0]]["text"]
+    kk_text = _text(view, "src", link["src"][0])
     assert kk_text in _exported(store_path, tmp_path)
 
     res = _post(client, "edit", view, action="unlink", src=link["src"], tgt=link["tgt"])
     assert res.status_code == 200, res.text
     unlink_id = res.json()["edit"]
+    change = res.json()["change"]  # the two beads the unlink wrote, and where
+    assert [(b["src"], b["tgt"]) for b in change["beads"]] == [(link["src"], []), ([], link["tgt"])]
+    assert change["removed"] == 1 and change["start"] == link["k"]
     assert kk_text not in _exported(store_path, tmp_path)  # the corpus follows the correction
 
-    res = _post(client, "edit", res.json(), action="link", src=link["src"], tgt=link["tgt"])
-    relinked = next(b for b in res.json()["beads"] if b["src"] == link["src"])
+    res = _post(client, "edit", view, action="link", src=link["src"], tgt=link["tgt"])
+    relinked = next(b for b in _pair(client)["beads"] if b["src"] == link["src"])
     assert (relinked["tgt"], relinked["origin"]) == (link["tgt"], "review")
+    assert res.json()["change"]["beads"] == [relinked]
     assert kk_text in _exported(store_path, tmp_path)
 
     # undoing the unlink now would overwrite the re-link: refused, nothing written
-    res = _post(client, "undo", res.json(), edit=unlink_id)
+    res = _post(client, "undo", view, edit=unlink_id)
     assert res.status_code == 409 and "edited again" in res.json()["error"]
     history = client.get("/api/pairs/1/history").json()["edits"]
     assert [e["action"] for e in history] == ["unlink", "link"]
@@ -287,11 +302,12 @@ def test_mark_bad_keeps_the_bead_out_of_the_corpus(
 ) -> None:
     view = _pair(client)
     link = _first_link(view)
-    kk_text = view["src"][link["src"][0]]["text"]
+    kk_text = _text(view, "src", link["src"][0])
     res = _post(client, "edit", view, action="bad", src=link["src"], tgt=link["tgt"])
     assert res.status_code == 200
+    assert res.json()["change"]["beads"][0]["bad"] is True
     assert kk_text not in _exported(store_path, tmp_path)
-    res = _post(client, "undo", res.json(), edit=res.json()["edit"])
+    res = _post(client, "undo", view, edit=res.json()["edit"])
     assert res.status_code == 200
     assert kk_text in _exported(store_path, tmp_path)
 
@@ -303,13 +319,13 @@ def test_two_tabs_edit_different_beads_and_both_corrections_survive(client: Test
     assert _post(client, "edit", stale, action="unlink", src=a["src"], tgt=a["tgt"]).is_success
     res = _post(client, "edit", stale, action="bad", src=b["src"], tgt=b["tgt"])  # other tab
     assert res.status_code == 200
-    now = res.json()
+    now = _pair(client)
     assert not any(x["src"] == a["src"] and x["tgt"] for x in now["beads"])  # tab 1 kept
     assert next(x for x in now["beads"] if x["src"] == b["src"])["bad"]  # tab 2 saved
     # both edit the same bead: the last write wins, the history has both
     _post(client, "edit", stale, action="bad", src=b["src"], tgt=b["tgt"])
     res = _post(client, "edit", stale, action="good", src=b["src"], tgt=b["tgt"])
-    assert not next(x for x in res.json()["beads"] if x["src"] == b["src"])["bad"]
+    assert not next(x for x in _pair(client)["beads"] if x["src"] == b["src"])["bad"]
     actions = [e["action"] for e in client.get("/api/pairs/1/history").json()["edits"]]
     assert actions == ["unlink", "bad", "bad", "good"]
     assert res.json()["revision"] == 4
@@ -330,8 +346,9 @@ def test_a_pair_realigned_since_the_page_loaded_is_a_conflict(
     link = _first_link(view)
     res = client.post(
         "/api/pairs/1/edit",
-        json={"generation": "loaded-long-ago", "action": "unlink", **link},
-    )
+        json={"generation": "loaded-long-ago", "action": "unlink", "src": link["src"],
+              "tgt": link["tgt"]},
+    )  # fmt: skip
     assert res.status_code == 409 and "changed on disk" in res.json()["error"]
     with Store(store_path, readonly=True) as store:
         assert store.query("SELECT COUNT(*) FROM edits")[0][0] == 0
@@ -347,7 +364,8 @@ def test_a_reviewed_file_changed_on_disk_makes_edits_a_conflict(
     pair, watched = load_files(kk, ru, store, encoder="trigram")
     with TestClient(create_app(store, watched=watched), base_url="http://127.0.0.1") as c:
         view = c.get(f"/api/pairs/{pair}").json()
-        link = _first_link(view)
+        first = _first_link({"beads": view["window"]})
+        link = {"src": first["src"], "tgt": first["tgt"]}
         kk.write_text(kk.read_text(encoding="utf-8") + "\nЖаңа сөйлем.", encoding="utf-8")
         res = c.post(
             f"/api/pairs/{pair}/edit",
@@ -489,7 +507,7 @@ def test_a_hand_made_bead_is_exported_with_its_origin_whatever_min_score(
     view = _pair(client)
     link = _first_link(view)
     res = _post(client, "edit", view, action="unlink", src=link["src"], tgt=link["tgt"])
-    res = _post(client, "edit", res.json(), action="link", src=link["src"], tgt=link["tgt"])
+    res = _post(client, "edit", view, action="link", src=link["src"], tgt=link["tgt"])
     assert res.status_code == 200
     out = tmp_path / "corpus.jsonl"
     export_corpus(store_path, out, "jsonl", min_score=5.0)  # no aligner bead scores that high
@@ -549,3 +567,240 @@ def test_a_port_in_use_is_a_one_line_error(store_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+# ---------------------------------------------------------------------- scale: windows, outline
+
+
+def test_windows_outline_and_search_describe_the_same_pair(client: TestClient) -> None:
+    view = _pair(client)
+    n = view["beads"] if isinstance(view["beads"], int) else len(view["beads"])
+    outline = client.get("/api/pairs/1").json()["outline"]
+    assert set(outline) == {"flags", "sn", "tn", "sc", "tc"}
+    assert all(len(v) == n for v in outline.values())
+    for k, b in enumerate(view["beads"]):
+        assert int(outline["sn"][k], 36) == len(b["src"]) and int(outline["tn"][k], 36) == len(
+            b["tgt"]
+        )
+        assert outline["flags"][k] == (
+            "s" if not b["tgt"] else "t" if not b["src"] else outline["flags"][k]
+        )
+    part = client.get("/api/pairs/1/beads?start=3&count=4").json()["beads"]
+    assert [b["k"] for b in part] == [3, 4, 5, 6] and part == view["beads"][3:7]
+    # search either language, case-insensitive, from the focused bead on, wrapping around
+    ru = view["beads"][-1]["tt"][0]
+    word = max(ru.split(), key=len).strip(".,«»")
+    found = client.get(f"/api/pairs/1/search?q={word.upper()}&after=0").json()
+    assert found["count"] >= 1 and word in " ".join(view["beads"][found["bead"]]["tt"])
+    assert client.get("/api/pairs/1/search?q=zzzzqqq&after=0").json() == {"bead": None, "count": 0}
+    assert client.get("/api/pairs/1/search?q=%20&after=0").status_code == 422
+    assert client.get("/api/pairs/1/beads?start=x").status_code == 400
+
+
+def test_an_edit_rewrites_only_the_beads_around_it(client: TestClient, store_path: Path) -> None:
+    view = _pair(client)
+    link = _first_link(view)
+    with Store(store_path, readonly=True) as s:
+        before = {r["idx"]: tuple(r) for r in s.query("SELECT * FROM beads WHERE pair = 1")}
+    res = _post(client, "edit", view, action="unlink", src=link["src"], tgt=link["tgt"])
+    assert res.status_code == 200
+    with Store(store_path, readonly=True) as s:
+        after = {r["idx"]: tuple(r) for r in s.query("SELECT * FROM beads WHERE pair = 1")}
+        notes = s.review_notes(1)
+    assert len(set(before) - set(after)) == 1 and len(set(after) - set(before)) == 2
+    assert all(after[i] == before[i] for i in set(before) & set(after))  # untouched rows
+    again = _pair(client)
+    assert [(b["src"], b["tgt"]) for b in again["beads"]] == [
+        *[(b["src"], b["tgt"]) for b in view["beads"][: link["k"]]],
+        (link["src"], []),
+        ([], link["tgt"]),
+        *[(b["src"], b["tgt"]) for b in view["beads"][link["k"] + 1 :]],
+    ]
+    assert all(i in after for i in notes)  # notes follow their beads
+
+
+def test_a_crossing_link_is_refused_without_asking_for_a_reload(client: TestClient) -> None:
+    view = _pair(client)
+    links = [b for b in view["beads"] if b["src"] and b["tgt"]]
+    res = _post(client, "edit", view, action="link", src=links[-1]["src"], tgt=links[0]["tgt"])
+    assert res.status_code == 422 and "would cross" in res.json()["error"]
+    assert "reload" not in res.json()
+    stale = client.post(
+        "/api/pairs/1/edit", json={"generation": "old", "action": "bad", **_first_link(view)}
+    )
+    assert stale.status_code == 409 and stale.json()["reload"] is True
+
+
+# ---------------------------------------------------------------------- a hardened server
+
+
+def test_a_body_over_the_limit_is_refused_before_or_while_it_is_read(client: TestClient) -> None:
+    headers = {"content-type": "application/json", "content-length": "1500000000"}
+    res = client.post("/api/pairs/1/edit", content=b"{}", headers=headers)
+    assert res.status_code == 413 and "too large" in res.json()["error"]
+
+    def chunks():  # no Content-Length: counted as it arrives, cut off after 1 MiB
+        for _ in range(64):
+            yield b" " * 65536
+
+    res = client.post(
+        "/api/pairs/1/edit", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert res.status_code == 413
+
+
+def test_ipv6_loopback_non_ascii_tokens_and_deep_json_are_4xx(store_path: Path) -> None:
+    with TestClient(create_app(store_path), base_url="http://[::1]:8000") as c:
+        assert c.get("/api/pairs").status_code == 200  # Host: [::1]:8000
+        deep = b"[" * 100_000 + b"]" * 100_000
+        res = c.post(
+            "/api/pairs/1/edit", content=deep, headers={"content-type": "application/json"}
+        )
+        assert res.status_code == 400 and "not valid JSON" in res.json()["error"]
+    app = create_app(store_path, token="s3cret", allowed_hosts=None)
+    with TestClient(app, base_url="http://10.0.0.5") as c:
+        assert c.get("/api/pairs", headers={"x-egiz-token": "é".encode()}).status_code == 401
+        assert c.get("/?token=%C3%A9").status_code == 401
+        assert c.get("/?token=%FF%FE").status_code == 401
+
+
+_PATHS = st.sampled_from(
+    ["/", "/api/pairs", "/api/pairs/1", "/api/pairs/1/beads", "/api/pairs/1/search",
+     "/api/pairs/1/revision", "/api/pairs/1/history", "/api/pairs/1/edit", "/api/pairs/1/undo",
+     "/api/pairs/1/accept", "/api/pairs/99999999999999999999999", "/api/pairs/-1/edit",
+     "/static/app.js", "/static/%2e%2e/x", "/%FF", "/api/pairs/1%00"]
+)  # fmt: skip
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["action", "src", "tgt", "beads", "edit", "generation", "client",
+                         "reviewed", "at_src", "at_tgt"]) | st.text(max_size=5), inner,
+        max_size=6),
+    max_leaves=20,
+)  # fmt: skip
+_QUERY_KEYS = st.sampled_from(["at", "start", "count", "q", "after", "back", "token"])
+_HEADER_KEYS = st.sampled_from(["x-egiz-token", "cookie", "content-length", "host"])
+_HEADER_TEXT = st.binary(max_size=30).filter(lambda b: b"\r" not in b and b"\n" not in b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "HEAD"]),
+    path=_PATHS,
+    query=st.dictionaries(
+        st.sampled_from(["at", "start", "count", "q", "after", "back", "token"]),
+        st.text(max_size=12),
+        max_size=3,
+    ),
+    body=_JSON,
+    raw=st.one_of(st.none(), st.binary(max_size=64)),
+    kind=st.sampled_from(["application/json", "text/plain", "application/json; charset=x", ""]),
+    extra=st.dictionaries(
+        st.sampled_from(["x-egiz-token", "cookie", "content-length", "host"]),
+        _HEADER_TEXT,
+        max_size=2,
+    ),
+    generation=st.booleans(),
+)
+def test_fuzzed_requests_never_get_a_500_or_a_traceback(
+    fuzz_client: TestClient, method: str, path: str, query: dict, body: object,
+    raw: bytes | None, kind: str, extra: dict, generation: bool,
+) -> None:  # fmt: skip
+    if generation and isinstance(body, dict):
+        body["generation"] = fuzz_client.generation  # type: ignore[attr-defined]
+    content = raw if raw is not None else json.dumps(body).encode()
+    headers = {"content-type": kind, **extra}
+    try:
+        res = fuzz_client.request(method, path, params=query, content=content, headers=headers)
+    except (ValueError, UnicodeError):  # a request the HTTP client itself cannot send
+        return
+    assert res.status_code < 500, (res.status_code, res.text)
+    assert b"Traceback" not in res.content
+    if res.status_code >= 400 and method != "HEAD":
+        message = res.json()["error"]
+        assert message and "\n" not in message
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    shutil.copy(seed_store, path)
+    with TestClient(create_app(path), base_url="http://127.0.0.1") as c:
+        c.generation = c.get("/api/pairs/1").json()["generation"]  # type: ignore[attr-defined]
+        yield c
+
+
+# ---------------------------------------------------------------------- read-only stores
+
+
+def test_a_read_only_store_is_viewed_exported_and_diffed_with_edits_off(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    ro = folder / "review.db"
+    with Store(store_path) as s:  # checkpoint the WAL: the copy is the whole store
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(store_path, ro)
+    ro.chmod(0o444)
+    folder.chmod(0o555)
+    real_access = os.access
+
+    def access(path: object, mode: int) -> bool:  # root may write anything: act as a user
+        if mode & os.W_OK and str(path).startswith(str(folder)):
+            return False
+        return real_access(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    try:
+        with TestClient(create_app(ro), base_url="http://127.0.0.1") as c:
+            view = c.get("/api/pairs/1").json()
+            assert "read-only" in view["readonly"] and view["window"]
+            link = _first_link({"beads": view["window"]})
+            res = c.post("/api/pairs/1/edit", json={"generation": view["generation"],
+                         "action": "unlink", "src": link["src"], "tgt": link["tgt"]})  # fmt: skip
+            assert res.status_code == 403 and "edits are off" in res.json()["error"]
+        out = tmp_path / "out.tsv"
+        assert export_corpus(ro, out, "tsv") > 0
+        res = subprocess.run(
+            [sys.executable, "-m", "egiz.cli", "diff", "--store", str(ro), "--format", "json"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        assert json.loads(res.stdout)["pairs"][0]["pair"] == 1
+    finally:
+        folder.chmod(0o755)
+        ro.chmod(0o644)
+
+
+def test_wildcard_host_prints_a_url_other_machines_can_open(store_path: Path) -> None:
+    proc, url = _start(["--store", str(store_path), "--host", "0.0.0.0", "--port", "0"])
+    try:
+        assert "0.0.0.0" not in url and "?token=" in url
+        assert url.startswith(f"http://{socket.gethostname()}:")
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_a_long_pair_opens_at_once_and_gets_its_notes_in_the_background(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from egiz.review import pairview
+
+    monkeypatch.setattr(pairview, "BACKGROUND_NOTES_FROM", 5)  # the seed pair counts as long
+    with TestClient(create_app(store_path), base_url="http://127.0.0.1") as c:
+        first = c.get("/api/pairs/1").json()
+        notes_now = [b["notes"] for b in first["window"]]
+        assert any(notes_now)  # the window's notes, computed for the page meanwhile
+        for _ in range(600):
+            if c.get("/api/pairs/1/revision").json()["notes_ready"]:
+                break
+            time.sleep(0.1)
+        view = c.get("/api/pairs/1").json()
+        assert view["notes_ready"] and [b["notes"] for b in view["window"]] == notes_now
+        assert set(view["outline"]["flags"]) & {"m", "n"}  # the outline has them now
+    with Store(store_path, readonly=True) as s:
+        assert s.review_notes(1)

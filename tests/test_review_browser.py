@@ -158,6 +158,7 @@ def test_the_pair_list_and_the_pair_view_load(browser: Browser, server: ReviewSe
     expect(page.locator("tr.row")).to_have_count(1)
     page.locator("tr.row").first.click()
     expect(page.locator("body[data-ready='1'] .bead").first).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 4000})  # the whole pair on screen
     sentences = page.locator(".s")
     expect(sentences).to_have_count(17 + 26)  # every sentence of the seeds, once
     expect(page.locator("#cov-src")).to_have_text(re.compile(r"\d+\.\d%"))

@@ -463,8 +463,8 @@ def review(
             files[0], files[1], store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
             encoding=encoding, params=_params(preset), progress=not quiet and sys.stderr.isatty(),
         )  # fmt: skip
-        print(f"egiz review: {files[0]} + {files[1]} are pair {pair_id} in {store}",
-              file=sys.stderr)  # fmt: skip
+        print(f"egiz review: {files[0]} and {files[1]} are pair {pair_id} in {store}; "
+              f"corrections are saved there", file=sys.stderr)  # fmt: skip
         serve(store, host=host, port=port, token=token, watched=watched,
               start_path=f"/pair/{pair_id}")  # fmt: skip
     else:

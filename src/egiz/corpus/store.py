@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from egiz.alignment import Alignment, Bead, Sentence
 from egiz.document import Document, Problem
@@ -171,6 +172,45 @@ _MIGRATE_1_TO_2 = (
     "ALTER TABLE beads ADD COLUMN bad INTEGER NOT NULL DEFAULT 0",
 )
 
+# What `egiz review` keeps so that no request re-reads or re-analyses a whole pair (additive and
+# idempotent, no schema version change): the divergence notes of each bead, the pair's review
+# state (JSON: its sentences' generation, the notes' version, the idx spacing), and an index for
+# duplicate references, which follow a bead when review renumbers a pair.
+_REVIEW_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS review_notes (pair INTEGER NOT NULL, idx INTEGER NOT NULL, "
+    "notes TEXT NOT NULL, PRIMARY KEY (pair, idx)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS beads_dup ON beads (dup_pair, dup_idx) WHERE dup_pair IS NOT NULL",
+)
+_REVIEW_COLUMNS = (("doc_pairs", "review", "TEXT"),)
+# Review leaves gaps between a pair's idx values, so that an edit inserts beads without moving
+# the rest of the pair (rewriting 10,000 rows took ~0.4 s): idx orders beads, it is not a count.
+REVIEW_SPACING = 1024
+
+
+def _add_review_schema(conn: sqlite3.Connection) -> None:
+    for statement in _REVIEW_SCHEMA:
+        conn.execute(statement)
+    for table, column, decl in _REVIEW_COLUMNS:
+        if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open read-only. A WAL store needs its -shm/-wal side files, which SQLite cannot create in
+    a read-only folder: there (and only when no -wal file holds unmerged commits) the file is
+    opened as immutable, which needs none."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if os.access(path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
+            raise
+    return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=_BUSY_TIMEOUT_S)
+
 
 @dataclass(frozen=True, slots=True)
 class BeadRecord:
@@ -257,8 +297,7 @@ class Store:
             raise EgizError(f"no corpus store at {self.path}")
         with self._errors("open"):
             if readonly:
-                uri = f"file:{self.path.resolve()}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
+                self.conn = _connect_readonly(self.path)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S)
@@ -285,6 +324,7 @@ class Store:
                             for statement in _MIGRATE_1_TO_2:
                                 self.conn.execute(statement)
                             self.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+                        _add_review_schema(self.conn)
                 version = self.get_meta("schema")
                 if version is None:
                     raise EgizError(f"{self.path} is not an egiz corpus store")
@@ -728,7 +768,11 @@ class Store:
             for nk in sorted(old_keys | new_keys):
                 _settle_duplicates(c, nk)
             revision = int(found[1]) + 1
-            c.execute("UPDATE doc_pairs SET revision = ? WHERE id = ?", (revision, pair))
+            # beads renumbered from 0: review prepares the pair again (notes, idx spacing)
+            c.execute(
+                "UPDATE doc_pairs SET revision = ?, review = NULL WHERE id = ?", (revision, pair)
+            )
+            c.execute("DELETE FROM review_notes WHERE pair = ?", (pair,))
             cur = c.execute(
                 "INSERT INTO edits (pair, at, client, action, revision, before, after, undoes) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -781,7 +825,7 @@ class Store:
                     "SELECT near_key FROM beads WHERE pair = ? AND near_key IS NOT NULL", (pair,)
                 )
             }
-            for table in ("beads", "sentences", "edits"):
+            for table in ("beads", "sentences", "edits", "review_notes"):
                 c.execute(f"DELETE FROM {table} WHERE pair = ?", (pair,))
             c.execute("DELETE FROM doc_pairs WHERE id = ?", (pair,))
             c.execute("DELETE FROM documents WHERE side = 'src' AND id = ?", (found[0],))
@@ -812,6 +856,176 @@ class Store:
             "LEFT JOIN beads b ON b.pair = p.id "
             "WHERE p.status = 'aligned' GROUP BY p.id ORDER BY p.id"
         )
+
+    # ------------------------------------------------------------------ review at scale
+    def has_review_schema(self) -> bool:
+        """Whether this store holds review's notes and state (a read-only store written by an
+        older egiz may not)."""
+        cols = {r[1] for r in self.query("PRAGMA table_info(doc_pairs)")}
+        tables = {r[0] for r in self.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return "review" in cols and "review_notes" in tables
+
+    def bead_outline(self, pair: int) -> list[sqlite3.Row]:
+        """One pair's beads without their texts (ids, score, origin, bad, characters per side),
+        in order: what the review page needs to lay out and navigate a pair of any size."""
+        return self.query(
+            f"SELECT b.idx, b.src_ids, b.tgt_ids, b.score, b.origin, b.bad, "
+            f"{_chars('src')} AS src_chars, {_chars('tgt')} AS tgt_chars "
+            "FROM beads b WHERE b.pair = ? ORDER BY b.idx",
+            (pair,),
+        )
+
+    def bead_rows(self, pair: int, first: int, last: int) -> list[sqlite3.Row]:
+        """The bead rows of one pair with `first <= idx <= last`, in order."""
+        return self.query(
+            "SELECT * FROM beads WHERE pair = ? AND idx BETWEEN ? AND ? ORDER BY idx",
+            (pair, first, last),
+        )
+
+    def sentence_range(self, pair: int, side: str, first: int, last: int) -> list[sqlite3.Row]:
+        """(idx, text, paragraph) of one side's sentences `first..last` (inclusive)."""
+        return self.query(
+            "SELECT idx, text, paragraph FROM sentences WHERE pair = ? AND side = ? "
+            "AND idx BETWEEN ? AND ? ORDER BY idx",
+            (pair, side, first, last),
+        )
+
+    def review_notes(self, pair: int) -> dict[int, str]:
+        """Stored divergence notes of one pair's beads, by idx (JSON text)."""
+        rows = self.query("SELECT idx, notes FROM review_notes WHERE pair = ?", (pair,))
+        return {int(r[0]): r[1] for r in rows}
+
+    def prepare_review(
+        self, pair: int, revision: int, state: str, notes: Sequence[str | None], *, renumber: bool
+    ) -> bool:
+        """Store a pair's review state (JSON) and its beads' `notes` (one per bead in order,
+        None for none), and with `renumber` give its beads idx values REVIEW_SPACING apart:
+        one transaction. False (nothing written) if the pair's revision is no longer
+        `revision`."""
+        with self.transaction("prepare a pair for review") as c:
+            found = c.execute("SELECT revision FROM doc_pairs WHERE id = ?", (pair,)).fetchone()
+            if found is None or int(found[0]) != revision:
+                return False
+            if renumber:
+                _renumber(c, pair)
+            idx = [r[0] for r in c.execute("SELECT idx FROM beads WHERE pair = ? ORDER BY idx",
+                                           (pair,))]  # fmt: skip
+            if len(idx) != len(notes):
+                return False
+            c.execute("DELETE FROM review_notes WHERE pair = ?", (pair,))
+            c.executemany(
+                "INSERT INTO review_notes (pair, idx, notes) VALUES (?, ?, ?)",
+                [(pair, i, n) for i, n in zip(idx, notes, strict=True) if n],
+            )
+            c.execute("UPDATE doc_pairs SET review = ? WHERE id = ?", (state, pair))
+        return True
+
+    def splice_beads(
+        self,
+        pair: int,
+        *,
+        revision: int,
+        removed: Sequence[int],
+        after_idx: int | None,
+        before_idx: int | None,
+        beads: Sequence[BeadRecord],
+        reason_fn: ReasonFn,
+        notes: Sequence[str | None],
+        client: str,
+        action: str,
+        before: Any,
+        after: Any,
+        undoes: int | None = None,
+    ) -> tuple[int, int, list[int], bool] | None:
+        """Replace the beads of one pair with idx in `removed` (consecutive, between the beads
+        `after_idx` and `before_idx`; None: the pair's start or end) by `beads`, in ONE
+        transaction with the history row, the notes and the pair's revision; the rest of the
+        pair is not touched (duplicates are settled for the keys involved). Returns (edit id, new
+        revision, the new beads' idx, whether the pair was renumbered), or None if the pair's
+        revision is no longer `revision` (another writer came first: read again). The pair is
+        renumbered first when the gap between `after_idx` and `before_idx` is too small for the
+        new beads."""
+        with self.transaction("save a correction") as c:
+            found = c.execute(
+                "SELECT status, revision FROM doc_pairs WHERE id = ?", (pair,)
+            ).fetchone()
+            if found is None or found[0] != "aligned":
+                raise EgizError(f"document pair {pair} is not aligned")
+            if int(found[1]) != revision:
+                return None
+            low = -1 if after_idx is None else after_idx
+            renumbered = before_idx is not None and before_idx - low - 1 < len(beads)
+            if renumbered:
+                assert before_idx is not None
+                remap = _renumber(c, pair)
+                removed = [remap[i] for i in removed]
+                low = -1 if after_idx is None else remap[after_idx]
+                before_idx = remap[before_idx]
+            if before_idx is None:
+                new_idx = [low + REVIEW_SPACING * (k + 1) for k in range(len(beads))]
+            else:
+                step = (before_idx - low) / (len(beads) + 1)
+                new_idx = [low + int(step * (k + 1)) for k in range(len(beads))]
+            old_keys: set[str] = set()
+            for i in removed:
+                row = c.execute(
+                    "SELECT near_key FROM beads WHERE pair = ? AND idx = ?", (pair, i)
+                ).fetchone()
+                if row is None:  # the caller's view of the pair is out of date
+                    return None
+                if row[0] is not None:
+                    old_keys.add(row[0])
+            c.executemany(
+                "DELETE FROM beads WHERE pair = ? AND idx = ?", [(pair, i) for i in removed]
+            )
+            c.executemany(
+                "DELETE FROM review_notes WHERE pair = ? AND idx = ?", [(pair, i) for i in removed]
+            )
+            placed = [replace(b, idx=i) for b, i in zip(beads, new_idx, strict=True)]
+            new_keys = _insert_beads(c, pair, placed, [reason_fn(b) for b in placed])
+            c.executemany(
+                "INSERT INTO review_notes (pair, idx, notes) VALUES (?, ?, ?)",
+                [(pair, i, n) for i, n in zip(new_idx, notes, strict=True) if n],
+            )
+            for nk in sorted(old_keys | new_keys):
+                _settle_duplicates(c, nk)
+            new_revision = revision + 1
+            c.execute("UPDATE doc_pairs SET revision = ? WHERE id = ?", (new_revision, pair))
+            cur = c.execute(
+                "INSERT INTO edits (pair, at, client, action, revision, before, after, undoes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pair, time.time(), client, action, new_revision,
+                    json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
+                    undoes,
+                ),
+            )  # fmt: skip
+            return int(cur.lastrowid or 0), new_revision, new_idx, renumbered
+
+
+def _renumber(c: sqlite3.Connection, pair: int) -> dict[int, int]:
+    """Give one pair's beads (and its notes, and duplicate references to them) idx values
+    REVIEW_SPACING apart, in their order; returns old idx -> new idx. Two passes through
+    negative values, so that no two rows ever share an idx on the way."""
+    old = [r[0] for r in c.execute("SELECT idx FROM beads WHERE pair = ? ORDER BY idx", (pair,))]
+    remap = {i: (k + 1) * REVIEW_SPACING for k, i in enumerate(old)}
+    c.execute("DROP TABLE IF EXISTS temp.egiz_remap")
+    c.execute("CREATE TEMP TABLE egiz_remap (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    c.executemany("INSERT INTO temp.egiz_remap VALUES (?, ?)", list(remap.items()))
+    for table in ("beads", "review_notes"):
+        c.execute(
+            f"UPDATE {table} SET idx = -1 - (SELECT new FROM temp.egiz_remap r "
+            f"WHERE r.old = {table}.idx) WHERE pair = ?",
+            (pair,),
+        )
+        c.execute(f"UPDATE {table} SET idx = -1 - idx WHERE pair = ? AND idx < 0", (pair,))
+    c.execute(
+        "UPDATE beads SET dup_idx = (SELECT new FROM temp.egiz_remap r WHERE r.old = "
+        "beads.dup_idx) WHERE dup_pair = ? AND dup_idx IS NOT NULL",
+        (pair,),
+    )
+    c.execute("DROP TABLE temp.egiz_remap")
+    return remap
 
 
 def _chars(side: str) -> str:

@@ -3,15 +3,14 @@ probable paraphrases and coverage, computed from an `Alignment` alone (no encode
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from egiz.alignment import Alignment, Sentence
+from egiz.text.names import CONTEXT_BEADS, missing_names
 from egiz.text.numbers import extract_numbers
 from egiz.text.script import comparable_texts
-from egiz.text.translit import name_keys, to_latin_key
 
 __all__ = [
     "BeadIssue",
@@ -19,7 +18,10 @@ __all__ = [
     "NameMismatch",
     "NumberMismatch",
     "Report",
+    "bead_divergence",
     "divergences",
+    "name_mismatch",
+    "number_mismatch",
 ]
 
 
@@ -54,7 +56,7 @@ class NumberMismatch(BeadIssue):
 
 @dataclass(frozen=True)
 class NameMismatch(BeadIssue):
-    only_src: tuple[str, ...] = ()  # name keys (see egiz.text.translit)
+    only_src: tuple[str, ...] = ()  # names as written (see egiz.text.names)
     only_tgt: tuple[str, ...] = ()
 
 
@@ -98,24 +100,26 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = 1.0) -> Repor
     names: list[NameMismatch] = []
     paraphrases: list[BeadIssue] = []
     src_lang, tgt_lang = alignment.src_lang, alignment.tgt_lang
-    # compared in Cyrillic whatever the Kazakh script; the report shows the original text
-    src_cmp = comparable_texts([s.text for s in alignment.src_sentences], src_lang)
-    tgt_cmp = comparable_texts([s.text for s in alignment.tgt_sentences], tgt_lang)
-    src_doc_words = _words(_word_keys(" ".join(src_cmp)))
-    tgt_doc_words = _words(_word_keys(" ".join(tgt_cmp)))
-    for k, bead in enumerate(alignment.beads):
+    # compared in Cyrillic whatever the Kazakh script
+    src_sents = comparable_texts([s.text for s in alignment.src_sentences], src_lang)
+    tgt_sents = comparable_texts([s.text for s in alignment.tgt_sentences], tgt_lang)
+    beads = alignment.beads
+    for k, bead in enumerate(beads):
         if bead.is_omission:
             continue
         src_text, tgt_text = alignment.src_text(bead), alignment.tgt_text(bead)
         base = (k, tuple(bead.src), tuple(bead.tgt), float(bead.score), src_text, tgt_text)
-        src_c = " ".join(src_cmp[i] for i in bead.src)
-        tgt_c = " ".join(tgt_cmp[j] for j in bead.tgt)
-        only_s, only_t = number_mismatch(src_c, tgt_c, src_lang, tgt_lang)
-        if only_s or only_t:
-            numbers.append(NumberMismatch(*base, only_src=only_s, only_tgt=only_t))
-        only_s, only_t = _name_mismatch(src_c, tgt_c, tgt_doc_words, src_doc_words)
-        if only_s or only_t:
-            names.append(NameMismatch(*base, only_src=only_s, only_tgt=only_t))
+        near = beads[max(0, k - CONTEXT_BEADS) : k + CONTEXT_BEADS + 1]
+        found = bead_divergence(
+            [src_sents[i] for i in bead.src], [tgt_sents[j] for j in bead.tgt],
+            src_lang, tgt_lang,
+            src_context=[src_sents[i] for b in near for i in b.src],
+            tgt_context=[tgt_sents[j] for b in near for j in b.tgt],
+        )  # fmt: skip
+        if found.numbers != ((), ()):
+            numbers.append(NumberMismatch(*base, *found.numbers))
+        if found.names != ((), ()):
+            names.append(NameMismatch(*base, *found.names))
         if bead.score < paraphrase_below:
             paraphrases.append(BeadIssue(*base))
     src_aligned = {i for b in alignment.beads if not b.is_omission for i in b.src}
@@ -134,6 +138,33 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = 1.0) -> Repor
         signature=alignment.signature,
         warnings=tuple(alignment.warnings),
     )
+
+
+@dataclass(frozen=True)
+class BeadDivergence:
+    """What one aligned bead's sides do not share: numbers and names (only src, only tgt)."""
+
+    numbers: tuple[tuple[str, ...], tuple[str, ...]]
+    names: tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def bead_divergence(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str = "kk",
+    tgt_lang: str = "ru",
+    *,
+    src_context: Sequence[str] = (),
+    tgt_context: Sequence[str] = (),
+) -> BeadDivergence:
+    """Number and name mismatches of one aligned bead, given its sentences on each side; the
+    `*_context` sentences (the bead's neighbours) also excuse a name. What `divergences()` finds
+    for each bead, and what `egiz review` stores for each bead an edit writes."""
+    return BeadDivergence(
+        number_mismatch(" ".join(src), " ".join(tgt), src_lang, tgt_lang),
+        missing_names(src, tgt, src_lang, tgt_lang, src_context=src_context,
+                      tgt_context=tgt_context),
+    )  # fmt: skip
 
 
 def _blocks(side: str, sentences: Sequence[Sentence], aligned: set[int]) -> tuple[Block, ...]:
@@ -199,83 +230,10 @@ def number_mismatch(
 
 # ---------------------------------------------------------------- names
 
-_MIN_NAME = 5  # letters in a name key: shorter keys collide too often to report
-# Kazakh exonyms whose Latin skeleton differs from the Russian one: kk key prefix -> ru prefix.
-_EXONYMS = {"maske": "mosk", "resei": "ros", "kitai": "kitai", "amerik": "amerik"}
-# Skeletons (5 letters) of capitalised words of official titles: not names.
-_NOT_NAMES = frozenset(
-    (
-        *("respu", "feder", "toten", "okile", "elsis", "presi", "prezi", "minis", "parla"),
-        *("senat", "majil", "madzi", "ukime", "pravi", "guber", "posol", "prems"),
-    )
-)
-_ANY_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _word_keys(text: str) -> set[str]:
-    """Latin skeletons of every word of `text`, capitalised or not."""
-    return {to_latin_key(w) for w in _ANY_WORD.findall(text)}
-
-
-@dataclass(frozen=True)
-class _Words:
-    """What `_excused` asks of a set of word keys, computed once per document (asking each word
-    for each name made a 500-bead report take half a second)."""
-
-    prefixes: frozenset[str]  # the first 4 letters of every word of 4 letters or more
-    stems: frozenset[str]  # the exonym stems (either side of _EXONYMS) some word starts with
-
-
-_STEMS = frozenset((*_EXONYMS, *_EXONYMS.values()))
-
-
-def _words(keys: set[str]) -> _Words:
-    return _Words(
-        frozenset(w[:4] for w in keys if len(w) >= 4),
-        frozenset(s for s in _STEMS if any(w.startswith(s) for w in keys)),
-    )
-
-
-def _excused(key: str, other_keys: frozenset[str], other: _Words) -> bool:
-    short = key[:4]  # names are >= _MIN_NAME letters: always 4 letters here
-    if any(k.startswith(short) or key.startswith(k[:4]) for k in other_keys if len(k) >= 4):
-        return True
-    if short in other.prefixes:  # lowercase on the other side
-        return True
-    return any(
-        (key.startswith(a) and b in other.stems) or (key.startswith(b) and a in other.stems)
-        for a, b in _EXONYMS.items()
-    )
-
 
 def name_mismatch(
-    src: str,
-    tgt: str,
-    tgt_doc_words: set[str] | None = None,
-    src_doc_words: set[str] | None = None,
+    src: str, tgt: str, src_lang: str = "kk", tgt_lang: str = "ru"
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Name keys (at least 5 letters) on one side with no prefix match on the other.
-
-    For precision, a name is also excused when it occurs anywhere in the other *document*
-    (`*_doc_words`, from `_word_keys`): then the bead reworded it, the article did not drop it.
-    Capitalised Kazakh title words (Республикасы, Төтенше ...) are never names here.
-    """
-    src_words = _words(_word_keys(src) | (src_doc_words or set()))
-    tgt_words = _words(_word_keys(tgt) | (tgt_doc_words or set()))
-    return _name_mismatch(src, tgt, tgt_words, src_words)
-
-
-def _name_mismatch(
-    src: str, tgt: str, tgt_words: _Words, src_words: _Words
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """`name_mismatch` with the word sets indexed: those of whole documents, which hold the
-    bead's own words too."""
-    src_keys = frozenset(k for k in name_keys(src) if k[:5] not in _NOT_NAMES)
-    tgt_keys = frozenset(k for k in name_keys(tgt) if k[:5] not in _NOT_NAMES)
-    only_src = sorted(
-        k for k in src_keys if len(k) >= _MIN_NAME and not _excused(k, tgt_keys, tgt_words)
-    )
-    only_tgt = sorted(
-        k for k in tgt_keys if len(k) >= _MIN_NAME and not _excused(k, src_keys, src_words)
-    )
-    return tuple(only_src), tuple(only_tgt)
+    """Names (as written) in one text with no counterpart in the other: `src` and `tgt` are one
+    sentence each (see `egiz.text.names.missing_names`)."""
+    return missing_names([src], [tgt], src_lang, tgt_lang)

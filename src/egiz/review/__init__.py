@@ -119,6 +119,17 @@ def load_files(
     return int(found[0]["id"]), watched
 
 
+def _urls(host: str, port: int) -> list[str]:
+    """The URL to open: for a wildcard address (0.0.0.0, ::) the machine's name, which other
+    machines can use, then the loopback one; for any other address, that address."""
+    if host in ("0.0.0.0", "::", ""):
+        name = socket.gethostname()
+        loopback = "127.0.0.1" if host != "::" else "[::1]"
+        return [f"http://{name}:{port}/", f"http://{loopback}:{port}/"]
+    shown = f"[{host}]" if ":" in host else host
+    return [f"http://{shown}:{port}/"]
+
+
 def serve(
     store_path: str | Path,
     *,
@@ -132,6 +143,7 @@ def serve(
     access token (one is made up when none is given); the URL to open is printed on stderr."""
     import uvicorn
 
+    host = host.strip("[]")  # "[::1]" as written in a URL
     loopback = host in LOOPBACK_HOSTS
     if not loopback and not token:
         token = secrets.token_urlsafe(18)
@@ -149,9 +161,11 @@ def serve(
         raise EgizError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock.listen(128)  # listening before the URL is printed: early requests wait, not fail
     port = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    query = f"?token={token}" if token else ""
-    print(f"egiz review: http://{shown}:{port}/{query}#{start_path}", file=sys.stderr, flush=True)
+    tail = (f"?token={token}" if token else "") + f"#{start_path}"
+    urls = _urls(host, port)
+    print(f"egiz review: {urls[0]}{tail}", file=sys.stderr, flush=True)
+    if len(urls) > 1:
+        print(f"egiz review: on this machine: {urls[1]}{tail}", file=sys.stderr, flush=True)
     print("egiz review: press Ctrl+C to stop", file=sys.stderr, flush=True)
     config = uvicorn.Config(app, log_config=uvicorn_log_config(), timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)

@@ -40,12 +40,22 @@ class EditConflict(EgizError):
 
 @dataclass(frozen=True)
 class PairText:
-    """What new beads are built from: both sentence lists and their languages."""
+    """What new beads are built from: both sentence lists and their languages.
+
+    `src_span`/`tgt_span` ([first, end) sentence numbers) say that the beads given to an edit
+    are only the part of the pair that covers those sentences, bounded by links or the ends of
+    the pair: a window of a long pair (None: the whole pair).
+    """
 
     src: Sequence[Sentence]
     tgt: Sequence[Sentence]
     src_lang: str
     tgt_lang: str
+    src_span: tuple[int, int] | None = None
+    tgt_span: tuple[int, int] | None = None
+
+    def spans(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        return (self.src_span or (0, len(self.src)), self.tgt_span or (0, len(self.tgt)))
 
 
 Change = tuple[list[BeadRecord], list[dict[str, Any]], list[dict[str, Any]]]
@@ -191,16 +201,17 @@ def _order(
     links = sorted((b for b in beads if not b.is_omission), key=lambda b: b.src_ids[0])
     for a, b in itertools.pairwise(links):
         if not (a.src_ids[-1] < b.src_ids[0] and a.tgt_ids[-1] < b.tgt_ids[0]):
-            raise EditConflict(
+            raise EditRejected(
                 f"{_name(a, text)} and {_name(b, text)} would cross: unlink one of them first"
             )
+    (src_first, src_end), (tgt_first, tgt_end) = text.spans()
     lone_src = {b.src_ids[0]: b for b in beads if not b.tgt_ids}
     lone_tgt = {b.tgt_ids[0]: b for b in beads if not b.src_ids}
     out: list[BeadRecord] = []
-    i = j = 0
+    i, j = src_first, tgt_first
     for link in [*links, None]:
-        end_src = link.src_ids[0] if link else len(text.src)
-        end_tgt = link.tgt_ids[0] if link else len(text.tgt)
+        end_src = link.src_ids[0] if link else src_end
+        end_tgt = link.tgt_ids[0] if link else tgt_end
         gap = [lone_src[k] for k in range(i, end_src) if k in lone_src]
         gap += [lone_tgt[k] for k in range(j, end_tgt) if k in lone_tgt]
         by_hint = sorted(gap, key=where)
@@ -211,10 +222,23 @@ def _order(
             out.append(link)
             i, j = link.src_ids[-1] + 1, link.tgt_ids[-1] + 1
     try:
-        check_beads([Bead(b.src_ids, b.tgt_ids) for b in out], len(text.src), len(text.tgt))
+        _check(out, (src_first, src_end), (tgt_first, tgt_end))
     except ValueError as exc:  # a sentence lost or doubled: never store that
         raise EditConflict(f"the edit would break the alignment ({exc}): reload") from None
     return out
+
+
+def _check(beads: Sequence[BeadRecord], src: tuple[int, int], tgt: tuple[int, int]) -> None:
+    """`check_beads` over the sentences `src` and `tgt` ([first, end)) of a window."""
+    shift = (src[0], tgt[0])
+    check_beads(
+        [
+            Bead(tuple(i - shift[0] for i in b.src_ids), tuple(j - shift[1] for j in b.tgt_ids))
+            for b in beads
+        ],
+        src[1] - src[0],
+        tgt[1] - tgt[0],
+    )
 
 
 def _monotone(lone: Sequence[BeadRecord]) -> bool:

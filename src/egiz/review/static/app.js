@@ -33,6 +33,7 @@
     if (!res.ok) {
       const error = new Error((data && data.error) || `HTTP ${res.status}`);
       error.status = res.status;
+      error.reload = Boolean(data && data.reload); // the page is out of date: a reload helps
       throw error;
     }
     return data;
@@ -56,7 +57,7 @@
     clearTimeout(flash.timer);
     flash.timer = setTimeout(() => { el.textContent = ""; }, 4000);
   }
-  function fail(err) { showAlert(err.message, err.status === 409); }
+  function fail(err) { showAlert(err.message, err.reload); }
 
   // ------------------------------------------------------------------ routing
   async function route() {
@@ -84,6 +85,8 @@
     const data = await api("/api/pairs");
     state = { kind: "list", data, sort: state.sort || "worst", filter: state.filter || "", focus: 0, shown: LIST_PAGE };
     $("#where").textContent = `${data.store}: ${data.pairs.length} pairs`;
+    document.body.classList.toggle("readonly", Boolean(data.readonly));
+    if (data.readonly) showAlert(data.readonly, false);
     renderList();
   }
 
@@ -130,116 +133,260 @@
   }
 
   // ------------------------------------------------------------------ pair view
+  // A pair may have 10,000 beads: the page holds an outline of all of them (a few characters
+  // each: flags, sentence counts, lengths), fetches their texts in chunks as they come on
+  // screen, and keeps only the beads on screen (and a margin) in the DOM, each placed at its
+  // offset; heights are estimated from the outline until a bead has been drawn and measured.
+  const CHUNK = 100;
+  const MARGIN_PX = 800; // drawn above and below the screen
+  const LINE_PX = 21.75; // 15px text at line-height 1.45
+  const PROBLEM = /[stnmlb]/;
+  const B36 = (s) => Array.from(s, (c) => parseInt(c, 36));
+
   async function openPair(id, keep) {
-    const data = await api(`/api/pairs/${id}`);
     const previous = state.kind === "pair" && state.id === id ? state : null;
+    if (previous) previous.scroll = window.scrollY;
+    const at = keep && previous ? previous.focus : 0;
+    const data = await api(`/api/pairs/${id}?at=${at}`);
+    const o = data.outline;
     state = {
-      kind: "pair", id, data,
-      focus: keep && previous ? previous.focus : 0,
+      kind: "pair", id, meta: data, n: data.beads,
+      focus: Math.min(at, Math.max(0, data.beads - 1)),
       sel: keep && previous ? previous.sel : new Set(),
       busy: false,
+      flags: o.flags, sn: B36(o.sn), tn: B36(o.tn), sc: B36(o.sc), tc: B36(o.tc),
+      heights: [], measured: [], offsets: null,
+      beads: new Map(), loading: new Set(), nodes: new Map(), cpl: 60,
     };
+    for (let k = 0; k < state.n; k++) { state.heights.push(0); state.measured.push(false); }
+    for (const b of data.window) state.beads.set(b.k, b);
     if (!undoStacks.has(id)) undoStacks.set(id, []);
     $("#where").textContent = `${data.src_id} ↔ ${data.tgt_id}`;
+    document.body.classList.toggle("readonly", Boolean(data.readonly));
     if (data.stale) showAlert(data.stale, false);
-    renderPair();
-  }
-
-  function beadClass(b, k, d) {
-    const cls = ["bead"];
-    if (!b.src.length || !b.tgt.length) cls.push("only");
-    else if (b.src.length === 1 && b.tgt.length === 1) cls.push("one");
-    else cls.push("many");
-    if (b.bad) cls.push("bad");
-    else if (b.src.length && b.tgt.length && b.origin !== "review" && b.score < d.paraphrase_below) cls.push("low");
-    const starts = (ids, sents) => ids.length && ids[0] > 0 && sents[ids[0]].paragraph !== sents[ids[0] - 1].paragraph;
-    if (k > 0 && (starts(b.src, d.src) || starts(b.tgt, d.tgt))) cls.push("para");
-    if (k === state.focus) cls.push("focus");
-    return cls.join(" ");
-  }
-
-  function sideHtml(side, ids, sents) {
-    if (!ids.length) return `<div class="side empty"></div>`;
-    const spans = ids.map((i) => {
-      const sel = state.sel.has(`${side}:${i}`) ? " sel" : "";
-      return `<span class="s${sel}" data-side="${side}" data-i="${i}"><span class="n">${i + 1}</span>${esc(sents[i].text)}</span>`;
-    }).join("");
-    return `<div class="side ${side}" lang="${side === "src" ? esc(state.data.src_lang) : esc(state.data.tgt_lang)}">${spans}</div>`;
-  }
-
-  function gutterHtml(b, k, d) {
-    const linked = b.src.length && b.tgt.length;
-    let score;
-    if (!linked) score = `<span class="tag">only ${esc(b.src.length ? d.src_lang : d.tgt_lang)}</span>`;
-    else if (b.origin === "review") score = '<span class="tag hand" title="linked by hand">by hand</span>';
-    else score = `<span class="score${b.score < d.paraphrase_below ? " low" : ""}" title="alignment score">${b.score.toFixed(3)}</span>`;
-    const notes = b.notes.map((n) => `<span class="tag note">${esc(n)}</span>`).join("");
-    const acts = [];
-    if (linked) acts.push(`<button data-act="unlink" title="Unlink (U)" aria-label="unlink bead ${k + 1}">✂</button>`);
-    if (k + 1 < d.beads.length) acts.push(`<button data-act="merge" title="Merge with the next bead (M)" aria-label="merge bead ${k + 1} with the next">⊕</button>`);
-    if (b.src.length + b.tgt.length > 2 && linked) acts.push(`<button data-act="split" title="Split (S)" aria-label="split bead ${k + 1}">⇹</button>`);
-    if (linked) acts.push(`<button data-act="bad" title="${b.bad ? "Mark good" : "Mark bad"} (B)" aria-label="mark bead ${k + 1} ${b.bad ? "good" : "bad"}">⚑</button>`);
-    return `<div class="gut"><span class="kind">${b.src.length}–${b.tgt.length}</span>${score}${notes}<span class="acts">${acts.join("")}</span></div>`;
-  }
-
-  function renderPair() {
+    else if (data.readonly) showAlert(data.readonly, false);
     const t0 = performance.now();
-    const d = state.data;
-    const counts = { linked: 0, src: 0, tgt: 0, hand: 0, bad: 0 };
-    for (const b of d.beads) {
-      if (b.src.length && b.tgt.length) counts.linked++;
-      else if (b.src.length) counts.src++;
-      else counts.tgt++;
-      if (b.origin === "review") counts.hand++;
-      if (b.bad) counts.bad++;
+    renderPairShell();
+    estimateAll();
+    if (keep && previous) window.scrollTo(0, previous.scroll || 0);
+    setFocus(state.focus, !keep);
+    drawVisible();
+    app.dataset.renderMs = (performance.now() - t0).toFixed(1);
+    if (!performance.getEntriesByName("egiz-first-beads").length) {
+      requestAnimationFrame(() => performance.mark("egiz-first-beads"));
     }
-    const rows = d.beads.map((b, k) => `<div class="${beadClass(b, k, d)}" data-k="${k}">${sideHtml("src", b.src, d.src)}${gutterHtml(b, k, d)}${sideHtml("tgt", b.tgt, d.tgt)}</div>`).join("");
+  }
+
+  function counts() {
+    const c = state.meta.counts;
+    return `${c.linked} linked · ${c.only_src} only ${esc(state.meta.src_lang)} · ${c.only_tgt} only ${esc(state.meta.tgt_lang)} · ${c.hand} by hand · ${c.bad} bad · ${c.problems} to check`;
+  }
+
+  function renderPairShell() {
+    const d = state.meta;
     const undoCount = undoStacks.get(state.id).length;
     app.innerHTML = `
       <div class="pairhead">
         <h1>${esc(d.src_title || d.src_id)} ↔ ${esc(d.tgt_title || d.tgt_id)}</h1>
         <span>coverage ${esc(d.src_lang)} <span class="figure" id="cov-src">${pct(d.coverage_src)}</span></span>
         <span>coverage ${esc(d.tgt_lang)} <span class="figure" id="cov-tgt">${pct(d.coverage_tgt)}</span></span>
-        <span>${counts.linked} linked · ${counts.src} only ${esc(d.src_lang)} · ${counts.tgt} only ${esc(d.tgt_lang)} · ${counts.hand} by hand · ${counts.bad} bad</span>
+        <span id="counts">${counts()}</span>
         <span id="status">${d.reviewed ? '<span class="ok">✓ accepted</span>' : "not accepted yet"}</span>
       </div>
       <div class="toolbar" role="toolbar" aria-label="actions">
-        <button data-tool="link" class="primary" title="Link the selected sentences (L)">Link selected</button>
-        <button data-tool="unlink" title="Unlink the selection or the bead (U)">Unlink</button>
-        <button data-tool="merge" title="Merge the bead with the next (M)">Merge ↓</button>
-        <button data-tool="split" title="Split the bead (S)">Split</button>
-        <button data-tool="bad" title="Mark the bead bad / good (B)">Bad</button>
+        <button data-tool="link" class="primary edit" title="Link the selected sentences (L)">Link selected</button>
+        <button data-tool="unlink" class="edit" title="Unlink the selection or the bead (U)">Unlink</button>
+        <button data-tool="merge" class="edit" title="Merge the bead with the next (M)">Merge ↓</button>
+        <button data-tool="split" class="edit" title="Split the bead (S)">Split</button>
+        <button data-tool="bad" class="edit" title="Mark the bead bad / good (B)">Bad</button>
         <span class="sep"></span>
+        <button data-tool="prevProblem" title="Previous bead to check (P)">◂ check</button>
+        <button data-tool="nextProblem" title="Next bead to check: one side only, numbers, names, low score, bad (N)">check ▸</button>
+        <input id="goto" type="number" min="1" max="${state.n}" placeholder="bead #" aria-label="go to bead number" title="Go to bead (#)">
+        <input id="find" type="search" placeholder="search ${esc(d.src_lang)} / ${esc(d.tgt_lang)}" aria-label="search in either text" title="Search (/); Enter: next, Shift+Enter: previous">
+        <span id="findinfo"></span>
         <span id="selinfo">${state.sel.size ? `${state.sel.size} selected` : ""}</span>
-        <button data-tool="undo" title="Undo your last change (Z)"${undoCount ? "" : " disabled"}>Undo</button>
-        <button data-tool="accept" title="Accept the pair (A)">${d.reviewed ? "Unaccept" : "Accept pair"}</button>
+        <button data-tool="undo" class="edit" title="Undo your last change (Z)"${undoCount ? "" : " disabled"}>Undo</button>
+        <button data-tool="accept" class="edit" title="Accept the pair (A)">${d.reviewed ? "Unaccept" : "Accept pair"}</button>
         <button data-tool="history" title="Every saved change (H)">History</button>
         <button data-tool="help" title="Keyboard shortcuts (?)">?</button>
       </div>
       <div class="legend"><span class="one">1–1</span><span class="many">merge (n–m)</span>
         <span class="only">one side only</span><span class="low">score below ${d.paraphrase_below}: paraphrase?</span>
-        <span class="bad">marked bad</span></div>
+        <span class="bad">marked bad</span> <span id="position"></span>
+        ${d.notes_ready ? "" : '<em id="pending">checking numbers and names of the whole pair…</em>'}</div>
       <div class="colhead"><div>${esc(d.src_lang)} · ${esc(d.src_id)}</div><div></div><div>${esc(d.tgt_lang)} · ${esc(d.tgt_id)}</div></div>
-      <div id="beads">${rows}</div>`;
-    app.dataset.renderMs = (performance.now() - t0).toFixed(1);
+      <div id="beads"></div>`;
+    state.box = $("#beads");
+    const side = document.createElement("div");
+    side.className = "bead one";
+    side.style.visibility = "hidden";
+    side.innerHTML = '<div class="side">x</div><div class="gut"></div><div class="side">x</div>';
+    state.box.append(side);
+    state.cpl = Math.max(20, side.firstElementChild.clientWidth / 8.4);
+    side.remove();
+  }
+
+  function estimate(k) {
+    const lines = (count, units) => (count ? Math.max(count, Math.ceil((units * 40 - 20) / state.cpl)) : 1);
+    const rows = Math.max(lines(state.sn[k], state.sc[k]), lines(state.tn[k], state.tc[k]), 3);
+    return rows * LINE_PX + 10;
+  }
+
+  function estimateAll() {
+    for (let k = 0; k < state.n; k++) if (!state.measured[k]) state.heights[k] = estimate(k);
+    state.offsets = null;
+  }
+
+  function offsets() {
+    if (!state.offsets) {
+      const o = new Float64Array(state.n + 1);
+      for (let k = 0; k < state.n; k++) o[k + 1] = o[k] + state.heights[k];
+      state.offsets = o;
+      state.box.style.height = `${o[state.n]}px`;
+    }
+    return state.offsets;
+  }
+
+  function beadAt(y) { // the bead whose box holds y (px from the top of #beads)
+    const o = offsets();
+    let lo = 0, hi = state.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (o[mid] <= y) lo = mid; else hi = mid - 1;
+    }
+    return Math.max(0, lo);
+  }
+
+  function boxTop() { return state.box.getBoundingClientRect().top + window.scrollY; }
+
+  function drawVisible() {
+    if (state.kind !== "pair" || !state.n) return;
+    const top = window.scrollY - boxTop();
+    const first = beadAt(top - MARGIN_PX), last = beadAt(top + window.innerHeight + MARGIN_PX);
+    for (let c = Math.floor(first / CHUNK); c <= Math.floor(last / CHUNK); c++) fetchChunk(c);
+    for (const [k, el] of state.nodes) {
+      if (k < first || k > last) { el.remove(); state.nodes.delete(k); }
+    }
+    const added = [];
+    let html = "";
+    for (let k = first; k <= last; k++) {
+      const b = state.beads.get(k);
+      if (b && !state.nodes.has(k)) { html += beadHtml(b, k); added.push(k); }
+    }
+    if (!added.length) { place(); return; }
+    const tmp = document.createElement("div");
+    tmp.innerHTML = html;
+    const els = [...tmp.children];
+    els.forEach((el, i) => { state.nodes.set(added[i], el); el.style.top = `${offsets()[added[i]]}px`; });
+    state.box.append(...els);
+    // measure the new beads; keep the bead at the top of the screen where it is
+    const anchor = beadAt(Math.max(0, top));
+    const anchorShift = offsets()[anchor] - top;
+    let changed = false;
+    els.forEach((el, i) => {
+      const k = added[i], h = el.offsetHeight;
+      if (Math.abs(h - state.heights[k]) > 0.5) { state.heights[k] = h; changed = true; }
+      state.measured[k] = true;
+    });
+    if (changed) {
+      state.offsets = null;
+      place();
+      if (top > 0) window.scrollTo(0, boxTop() + offsets()[anchor] - anchorShift);
+    }
+    $("#position").textContent = `bead ${state.focus + 1} of ${state.n}`;
+  }
+
+  function place() {
+    const o = offsets();
+    for (const [k, el] of state.nodes) el.style.top = `${o[k]}px`;
+  }
+
+  async function fetchChunk(c) {
+    const start = c * CHUNK;
+    if (start >= state.n || state.loading.has(c)) return;
+    let complete = true;
+    for (let k = start; k < Math.min(state.n, start + CHUNK); k++) if (!state.beads.has(k)) { complete = false; break; }
+    if (complete) return;
+    state.loading.add(c);
+    const mine = state;
+    try {
+      const data = await api(`/api/pairs/${mine.id}/beads?start=${start}&count=${CHUNK}`);
+      if (state !== mine) return;
+      if (data.revision !== mine.meta.revision) { openPair(mine.id, true); return; }
+      for (const b of data.beads) if (!mine.beads.has(b.k)) mine.beads.set(b.k, b);
+      drawVisible();
+    } catch (err) { fail(err); } finally { mine.loading.delete(c); }
+  }
+
+  function beadClass(b, k) {
+    const d = state.meta, cls = ["bead"];
+    if (!b.src.length || !b.tgt.length) cls.push("only");
+    else if (b.src.length === 1 && b.tgt.length === 1) cls.push("one");
+    else cls.push("many");
+    if (b.bad) cls.push("bad");
+    else if (b.src.length && b.tgt.length && b.origin !== "review" && b.score < d.paraphrase_below) cls.push("low");
+    if (b.para) cls.push("para");
+    if (k === state.focus) cls.push("focus");
+    return cls.join(" ");
+  }
+
+  function sideHtml(side, ids, texts) {
+    if (!ids.length) return `<div class="side empty"></div>`;
+    const lang = side === "src" ? state.meta.src_lang : state.meta.tgt_lang;
+    const spans = ids.map((i, n) => {
+      const sel = state.sel.has(`${side}:${i}`) ? " sel" : "";
+      return `<span class="s${sel}" data-side="${side}" data-i="${i}"><span class="n">${i + 1}</span>${esc(texts[n])}</span>`;
+    }).join("");
+    return `<div class="side ${side}" lang="${esc(lang)}">${spans}</div>`;
+  }
+
+  function gutterHtml(b) {
+    const d = state.meta, linked = b.src.length && b.tgt.length;
+    let score;
+    if (!linked) score = `<span class="tag">only ${esc(b.src.length ? d.src_lang : d.tgt_lang)}</span>`;
+    else if (b.origin === "review") score = '<span class="tag hand" title="linked by hand">by hand</span>';
+    else score = `<span class="score${b.score < d.paraphrase_below ? " low" : ""}" title="alignment score">${b.score.toFixed(3)}</span>`;
+    const notes = b.notes.map((n) => `<span class="tag note">${esc(n)}</span>`).join("");
+    const acts = [];
+    if (linked) acts.push('<button data-act="unlink" title="Unlink (U)" aria-label="unlink this bead">✂</button>');
+    acts.push('<button data-act="merge" title="Merge with the next bead (M)" aria-label="merge this bead with the next">⊕</button>');
+    if (b.src.length + b.tgt.length > 2 && linked) acts.push('<button data-act="split" title="Split (S)" aria-label="split this bead">⇹</button>');
+    if (linked) acts.push(`<button data-act="bad" title="${b.bad ? "Mark good" : "Mark bad"} (B)" aria-label="mark this bead ${b.bad ? "good" : "bad"}">⚑</button>`);
+    return `<div class="gut"><span class="kind">${b.src.length}–${b.tgt.length}</span>${score}${notes}<span class="acts">${acts.join("")}</span></div>`;
+  }
+
+  function beadHtml(b, k) {
+    return `<div class="${beadClass(b, k)}" data-k="${k}">${sideHtml("src", b.src, b.st)}${gutterHtml(b)}${sideHtml("tgt", b.tgt, b.tt)}</div>`;
   }
 
   function setFocus(k, scroll = true) {
-    const n = state.data.beads.length;
-    if (!n) return;
-    k = Math.max(0, Math.min(n - 1, k));
-    const old = app.querySelector(".bead.focus");
+    if (!state.n) return;
+    k = Math.max(0, Math.min(state.n - 1, k));
+    const old = state.nodes.get(state.focus);
     if (old) old.classList.remove("focus");
+    const step = Math.abs(k - state.focus);
     state.focus = k;
-    const el = app.querySelector(`.bead[data-k="${k}"]`);
-    if (el) {
-      el.classList.add("focus");
-      if (scroll) el.scrollIntoView({ block: "nearest" });
+    if (scroll) {
+      const o = offsets(), top = boxTop() + o[k], bottom = top + state.heights[k];
+      const view = window.scrollY + 100, end = window.scrollY + window.innerHeight - 10;
+      if (top < view || bottom > end) {
+        // a step (j/k) scrolls just enough; a jump puts the bead a third down the screen
+        const y = step > 2 ? top - window.innerHeight / 3
+          : top < view || bottom - top > end - view ? top - 110 : bottom - window.innerHeight + 20;
+        window.scrollTo(0, Math.max(0, y));
+      }
+      drawVisible();
     }
+    const el = state.nodes.get(k);
+    if (el) el.classList.add("focus");
+    const pos = $("#position");
+    if (pos) pos.textContent = `bead ${k + 1} of ${state.n}`;
   }
 
   function beadIndexOf(side, i) {
-    return state.data.beads.findIndex((b) => b[side].includes(i));
+    for (const [k, b] of state.beads) if (b[side].includes(i)) return k;
+    return -1;
   }
 
   function toggleSentence(side, i) {
@@ -251,7 +398,8 @@
   }
 
   function selectBead(k) {
-    const b = state.data.beads[k];
+    const b = state.beads.get(k);
+    if (!b) return;
     const keys = [...b.src.map((i) => `src:${i}`), ...b.tgt.map((j) => `tgt:${j}`)];
     const all = keys.every((key) => state.sel.has(key));
     for (const key of keys) {
@@ -272,38 +420,108 @@
     return { src, tgt };
   }
 
+  // An edit answers with the beads it wrote and where: splice them into the outline and the
+  // loaded beads, and redraw those beads only (the ones after them just move).
+  function applyChange(res) {
+    const { start, removed, beads, flags } = res.change;
+    const delta = beads.length - removed;
+    const units = (texts) => Math.min(35, Math.ceil(texts.reduce((a, t) => a + t.length, 0) / 40));
+    state.flags = state.flags.slice(0, start) + flags + state.flags.slice(start + removed);
+    state.sn.splice(start, removed, ...beads.map((b) => Math.min(35, b.src.length)));
+    state.tn.splice(start, removed, ...beads.map((b) => Math.min(35, b.tgt.length)));
+    state.sc.splice(start, removed, ...beads.map((b) => units(b.st)));
+    state.tc.splice(start, removed, ...beads.map((b) => units(b.tt)));
+    state.measured.splice(start, removed, ...beads.map(() => false));
+    state.heights.splice(start, removed, ...beads.map(() => 0));
+    state.n += delta;
+    const shift = (map, fn) => {
+      const out = new Map();
+      for (const [k, v] of map) {
+        if (k < start) out.set(k, v);
+        else if (k >= start + removed) out.set(k + delta, fn ? fn(v, k + delta) : v);
+        else if (v instanceof Element) v.remove();
+      }
+      return out;
+    };
+    state.beads = shift(state.beads);
+    state.nodes = shift(state.nodes, (el, k) => { el.dataset.k = String(k); return el; });
+    beads.forEach((b, i) => state.beads.set(start + i, b));
+    for (let k = start; k < start + beads.length; k++) state.heights[k] = estimate(k);
+    state.offsets = null;
+    Object.assign(state.meta, {
+      revision: res.revision, beads: state.n, coverage_src: res.coverage_src,
+      coverage_tgt: res.coverage_tgt, counts: res.counts,
+    });
+    $("#cov-src").textContent = pct(res.coverage_src);
+    $("#cov-tgt").textContent = pct(res.coverage_tgt);
+    $("#counts").innerHTML = counts();
+    $("#goto").max = String(state.n);
+    place();
+    drawVisible();
+  }
+
   async function send(path, body, label, undoEntry) {
     if (state.busy) return;
+    if (state.meta.readonly) { showAlert(state.meta.readonly, false); return; }
     state.busy = true;
-    const id = state.id;
+    const mine = state;
     try {
-      const res = await api(`/api/pairs/${id}/${path}`, { generation: state.data.generation, client: clientId, ...body });
-      if (state.kind !== "pair" || state.id !== id) return;
-      if (undoEntry) undoStacks.get(id).push(undoEntry(res));
-      const anchor = body.src && body.src.length ? ["src", body.src[0]] : body.tgt && body.tgt.length ? ["tgt", body.tgt[0]] : null;
-      state.data = res;
-      state.sel = new Set();
-      renderPair();
-      const k = anchor ? beadIndexOf(anchor[0], anchor[1]) : state.focus;
-      setFocus(k >= 0 ? k : state.focus);
+      const res = await api(`/api/pairs/${mine.id}/${path}`, { generation: mine.meta.generation, client: clientId, ...body });
+      if (state !== mine) return;
+      if (undoEntry) undoStacks.get(mine.id).push(undoEntry(res));
+      $('button[data-tool="undo"]').disabled = !undoStacks.get(mine.id).length;
+      if (res.change && res.change.base !== mine.meta.revision) {
+        // another tab edited this pair since it was loaded here: show the pair as it is now
+        await openPair(mine.id, true);
+      } else if (res.change) {
+        const anchor = body.src && body.src.length ? ["src", body.src[0]] : body.tgt && body.tgt.length ? ["tgt", body.tgt[0]] : null;
+        for (const key of [...state.sel]) { const [side, i] = key.split(":"); toggleSentence(side, Number(i)); }
+        applyChange(res);
+        const k = anchor ? beadIndexOf(anchor[0], anchor[1]) : -1;
+        setFocus(k >= 0 ? k : Math.min(state.focus, state.n - 1), true);
+      } else {
+        state.meta.revision = res.revision;
+        state.meta.reviewed = res.reviewed;
+        $("#status").innerHTML = res.reviewed ? '<span class="ok">✓ accepted</span>' : "not accepted yet";
+        $('button[data-tool="accept"]').textContent = res.reviewed ? "Unaccept" : "Accept pair";
+      }
       clearAlert();
       flash(`saved: ${label}`);
     } catch (err) {
       fail(err);
     } finally {
-      state.busy = false;
+      mine.busy = false;
     }
   }
 
   const edit = (action, payload, label) => send("edit", { action, ...payload }, label, (res) => ({ type: "edit", id: res.edit, label }));
 
-  function focused() { return state.data.beads[state.focus]; }
+  function focused() { return state.beads.get(state.focus); }
+
+  function jumpProblem(step) {
+    for (let k = state.focus + step; k >= 0 && k < state.n; k += step) {
+      if (PROBLEM.test(state.flags[k])) { setFocus(k); return; }
+    }
+    flash(step > 0 ? "no bead to check after this one" : "no bead to check before this one");
+  }
+
+  async function find(backwards) {
+    const q = $("#find").value.trim();
+    if (!q) return;
+    const mine = state;
+    try {
+      const res = await api(`/api/pairs/${mine.id}/search?q=${encodeURIComponent(q)}&after=${mine.focus}${backwards ? "&back=1" : ""}`);
+      if (state !== mine) return;
+      $("#findinfo").textContent = res.count ? `${res.count} beads` : "not found";
+      if (res.bead !== null) setFocus(res.bead);
+    } catch (err) { fail(err); }
+  }
 
   const tools = {
     link() {
       const { src, tgt } = selection();
       if (!src.length || !tgt.length) return showAlert(`Select sentences on both sides to link (click them, or x on a bead).`);
-      return edit("link", { src, tgt }, `link ${state.data.src_lang} ${src.map((i) => i + 1).join(",")} ~ ${state.data.tgt_lang} ${tgt.map((j) => j + 1).join(",")}`);
+      return edit("link", { src, tgt }, `link ${state.meta.src_lang} ${src.map((i) => i + 1).join(",")} ~ ${state.meta.tgt_lang} ${tgt.map((j) => j + 1).join(",")}`);
     },
     unlink() {
       const sel = selection();
@@ -313,9 +531,10 @@
       return edit("unlink", { src: b.src, tgt: b.tgt }, `unlink bead ${state.focus + 1}`);
     },
     merge() {
-      const k = state.focus, d = state.data;
-      if (k + 1 >= d.beads.length) return showAlert("There is no next bead to merge with.");
-      const [a, b] = [d.beads[k], d.beads[k + 1]];
+      const k = state.focus;
+      if (k + 1 >= state.n) return showAlert("There is no next bead to merge with.");
+      const [a, b] = [state.beads.get(k), state.beads.get(k + 1)];
+      if (!a || !b) return undefined;
       return edit("merge", { beads: [{ src: a.src, tgt: a.tgt }, { src: b.src, tgt: b.tgt }] }, `merge beads ${k + 1} and ${k + 2}`);
     },
     split() {
@@ -338,7 +557,7 @@
       return edit(b.bad ? "good" : "bad", { src: b.src, tgt: b.tgt }, `mark bead ${state.focus + 1} ${b.bad ? "good" : "bad"}`);
     },
     accept() {
-      const prev = state.data.reviewed;
+      const prev = state.meta.reviewed;
       return send("accept", { reviewed: !prev }, prev ? "acceptance taken back" : "pair accepted", () => ({ type: "accept", prev }));
     },
     undo() {
@@ -348,11 +567,13 @@
       if (last.type === "accept") return send("accept", { reviewed: last.prev }, "undo: acceptance", null);
       return send("undo", { edit: last.id }, `undo: ${last.label}`, null);
     },
+    nextProblem() { jumpProblem(1); },
+    prevProblem() { jumpProblem(-1); },
     help() { $("#help").showModal(); },
     async history() {
       let data;
       try { data = await api(`/api/pairs/${state.id}/history`); } catch (err) { fail(err); return; }
-      const d = state.data;
+      const d = state.meta;
       const span = (ids) => (ids.length ? ids.map((i) => i + 1).join(",") : "–");
       const what = (beads) => beads.map((b) => `${esc(d.src_lang)} ${span(b.src_ids)} ~ ${esc(d.tgt_lang)} ${span(b.tgt_ids)}${b.bad ? " (bad)" : ""}`).join("; ");
       const rows = data.edits.slice().reverse().map((e) => `<tr><td>${e.id}</td>
@@ -385,6 +606,7 @@
     if (bead) setFocus(Number(bead.dataset.k), false);
     if (act) {
       const b = focused();
+      if (!b) return;
       if (act.dataset.act === "unlink") edit("unlink", { src: b.src, tgt: b.tgt }, `unlink bead ${state.focus + 1}`);
       else tools[act.dataset.act]();
       return;
@@ -395,7 +617,18 @@
 
   document.addEventListener("keydown", (ev) => {
     if ($("#help").open || $("#history").open || ev.altKey || ev.metaKey) return;
-    if (ev.target.closest && ev.target.closest("input, textarea, select")) return;
+    if (state.kind === "pair" && ev.key === "Enter" && ev.target.id === "find") {
+      ev.preventDefault(); find(ev.shiftKey); return;
+    }
+    if (state.kind === "pair" && ev.key === "Enter" && ev.target.id === "goto") {
+      ev.preventDefault(); const n = Number(ev.target.value);
+      if (n >= 1) { setFocus(n - 1); ev.target.blur(); }
+      return;
+    }
+    if (ev.target.closest && ev.target.closest("input, textarea, select")) {
+      if (ev.key === "Escape") ev.target.blur();
+      return;
+    }
     const key = ev.key;
     if (ev.ctrlKey && key.toLowerCase() !== "z") return;
     if (key === "?") { $("#help").showModal(); ev.preventDefault(); return; }
@@ -418,6 +651,9 @@
       x: () => selectBead(state.focus), " ": () => selectBead(state.focus),
       l: tools.link, u: tools.unlink, m: tools.merge, s: tools.split, b: tools.bad,
       a: tools.accept, z: tools.undo, Z: tools.undo, h: tools.history, g: () => { location.hash = "#/"; },
+      n: () => jumpProblem(1), p: () => jumpProblem(-1), N: () => jumpProblem(-1),
+      "/": () => $("#find").focus(), "#": () => $("#goto").focus(),
+      Home: () => setFocus(0), End: () => setFocus(state.n - 1),
       Escape: () => { for (const key2 of [...state.sel]) { const [side, i] = key2.split(":"); toggleSentence(side, Number(i)); } clearAlert(); },
     };
     const fn = actions[key];
@@ -429,6 +665,21 @@
   $("#help-close").addEventListener("click", () => $("#help").close());
   $("#history-close").addEventListener("click", () => $("#history").close());
   window.addEventListener("hashchange", route);
+  let drawQueued = false;
+  const redraw = () => {
+    if (drawQueued || state.kind !== "pair") return;
+    drawQueued = true;
+    requestAnimationFrame(() => { drawQueued = false; drawVisible(); });
+  };
+  window.addEventListener("scroll", redraw, { passive: true });
+  window.addEventListener("resize", () => {
+    if (state.kind !== "pair") return;
+    state.measured = state.measured.map(() => false);
+    state.nodes.forEach((el) => el.remove());
+    state.nodes.clear();
+    estimateAll();
+    redraw();
+  });
 
   // Another tab (or reviewer) edited this pair: show the latest state; a file that changed on
   // disk makes the pair read-only until egiz review is restarted.
@@ -439,7 +690,7 @@
       const rev = await api(`/api/pairs/${id}/revision`);
       if (state.kind !== "pair" || state.id !== id || state.busy) return;
       if (rev.stale) { showAlert(rev.stale, false); return; }
-      if (rev.revision !== state.data.revision) {
+      if (rev.revision !== state.meta.revision || (rev.notes_ready && !state.meta.notes_ready)) {
         await openPair(id, true);
         flash("updated: this pair was edited elsewhere");
       }
