@@ -190,8 +190,12 @@ def diff(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
     encoder: EncoderOption = "e5",
     paraphrase_below: Annotated[
-        float, typer.Option(help="Aligned beads scoring below this are listed as paraphrases.")
-    ] = 1.0,
+        float,
+        typer.Option(
+            help="Aligned beads whose score (probability of a translation) is below this are "
+            "listed as paraphrases."
+        ),
+    ] = 0.5,
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,

@@ -1,4 +1,4 @@
-"""The hot loops of the aligner, compiled with numba: banded similarity, margins, and the bead DP.
+"""The hot loops of the aligner, compiled with numba: banded similarity, bead cosines, the bead DP.
 
 Everything works inside a *band*: for DP row i (0..n, "i source sentences consumed") only the DP
 columns lo[i]..hi[i] are allowed. A full DP is the band lo=0, hi=m; a long document gets a narrow
@@ -9,7 +9,8 @@ costs only its own width.
 Similarities of multi-sentence beads are never embedded here: the dot product of two *sums* of
 sentence vectors is the sum of the pairwise dot products, so a bead's cosine is a block sum of the
 banded sentence-similarity matrix divided by the norms of the two sums (span norms come from the
-few dot products between neighbouring sentences of one side).
+few dot products between neighbouring sentences of one side). How a bead is scored from its
+cosine is `score.py`'s business.
 """
 
 from __future__ import annotations
@@ -86,54 +87,6 @@ def span_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def knn_means(cband: np.ndarray, clo: np.ndarray, chi: np.ndarray, m: int, k: int):
-    """Mean of the k highest similarities of every source and every target sentence inside the band.
-
-    These are the denominators of the ratio margin (Artetxe & Schwenk 2019): a pair is scored by how
-    much it stands out from each side's nearest neighbours, not by its raw cosine.
-    """
-    n = clo.shape[0]
-    coff = offsets(clo, chi - 1)
-    src = np.zeros(n, np.float64)
-    tgt_top = np.full((m, k), -2.0)
-    top = np.empty(k)
-    for r in range(n):
-        for t in range(k):
-            top[t] = -2.0
-        for c in range(chi[r] - clo[r]):
-            s = cband[coff[r] + c]
-            if s > top[k - 1]:  # insertion into the sorted (descending) top list
-                p = k - 1
-                while p > 0 and top[p - 1] < s:
-                    top[p] = top[p - 1]
-                    p -= 1
-                top[p] = s
-            j = clo[r] + c
-            if s > tgt_top[j, k - 1]:
-                p = k - 1
-                while p > 0 and tgt_top[j, p - 1] < s:
-                    tgt_top[j, p] = tgt_top[j, p - 1]
-                    p -= 1
-                tgt_top[j, p] = s
-        src[r] = _mean_filled(top)
-    tgt = np.zeros(m, np.float64)
-    for j in range(m):
-        tgt[j] = _mean_filled(tgt_top[j])
-    return src, tgt
-
-
-@numba.njit(cache=True)
-def _mean_filled(top: np.ndarray) -> float:
-    s = 0.0
-    c = 0
-    for t in range(top.shape[0]):
-        if top[t] > -1.5:
-            s += top[t]
-            c += 1
-    return s / c if c else 1.0
-
-
-@numba.njit(cache=True)
 def bead_cosines(
     cband: np.ndarray,
     clo: np.ndarray,
@@ -177,105 +130,6 @@ def _popcount(x: np.int64) -> int:
         x &= x - 1
         c += 1
     return c
-
-
-@numba.njit(cache=True)
-def bead_gains(
-    cos: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    off: np.ndarray,
-    src_knn: np.ndarray,
-    tgt_knn: np.ndarray,
-    src_len: np.ndarray,
-    tgt_len: np.ndarray,
-    src_num: np.ndarray,
-    tgt_num: np.ndarray,
-    src_name: np.ndarray,
-    tgt_name: np.ndarray,
-    src_par: np.ndarray,
-    tgt_par: np.ndarray,
-    src_den: np.ndarray,
-    tgt_den: np.ndarray,
-    params: np.ndarray,
-):
-    """Score every bead in the band: returns (gain, margin) arrays shaped like `cos`.
-
-    margin = cos / mean(kNN means of the bead's sentences)   (ratio margin; ~1.0 = unremarkable)
-    gain   = size_weight * (margin - threshold) + length, number, name and paragraph terms
-             - a fixed price per bead shape.
-    An omission (1-0 or 0-1) has gain 0, so a bead is kept only where it beats leaving its sentences
-    unaligned: that is what lets an unmatched sentence stay an omission instead of being swallowed
-    by a neighbouring merge.
-
-    params: [threshold, size_exponent, len_weight, len_ratio, num_weight, name_weight,
-             paragraph_penalty, shape_penalty..., (max_bead*max_bead entries)]
-    """
-    n1 = lo.shape[0]
-    mb = cos.shape[1]
-    threshold = params[0]
-    size_exp = params[1]
-    len_w = params[2]
-    len_ratio = params[3]
-    num_w = params[4]
-    name_w = params[5]
-    par_pen = params[6]
-    gain = np.full(cos.shape, NEG_INF, np.float32)
-    margin = np.full(cos.shape, np.nan, np.float32)
-    for i in range(1, n1):
-        for j in range(max(lo[i], 1), hi[i] + 1):
-            c0 = off[i] + j - lo[i]
-            for a in range(1, mb + 1):
-                if a > i:
-                    break
-                for b in range(1, mb + 1):
-                    if b > j:
-                        break
-                    cv = cos[c0, a - 1, b - 1]
-                    if np.isnan(cv):
-                        continue
-                    knn = 0.0
-                    ls = 0.0
-                    ns = np.int64(0)
-                    ms = np.int64(0)
-                    for r in range(i - a, i):
-                        knn += src_knn[r] / a
-                        ls += src_len[r]
-                        ns |= src_num[r]
-                        ms |= src_name[r]
-                    knn2 = 0.0
-                    lt = 0.0
-                    nt = np.int64(0)
-                    mt = np.int64(0)
-                    for jj in range(j - b, j):
-                        knn2 += tgt_knn[jj] / b
-                        lt += tgt_len[jj]
-                        nt |= tgt_num[jj]
-                        mt |= tgt_name[jj]
-                    if params[7 + mb * mb] > 0:  # shape-aware margin
-                        den = 0.5 * (src_den[i, a - 1, b - 1] + tgt_den[j, a - 1, b - 1])
-                        mg = cv / max(den, 1e-6)
-                    else:
-                        mg = cv / max(0.5 * (knn + knn2), 1e-6)
-                    g = ((a + b) / 2.0) ** size_exp * (mg - threshold)
-                    # length: log ratio against the document's expected target/source ratio
-                    g -= len_w * abs(np.log((lt + 10.0) / (len_ratio * ls + 10.0)))
-                    # numbers: agreement rewarded, a number on one side only penalised
-                    if ns != 0 or nt != 0:
-                        inter = _popcount(ns & nt)
-                        union = _popcount(ns | nt)
-                        g += num_w * (2.0 * inter / union - 1.0)
-                    if ms != 0 and mt != 0:
-                        inter = _popcount(ms & mt)
-                        union = _popcount(ms | mt)
-                        g += name_w * (2.0 * inter / union - 0.5)
-                    # a merge that crosses a paragraph break is rarely right
-                    if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
-                        g -= par_pen
-                    g -= params[7 + (a - 1) * mb + (b - 1)]
-                    gain[c0, a - 1, b - 1] = g
-                    margin[c0, a - 1, b - 1] = mg
-    return gain, margin
 
 
 @numba.njit(cache=True)
@@ -344,6 +198,7 @@ def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray,
 @numba.njit(cache=True)
 def override_cosines(
     cos: np.ndarray,
+    joined: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
     off: np.ndarray,
@@ -355,8 +210,8 @@ def override_cosines(
 ) -> None:
     """For multi-sentence beads whose spans both have a real embedding (index >= 0), move
     cos[cell (i, j), a-1, b-1] towards the cosine of the real embeddings,
-    src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]]: weight 1 replaces the summed-vector
-    cosine, 0.5 averages the two."""
+    src_vecs[src_index[i, a-1]] . tgt_vecs[tgt_index[j, b-1]] (weight 1 replaces the
+    summed-vector cosine, 0.5 averages the two), and flag the bead in `joined`."""
     n1 = lo.shape[0]
     mb = cos.shape[1]
     d = src_vecs.shape[1]
@@ -377,52 +232,4 @@ def override_cosines(
                     for k in range(d):
                         s += src_vecs[si, k] * tgt_vecs[ti, k]
                     cos[c, a - 1, b - 1] = weight * s + (1.0 - weight) * cos[c, a - 1, b - 1]
-
-
-@numba.njit(cache=True)
-def shape_knn_means(
-    cos: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int, k: int
-):
-    """Margin denominators per bead *shape*: for the source span of shape (a, b) ending at row i,
-    the mean of its k best cosines against all target spans of b sentences in the band (src_den),
-    and likewise for target spans against source spans of a sentences (tgt_den).
-
-    Summed vectors of long spans have higher cosines with everything, so a merge must stand out
-    from other beads of its own shape, not from single-sentence pairs.
-    """
-    n1 = lo.shape[0]
-    mb = cos.shape[1]
-    src_top = np.full((n1, mb, mb, k), -2.0)
-    tgt_top = np.full((m + 1, mb, mb, k), -2.0)
-    for i in range(1, n1):
-        for j in range(max(lo[i], 1), hi[i] + 1):
-            for a in range(mb):
-                for b in range(mb):
-                    s = cos[off[i] + j - lo[i], a, b]
-                    if np.isnan(s):
-                        continue
-                    _push(src_top[i, a, b], s)
-                    _push(tgt_top[j, a, b], s)
-    src_den = np.ones((n1, mb, mb))
-    tgt_den = np.ones((m + 1, mb, mb))
-    for i in range(n1):
-        for a in range(mb):
-            for b in range(mb):
-                src_den[i, a, b] = _mean_filled(src_top[i, a, b])
-    for j in range(m + 1):
-        for a in range(mb):
-            for b in range(mb):
-                tgt_den[j, a, b] = _mean_filled(tgt_top[j, a, b])
-    return src_den, tgt_den
-
-
-@numba.njit(cache=True)
-def _push(top: np.ndarray, s: float) -> None:
-    k = top.shape[0]
-    if s <= top[k - 1]:
-        return
-    p = k - 1
-    while p > 0 and top[p - 1] < s:
-        top[p] = top[p - 1]
-        p -= 1
-    top[p] = s
+                    joined[c, a - 1, b - 1] = 1

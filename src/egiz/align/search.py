@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from egiz.align import dp
+from egiz.align import dp, score
 
 FULL_DP_CELLS = 160_000  # grids up to ~400 x 400 sentences are searched exhaustively
 BAND_WIDTH = 8  # sentences kept on either side of the projected coarse path
@@ -20,9 +20,11 @@ def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def find_band(
-    x: np.ndarray, y: np.ndarray, *, full_cells: int = FULL_DP_CELLS, width: int = BAND_WIDTH
+    x: np.ndarray, y: np.ndarray, *, full_cells: int | None = None, width: int = BAND_WIDTH
 ) -> tuple[np.ndarray, np.ndarray]:
-    """DP columns [lo[i], hi[i]] allowed in row i, for source vectors x and target vectors y."""
+    """DP columns [lo[i], hi[i]] allowed in row i, for source vectors x and target vectors y
+    (`full_cells`: the largest grid searched exhaustively, default FULL_DP_CELLS)."""
+    full_cells = FULL_DP_CELLS if full_cells is None else full_cells
     n, m = len(x), len(y)
     if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
         return full_band(n, m)
@@ -33,24 +35,30 @@ def find_band(
 
 
 def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Bead shapes of a similarity-only alignment (1-1, 1-2, 2-1, 2-2 and omissions)."""
+    """Bead shapes of a similarity-only alignment (1-1, 1-2, 2-1, 2-2 and omissions): a bead
+    gains its cosine's distance from the document's unrelated pairs, in spreads, less 2."""
+    from egiz.align.document import band_cosines, null_sigma
+
     n, m = len(x), len(y)
     max_bead = 2
-    clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
-    off = dp.offsets(lo, hi)
-    cband = dp.band_dots(x, y, clo, chi)
-    src_knn, tgt_knn = dp.knn_means(cband, clo, chi, m, 4)
-    norms = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
-    cos = dp.bead_cosines(cband, clo, chi, *norms, lo, hi, off, max_bead)
+    bc = band_cosines(x, y, lo, hi, max_bead)
+    # centred vectors: unrelated pairs sit around 0 whatever the encoder, so no prior is needed
+    src_nulls = np.zeros((2, 2, *bc.src_null.shape))
+    tgt_nulls = np.zeros((2, 2, *bc.tgt_null.shape))
+    src_nulls[:, 0], tgt_nulls[:, 0] = bc.src_null, bc.tgt_null
+    sigma = null_sigma(x, y, bc, max_bead, np.ones((max_bead, max_bead)), 1e-6)
     zeros_n, zeros_m = np.zeros(n, np.int64), np.zeros(m, np.int64)
-    params = np.array([1.0, 1.0, 0, 1, 0, 0, 0, 0.0, 0.02, 0.02, 0.04, 1.0])
-    src_den, tgt_den = dp.shape_knn_means(cos, lo, hi, off, m, 4)
-    gain, _ = dp.bead_gains(
-        cos, lo, hi, off, src_knn, tgt_knn,
-        zeros_n.astype(np.float64), zeros_m.astype(np.float64),
-        zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, src_den, tgt_den, params,
+    weights = np.zeros((len(score.GROUPS), len(score.FEATURES)))
+    weights[:, 0] = 1.0
+    weights[:, -1] = -2.0
+    shape = np.log(np.array([[1.0, 0.1], [0.1, 0.02]]))
+    gain, _ = score.bead_gains(
+        bc.cos, np.zeros(bc.cos.shape, np.int8), lo, hi, bc.off, src_nulls, tgt_nulls,
+        np.stack([sigma, sigma]), 1e-6, zeros_n.astype(np.float64), zeros_m.astype(np.float64),
+        zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, 1.0, weights,
+        0.0, shape, 1.0, 0.0,
     )  # fmt: skip
-    return dp.best_path(gain, lo, hi, off, m)[::-1]
+    return dp.best_path(gain, lo, hi, off=bc.off, m=m)[::-1]
 
 
 def _center(v: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from egiz.align import DEFAULT_MIN_SCORE
 from egiz.corpus.store import Store
 from egiz.report.diverge import divergences
 
@@ -49,7 +50,7 @@ class PairDivergence:
 
 
 def store_divergences(
-    store_path: str | Path, *, paraphrase_below: float = 1.0
+    store_path: str | Path, *, paraphrase_below: float = DEFAULT_MIN_SCORE
 ) -> tuple[list[PairDivergence], str, str]:
     """Every aligned pair of the store, worst first: lowest coverage on either side, then most
     number mismatches, then most sentences on one side only. Returns (pairs, src_lang,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from egiz.align import DEFAULT_MIN_SCORE
 from egiz.alignment import Alignment, Sentence
 from egiz.text.names import CONTEXT_BEADS, missing_names
 from egiz.text.numbers import extract_numbers
@@ -73,7 +74,7 @@ class Report:
     coverage_tgt: float = 1.0
     src_lang: str = "kk"
     tgt_lang: str = "ru"
-    paraphrase_below: float = 1.0
+    paraphrase_below: float = DEFAULT_MIN_SCORE
     signature: str = ""
     warnings: tuple[str, ...] = field(default=())
 
@@ -90,11 +91,11 @@ def _listify(value: object) -> object:
     return value
 
 
-def divergences(alignment: Alignment, *, paraphrase_below: float = 1.0) -> Report:
+def divergences(alignment: Alignment, *, paraphrase_below: float = DEFAULT_MIN_SCORE) -> Report:
     """Compare the two sides of `alignment` and return a `Report` (pure: no encoder calls).
 
-    `paraphrase_below`: aligned beads scoring under this ratio margin are listed as paraphrases
-    (real translations score about 1.03-1.15, an unremarkable pair about 1.0).
+    `paraphrase_below`: aligned beads whose score (the probability that the two sides are
+    translations of each other) is under this are listed as paraphrases.
     """
     numbers: list[NumberMismatch] = []
     names: list[NameMismatch] = []

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from egiz.align import DEFAULT_MIN_SCORE
 from egiz.alignment import Sentence
 from egiz.corpus.store import REVIEW_SPACING, BeadRecord, ReasonFn, Store, parse_ids
 from egiz.errors import EgizError
@@ -33,9 +34,9 @@ from egiz.text.names import CONTEXT_BEADS
 
 __all__ = ["NOTES_VERSION", "PARAPHRASE_BELOW", "PairState", "PairViews", "generation"]
 
-# Aligned beads scoring below this are shown as "low score: paraphrase?". One named constant: the
-# aligner's score scale may change (a ratio margin around 1.0 today).
-PARAPHRASE_BELOW = 1.0
+# Aligned beads scoring below this (a probability of being a translation under one half) are shown
+# as "low score: paraphrase?".
+PARAPHRASE_BELOW = DEFAULT_MIN_SCORE
 # Bump when the analysis behind the notes changes: stored notes are then computed again.
 NOTES_VERSION = "2"
 WINDOW_MAX = 300  # beads per window request

@@ -1,0 +1,399 @@
+"""One document pair being aligned: its bead cosines, its unrelated-pair statistics, its priors.
+
+`DocumentScorer` computes once what every DP pass needs (the band, bead cosines, null cosines and
+spreads, per-sentence signals) and then runs passes with different document priors: first the
+calibration's, then the ones the document's own path says (`estimate_priors`), so a faithful
+translation ends with almost no omissions and a comparable news pair keeps them. Statistics come
+from the whole document (or a fixed-seed sample of it), never from the band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from egiz.align import dp, score
+from egiz.align.calibration import Calibration
+from egiz.align.score import NULL_PRIOR_STRENGTH
+from egiz.alignment import Bead, Sentence
+
+ALIGNED_RANGE = (0.01, 0.995)  # the estimate never reaches certainty either way
+RATIO_RANGE = (0.33, 3.0)  # expected target/source length (wide characters count 3)
+# Pseudo-pairs behind the generic calibration's unrelated-pair cosine and spread: vectors of an
+# encoder without a calibration of its own are judged by their document, unless it has no pairs.
+GENERIC_PRIOR_STRENGTH = 0.5
+# Pseudo-beads behind the prior length ratio 1.0: a document of a few sentences cannot say what
+# its ratio is (the total ratio of a 1-sentence document is its one pair's, whatever it is).
+RATIO_PRIOR_STRENGTH = 5.0
+
+
+@dataclass(frozen=True)
+class DocumentPriors:
+    """What the DP assumes about a document before looking at a bead's evidence."""
+
+    log_odds: float  # that a sentence has a counterpart (per sentence of a bead, on average)
+    shape: np.ndarray  # (max_bead, max_bead): log prior of each bead shape relative to 1-1
+    ratio: float  # expected target/source length in characters
+    aligned: float = 0.0  # sentences in aligned beads of the path the estimate came from
+    total: float = 0.0  # sentences of that path
+    prior: float = 0.5  # the calibration's share of sentences with a counterpart ...
+    strength: float = 1.0  # ... and the pseudo-sentences behind it
+
+    def log_odds_without(self, sentences: int) -> float:
+        """The prior log-odds as this path says it without one aligned bead of `sentences`:
+        what a bead's probability may rest on, so that a document of a few sentences does not
+        vouch for itself."""
+        if self.total == 0:
+            return self.log_odds
+        share = (self.aligned - sentences + self.strength * self.prior) / (
+            self.total - sentences + self.strength
+        )
+        share = float(np.clip(share, *ALIGNED_RANGE))
+        return float(np.log(share / (1 - share)))
+
+
+@dataclass(frozen=True)
+class BandCosines:
+    """Bead cosines inside a band, with the null cosine of every span (see `score.span_nulls`)."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    off: np.ndarray
+    cos: np.ndarray
+    src_null: np.ndarray
+    tgt_null: np.ndarray
+    src_means: np.ndarray  # (max_bead, d) mean unit vector of the source spans of each size
+    tgt_means: np.ndarray
+    src_norm: np.ndarray  # (n, max_bead) norms of summed spans (`dp.span_norms`)
+    tgt_norm: np.ndarray
+
+
+def band_cosines(
+    x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, max_bead: int
+) -> BandCosines:
+    n, m = len(x), len(y)
+    clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
+    off = dp.offsets(lo, hi)
+    cband = dp.band_dots(x, y, clo, chi)
+    src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
+    cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
+    src_means, tgt_means = score.span_means(x, max_bead), score.span_means(y, max_bead)
+    src_null = score.span_nulls(x, tgt_means, src_norm)
+    tgt_null = score.span_nulls(y, src_means, tgt_norm)
+    return BandCosines(
+        lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm
+    )
+
+
+def null_sigma(
+    x: np.ndarray,
+    y: np.ndarray,
+    bc: BandCosines,
+    max_bead: int,
+    prior: np.ndarray,
+    prior_count: float,
+) -> np.ndarray:
+    """Spread of unrelated span pairs per shape: the document's, shrunk towards `prior`."""
+    spread, count = score.null_spread(x, y, bc.src_null, bc.tgt_null, max_bead)
+    var = (count * spread**2 + prior_count * prior**2) / (count + prior_count)
+    return np.sqrt(np.maximum(var, 1e-8))
+
+
+class DocumentScorer:
+    def __init__(
+        self,
+        src: Sequence[Sentence],
+        tgt: Sequence[Sentence],
+        src_vecs: np.ndarray,
+        tgt_vecs: np.ndarray,
+        src_lang: str,
+        tgt_lang: str,
+        params: object,
+        calibration: Calibration,
+        own_calibration: bool = True,
+    ) -> None:
+        from egiz.align import AlignParams
+        from egiz.align.search import find_band
+        from egiz.align.signals import side_signals
+
+        assert isinstance(params, AlignParams)
+        self.params = params
+        self.src, self.tgt = src, tgt
+        self.n, self.m = len(src), len(tgt)
+        self.x = np.ascontiguousarray(src_vecs, np.float32)
+        self.y = np.ascontiguousarray(tgt_vecs, np.float32)
+        mb = self.mb = params.max_bead
+        self.cal = calibration
+        null_prior, sigma_prior, shape_prior = calibration.shaped(mb)
+        self.shape_prior = shape_prior / shape_prior.sum()
+        lo, hi = find_band(self.x, self.y)
+        self.bc = band_cosines(self.x, self.y, lo, hi, mb)
+        bc = self.bc
+        self.joined = np.zeros(bc.cos.shape, np.int8)
+        # the calibration's null directions are this encoder's only if the calibration is
+        dirs = calibration.null_directions if own_calibration else None
+        if dirs is not None and dirs.shape[1] != self.x.shape[1]:
+            dirs = None
+        self.dirs = None if dirs is None else _sized(dirs, mb)
+        self.src_nulls = _null_stack(bc.src_null, self.x, bc.src_norm, self.dirs, null_prior)
+        self.tgt_nulls = _null_stack(
+            bc.tgt_null, self.y, bc.tgt_norm, self.dirs, null_prior.transpose(0, 2, 1)
+        )
+        k0 = self.prior_count = NULL_PRIOR_STRENGTH if own_calibration else GENERIC_PRIOR_STRENGTH
+        sigma = null_sigma(self.x, self.y, bc, mb, sigma_prior[0], k0)
+        # joined texts: the encoder's typical spread, scaled as this document's 1-1 spread is
+        joined_sigma = sigma_prior[1] * (sigma[0, 0] / sigma_prior[0, 0, 0])
+        self.sigma = np.ascontiguousarray(np.stack([sigma, joined_sigma]))
+        s_sig, t_sig = side_signals(src, src_lang), side_signals(tgt, tgt_lang)
+        self.s_sig, self.t_sig = s_sig, t_sig
+        # one sentence per paragraph (presegmented input) carries no paragraph information
+        n, m = self.n, self.m
+        self.s_par = s_sig.paragraphs if len(set(s_sig.paragraphs.tolist())) < n else np.zeros(n)
+        self.t_par = t_sig.paragraphs if len(set(t_sig.paragraphs.tolist())) < m else np.zeros(m)
+        self.s_par = self.s_par.astype(np.int64)
+        self.t_par = self.t_par.astype(np.int64)
+        self.joined_texts = 0  # texts sent to the encoder by `use_joined_embeddings`
+
+    # -- priors -----------------------------------------------------------------------------------
+
+    def _shape_log_prior(self, q: np.ndarray) -> np.ndarray:
+        logq = np.log(np.maximum(q, 1e-12))
+        return np.ascontiguousarray(logq - logq[0, 0])
+
+    def _ratio(self, src_len: float, tgt_len: float, beads: int) -> float:
+        """Target/source length ratio of `beads` beads of these lengths, shrunk towards 1.0."""
+        if src_len <= 0 or tgt_len <= 0:
+            return 1.0
+        log_ratio = np.log(tgt_len / src_len) * beads / (beads + RATIO_PRIOR_STRENGTH)
+        return float(np.clip(np.exp(log_ratio), *RATIO_RANGE))
+
+    def _total_ratio(self) -> float:
+        beads = min(self.n, self.m)
+        return self._ratio(self.s_sig.lengths.sum(), self.t_sig.lengths.sum(), beads)
+
+    def initial_priors(self) -> DocumentPriors:
+        rho = self.cal.prior_aligned
+        return DocumentPriors(
+            float(np.log(rho / (1 - rho))), self._shape_log_prior(self.shape_prior),
+            self._total_ratio(), prior=rho,
+        )  # fmt: skip
+
+    def estimate_priors(self, shapes: np.ndarray) -> DocumentPriors:
+        """The priors this document's path says: share of sentences with a counterpart and
+        bead-shape frequencies (each shrunk towards the calibration's), length ratio of the
+        aligned beads."""
+        p = self.params
+        aligned = shapes[(shapes[:, 0] > 0) & (shapes[:, 1] > 0)]
+        total = self.n + self.m
+        rho = self.cal.prior_aligned
+        share = (aligned.sum() + p.aligned_prior_strength * rho) / (
+            total + p.aligned_prior_strength
+        )
+        share = float(np.clip(share, *ALIGNED_RANGE))
+        counts = np.zeros((self.mb, self.mb))
+        for a, b in aligned:
+            counts[min(a, self.mb) - 1, min(b, self.mb) - 1] += 1
+        q = (counts + p.shape_prior_strength * self.shape_prior) / (
+            len(aligned) + p.shape_prior_strength
+        )
+        ls = lt = 0.0
+        i = j = 0
+        for a, b in shapes:
+            if a and b:
+                ls += self.s_sig.lengths[i : i + a].sum()
+                lt += self.t_sig.lengths[j : j + b].sum()
+            i, j = i + a, j + b
+        ratio = self._ratio(ls, lt, len(aligned)) if len(aligned) else self._total_ratio()
+        return DocumentPriors(
+            float(np.log(share / (1 - share))), self._shape_log_prior(q), ratio,
+            float(aligned.sum()), float(total), rho, p.aligned_prior_strength,
+        )  # fmt: skip
+
+    # -- the DP -----------------------------------------------------------------------------------
+
+    def solve(self, priors: DocumentPriors) -> tuple[np.ndarray, np.ndarray]:
+        """Best path (bead shapes in order) and the log-odds of every bead in the band."""
+        p, bc = self.params, self.bc
+        gain, odds = score.bead_gains(
+            bc.cos, self.joined, bc.lo, bc.hi, bc.off, self.src_nulls, self.tgt_nulls,
+            self.sigma, self.prior_count, self.s_sig.lengths, self.t_sig.lengths,
+            self.s_sig.numbers, self.t_sig.numbers, self.s_sig.names, self.t_sig.names,
+            self.s_sig.marks, self.t_sig.marks, self.s_par, self.t_par, priors.ratio,
+            self.cal.weights, priors.log_odds, priors.shape, p.evidence_weight,
+            p.paragraph_penalty,
+        )  # fmt: skip
+        return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
+
+    def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
+        """Beads of the path; an aligned bead's score is its probability, on the prior the rest
+        of the document gives (`DocumentPriors.log_odds_without`)."""
+        bc = self.bc
+        out: list[Bead] = []
+        i = j = 0
+        for a, b in shapes:
+            a, b = int(a), int(b)
+            ni, nj = i + a, j + b
+            p = 0.0
+            if a and b:
+                own = float(odds[bc.off[ni] + nj - bc.lo[ni], a - 1, b - 1])
+                p = score.sigmoid(own - priors.log_odds + priors.log_odds_without(a + b))
+            out.append(Bead(tuple(range(i, ni)), tuple(range(j, nj)), round(p, 6)))
+            i, j = ni, nj
+        return out
+
+    # -- joined texts -----------------------------------------------------------------------------
+
+    def use_joined_embeddings(
+        self, shapes: np.ndarray, embed_texts: Callable[[Sequence[str]], np.ndarray]
+    ) -> bool:
+        """Embed the joined sentences of the spans where merges compete with their parts (all
+        spans with `refine="all"`), within the budget, and re-score the beads they make.
+        Returns whether anything was embedded."""
+        p, mb = self.params, self.mb
+        if p.refine == "all":
+            src_spans = _spans(set(range(self.n)), self.n, mb)
+            tgt_spans = _spans(set(range(self.m)), self.m, mb)
+        else:
+            src_spans, tgt_spans = _spans_to_recheck(shapes, self.n, self.m, mb)
+            budget = int(p.joined_budget * (self.n + self.m))
+            src_spans, tgt_spans = _within_budget(src_spans, tgt_spans, budget)
+        if not src_spans and not tgt_spans:
+            return False
+        src_index, src_vecs = self._embed_spans(self.src, self.x, src_spans, embed_texts)
+        tgt_index, tgt_vecs = self._embed_spans(self.tgt, self.y, tgt_spans, embed_texts)
+        bc = self.bc
+        dp.override_cosines(
+            bc.cos, self.joined, bc.lo, bc.hi, bc.off, src_index, tgt_index, src_vecs, tgt_vecs,
+            self.cal.joined_weight,
+        )  # fmt: skip
+        w = self.cal.joined_weight
+        _mix_joined_nulls(
+            self.src_nulls, src_index, src_vecs, src_spans, bc.tgt_means, self.dirs, w
+        )
+        _mix_joined_nulls(
+            self.tgt_nulls, tgt_index, tgt_vecs, tgt_spans, bc.src_means, self.dirs, w
+        )
+        return True
+
+    def _embed_spans(
+        self,
+        sentences: Sequence[Sentence],
+        vecs: np.ndarray,
+        spans: list[tuple[int, int]],
+        embed_texts: Callable[[Sequence[str]], np.ndarray],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """index[end, a-1] -> row of the returned vectors for the span of `a` sentences ending
+        before `end` (-1 if it has no real embedding); single sentences use their own vectors."""
+        n = len(sentences)
+        index = np.full((n + 1, self.mb), -1, np.int64)
+        index[1:, 0] = np.arange(n)
+        if not spans:
+            return index, vecs
+        texts = [" ".join(s.text for s in sentences[start : start + a]) for start, a in spans]
+        self.joined_texts += len(texts)
+        joined = np.ascontiguousarray(embed_texts(texts), np.float32)
+        for k, (start, a) in enumerate(spans):
+            index[start + a, a - 1] = n + k
+        return index, np.vstack([vecs, joined])
+
+
+def _sized(dirs: np.ndarray, max_bead: int) -> np.ndarray:
+    """Null directions for spans of 1..max_bead sentences (larger ones reuse the last)."""
+    idx = np.minimum(np.arange(max_bead), len(dirs) - 1)
+    return np.ascontiguousarray(dirs[idx], np.float32)
+
+
+def _null_stack(
+    doc_null: np.ndarray,
+    v: np.ndarray,
+    span_norm: np.ndarray,
+    dirs: np.ndarray | None,
+    prior: np.ndarray,
+) -> np.ndarray:
+    """[kind, which, end, own size-1, other size-1]: which 0 = the document's null cosine of each
+    span, 1 = the calibration's (from its null directions, else a constant per shape); kind 1 =
+    spans with a joined-text embedding (filled in by `_mix_joined_nulls`)."""
+    out = np.empty((2, 2, *doc_null.shape))
+    out[:, 0] = doc_null
+    if dirs is None:
+        out[0, 1] = prior[0][None]
+        out[1, 1] = prior[1][None]
+    else:
+        out[0, 1] = out[1, 1] = score.span_nulls(v, dirs, span_norm)
+    return out
+
+
+def _mix_joined_nulls(
+    nulls: np.ndarray,
+    index: np.ndarray,
+    vecs: np.ndarray,
+    spans: list[tuple[int, int]],
+    other_means: np.ndarray,
+    dirs: np.ndarray | None,
+    weight: float,
+) -> None:
+    """Null cosines of embedded spans, mixed with the summed ones as their cosines are."""
+    for start, a in spans:
+        end = start + a
+        vec = vecs[index[end, a - 1]].astype(np.float64)
+        nulls[1, 0, end, a - 1] = (
+            weight * (vec @ other_means.T) + (1 - weight) * nulls[0, 0, end, a - 1]
+        )
+        if dirs is not None:
+            prior = vec @ dirs.T.astype(np.float64)
+            nulls[1, 1, end, a - 1] = weight * prior + (1 - weight) * nulls[0, 1, end, a - 1]
+
+
+def _spans(rows: set[int], n: int, max_bead: int) -> list[tuple[int, int]]:
+    """(start, size) of every multi-sentence span made only of `rows`."""
+    return [
+        (start, a)
+        for start in sorted(rows)
+        for a in range(2, max_bead + 1)
+        if start + a <= n and all(r in rows for r in range(start, start + a))
+    ]
+
+
+def _spans_to_recheck(
+    shapes: np.ndarray, n: int, m: int, max_bead: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans in and next to every bead that is not 1-1 (where merges and omissions compete),
+    the path's own merged spans first."""
+    src_rows: set[int] = set()
+    tgt_rows: set[int] = set()
+    src_own: list[tuple[int, int]] = []
+    tgt_own: list[tuple[int, int]] = []
+    i = j = 0
+    for a, b in shapes:
+        a, b = int(a), int(b)
+        if (a, b) != (1, 1):
+            src_rows.update(range(max(0, i - 1), min(n, i + a + 1)))
+            tgt_rows.update(range(max(0, j - 1), min(m, j + b + 1)))
+            if a > 1:
+                src_own.append((i, a))
+            if b > 1:
+                tgt_own.append((j, b))
+        i, j = i + a, j + b
+    src = src_own + [s for s in _spans(src_rows, n, max_bead) if s not in set(src_own)]
+    tgt = tgt_own + [s for s in _spans(tgt_rows, m, max_bead) if s not in set(tgt_own)]
+    return src, tgt
+
+
+def _within_budget(
+    src: list[tuple[int, int]], tgt: list[tuple[int, int]], budget: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """At most `budget` spans, taken alternately from both sides, in order (most wanted first)."""
+    if len(src) + len(tgt) <= budget:
+        return src, tgt
+    keep_src: list[tuple[int, int]] = []
+    keep_tgt: list[tuple[int, int]] = []
+    k = 0
+    while len(keep_src) + len(keep_tgt) < budget and (k < len(src) or k < len(tgt)):
+        if k < len(src):
+            keep_src.append(src[k])
+        if k < len(tgt) and len(keep_src) + len(keep_tgt) < budget:
+            keep_tgt.append(tgt[k])
+        k += 1
+    return keep_src, keep_tgt

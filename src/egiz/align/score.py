@@ -1,0 +1,315 @@
+"""How likely a bead's two sides are translations of each other: the evidence model.
+
+A bead's evidence is its cosine, set against what the *document* says an unrelated pair scores:
+
+- `null`: the cosine a span has with a random span of the other side (its dot product with the
+  mean direction of the other side's spans of that size, the bead's own span left out). Short,
+  generic sentences are close to everything; this is what keeps them from looking like matches.
+- `sigma`: how widely unrelated pairs scatter around that (a robust spread, from a fixed sample of
+  random span pairs of the document).
+
+Both are shrunk towards the encoder's calibrated values with a few pseudo-observations, so a
+1-sentence document (no statistics at all) and a 10,000-sentence one are scored on one scale.
+`z = (cosine - null) / sigma`, together with length, number and name agreement, goes through a
+logistic model per bead group (1-1, 1-2/2-1, larger, joined-text) fitted on public data
+(`egiz.align.calibration`): its output is the log-odds that the bead is a translation.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from egiz.align.dp import NEG_INF, _popcount, offsets
+
+# Features of one bead, in the order of the calibration weights' columns. "sparse" is 1 for a
+# document with no other pairs to compare with (its null is the encoder's alone) and falls to 0 as
+# competitors grow in number; "short" is near 1 for a few words and falls to 0 for long texts.
+# z x sparse and z x short let the model trust a cosine less where that is so (on short everyday
+# sentences unrelated pairs reach the cosines of translations far more often).
+FEATURES = (
+    "z", "z_sparse", "sparse", "z_short", "short", "length", "numbers", "names", "marks", "bias",
+)  # fmt: skip
+SHORT_CHARS = 20.0  # a bead side of this many characters has short = 0.5
+N_FEATURES = len(FEATURES)
+# Bead groups with their own weights: the evidence of a summed-vector 1-1, 1-2/2-1 and larger
+# bead, and of a bead scored with real embeddings of its joined sentences, is not alike; nor is
+# a bead of a document with few other pairs to set it against ("few": sparse >= 0.5).
+GROUPS = ("1-1", "1-2", "n-m", "joined", "few")
+JOINED = 3
+FEW = 4
+LENGTH_SMOOTHING = 10.0  # characters added to both sides of the length ratio (short sentences)
+NULL_SAMPLE = 1024  # random span pairs per shape behind a document's `sigma`
+# Pseudo-observations behind the encoder's null cosine and spread, against the document's own.
+NULL_PRIOR_STRENGTH = 10.0
+
+
+@numba.njit(cache=True)
+def group_of(a: int, b: int, joined: bool, sparse: float) -> int:
+    if sparse >= 0.5:
+        return FEW
+    if joined:
+        return JOINED
+    if a == 1 and b == 1:
+        return 0
+    if a + b == 3:
+        return 1
+    return 2
+
+
+@numba.njit(cache=True)
+def shrink(doc_value: float, doc_count: float, prior: float, prior_count: float) -> float:
+    """Mean of `doc_count` observations averaging `doc_value` and `prior_count` at `prior`."""
+    return (doc_value * doc_count + prior * prior_count) / (doc_count + prior_count)
+
+
+@numba.njit(cache=True)
+def bead_features(
+    c: float,
+    null_s: float,
+    null_t: float,
+    prior_s: float,
+    prior_t: float,
+    spans_t: float,
+    spans_s: float,
+    sigma: float,
+    prior_count: float,
+    ls: float,
+    lt: float,
+    ratio: float,
+    num_s: np.int64,
+    num_t: np.int64,
+    name_s: np.int64,
+    name_t: np.int64,
+    marks_s: np.int64,
+    marks_t: np.int64,
+    out: np.ndarray,
+) -> None:
+    """Fill `out` (N_FEATURES) for one bead of cosine `c`.
+
+    null_s: the source span's mean cosine with the target spans of the bead's size (`spans_t` of
+    them, the bead's own included), prior_s: what the encoder's calibration expects it to be;
+    null_t, prior_t likewise for the target span.
+    """
+    # the bead's own pair is not a competitor: take it out of each mean, then shrink
+    mu_s = prior_s
+    if spans_t > 1:
+        mu_s = shrink((null_s * spans_t - c) / (spans_t - 1), spans_t - 1, prior_s, prior_count)
+    mu_t = prior_t
+    if spans_s > 1:
+        mu_t = shrink((null_t * spans_s - c) / (spans_s - 1), spans_s - 1, prior_t, prior_count)
+    z = (c - 0.5 * (mu_s + mu_t)) / sigma
+    sparse = NULL_PRIOR_STRENGTH / (min(spans_s, spans_t) - 1.0 + NULL_PRIOR_STRENGTH)
+    short = SHORT_CHARS / (SHORT_CHARS + min(ls, lt))
+    out[0] = z
+    out[1] = z * sparse
+    out[2] = sparse
+    out[3] = z * short
+    out[4] = short
+    out[5] = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+    out[6] = 0.0
+    if num_s != 0 or num_t != 0:
+        out[6] = 2.0 * _popcount(num_s & num_t) / _popcount(num_s | num_t) - 1.0
+    out[7] = 0.0
+    if name_s != 0 and name_t != 0:
+        out[7] = 2.0 * _popcount(name_s & name_t) / _popcount(name_s | name_t) - 1.0
+    out[8] = 0.0  # a question or an exclamation on one side should be one on the other
+    if marks_s != 0 or marks_t != 0:
+        out[8] = 2.0 * _popcount(marks_s & marks_t) / _popcount(marks_s | marks_t) - 1.0
+    out[9] = 1.0
+
+
+@numba.njit(cache=True)
+def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
+    """null[i, a-1, b-1]: cosine of the span of `a` sentences of `v` ending before i with
+    `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences)."""
+    n, d = v.shape
+    mb = other_means.shape[0]
+    dots = np.zeros((n, mb))
+    for r in range(n):
+        for b in range(mb):
+            s = 0.0
+            for k in range(d):
+                s += v[r, k] * other_means[b, k]
+            dots[r, b] = s
+    out = np.zeros((n + 1, mb, mb))
+    for i in range(1, n + 1):
+        for a in range(1, min(mb, i) + 1):
+            for b in range(mb):
+                s = 0.0
+                for r in range(i - a, i):
+                    s += dots[r, b]
+                out[i, a - 1, b] = s / span_norm[i - 1, a - 1]
+    return out
+
+
+def span_means(v: np.ndarray, max_bead: int) -> np.ndarray:
+    """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences."""
+    n, d = v.shape
+    out = np.zeros((max_bead, d), np.float64)
+    csum = np.vstack([np.zeros((1, d)), np.cumsum(v, axis=0, dtype=np.float64)])
+    for a in range(1, max_bead + 1):
+        if a > n:
+            out[a - 1] = out[a - 2] if a > 1 else 0.0
+            continue
+        spans = csum[a:] - csum[:-a]
+        norms = np.linalg.norm(spans, axis=1, keepdims=True)
+        out[a - 1] = (spans / np.maximum(norms, 1e-12)).mean(axis=0)
+    return out
+
+
+def null_spread(
+    x: np.ndarray,
+    y: np.ndarray,
+    src_null: np.ndarray,
+    tgt_null: np.ndarray,
+    max_bead: int,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
+    sample of random span pairs of every shape, and how many distinct pairs it saw.
+
+    True pairs are in the sample too (one in n for a translation); the median resists them.
+    """
+    n, m = len(x), len(y)
+    rng = np.random.default_rng(seed)
+    spread = np.ones((max_bead, max_bead))
+    count = np.zeros((max_bead, max_bead))
+    cx = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0, dtype=np.float64)])
+    cy = np.vstack([np.zeros((1, y.shape[1])), np.cumsum(y, axis=0, dtype=np.float64)])
+    for a in range(1, min(max_bead, n) + 1):
+        for b in range(1, min(max_bead, m) + 1):
+            ns, nt = n - a + 1, m - b + 1
+            k = min(NULL_SAMPLE, ns * nt)
+            if k < 2:
+                continue
+            if ns * nt <= NULL_SAMPLE:
+                ends_s = np.repeat(np.arange(a, n + 1), nt)
+                ends_t = np.tile(np.arange(b, m + 1), ns)
+            else:
+                ends_s = rng.integers(a, n + 1, k)
+                ends_t = rng.integers(b, m + 1, k)
+            sx = cx[ends_s] - cx[ends_s - a]
+            sy = cy[ends_t] - cy[ends_t - b]
+            cos = (sx * sy).sum(axis=1) / np.maximum(
+                np.linalg.norm(sx, axis=1) * np.linalg.norm(sy, axis=1), 1e-12
+            )
+            resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
+            mad = np.median(np.abs(resid - np.median(resid)))
+            spread[a - 1, b - 1] = 1.4826 * mad
+            count[a - 1, b - 1] = k
+    return spread, count
+
+
+@numba.njit(cache=True)
+def bead_gains(
+    cos: np.ndarray,
+    joined: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    src_nulls: np.ndarray,
+    tgt_nulls: np.ndarray,
+    sigma: np.ndarray,
+    prior_count: float,
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    src_num: np.ndarray,
+    tgt_num: np.ndarray,
+    src_name: np.ndarray,
+    tgt_name: np.ndarray,
+    src_marks: np.ndarray,
+    tgt_marks: np.ndarray,
+    src_par: np.ndarray,
+    tgt_par: np.ndarray,
+    ratio: float,
+    weights: np.ndarray,
+    log_odds: float,
+    shape_prior: np.ndarray,
+    evidence_weight: float,
+    paragraph_penalty: float,
+):
+    """Score every bead in the band: (gain, log_odds) arrays shaped like `cos`.
+
+    log_odds = evidence (the calibrated model) + the document's prior log-odds that a bead is a
+               translation; the bead's probability is its sigmoid.
+    gain     = evidence_weight * evidence + (a + b) / 2 * prior log-odds + log of the shape's
+               prior relative to 1-1 - paragraph_penalty if the bead crosses a paragraph break.
+    An omission (1-0 / 0-1) has gain 0: a bead is kept only where it beats leaving its sentences
+    out, which is what lets a document say "these are unrelated".
+
+    src_nulls[kind, 0, i, a-1, b-1]: the document's null cosine of the source span of a
+    sentences ending before i against target spans of b (`span_nulls`), [kind, 1, ...] the
+    calibration's; kind 1 holds spans with a real embedding of their joined text (see `joined`).
+    tgt_nulls[kind, which, j, b-1, a-1] likewise. sigma[kind, a-1, b-1]: spread of unrelated pairs.
+    """
+    n1 = lo.shape[0]
+    m = tgt_nulls.shape[2] - 1
+    n = n1 - 1
+    mb = cos.shape[1]
+    gain = np.full(cos.shape, NEG_INF, np.float32)
+    odds = np.full(cos.shape, np.nan, np.float32)
+    f = np.empty(weights.shape[1])
+    for i in range(1, n1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            c0 = off[i] + j - lo[i]
+            for a in range(1, min(mb, i) + 1):
+                for b in range(1, min(mb, j) + 1):
+                    cv = cos[c0, a - 1, b - 1]
+                    if np.isnan(cv):
+                        continue
+                    ls = 0.0
+                    ns = np.int64(0)
+                    ms = np.int64(0)
+                    ks = np.int64(0)
+                    for r in range(i - a, i):
+                        ls += src_len[r]
+                        ns |= src_num[r]
+                        ms |= src_name[r]
+                        ks |= src_marks[r]
+                    lt = 0.0
+                    nt = np.int64(0)
+                    mt = np.int64(0)
+                    kt = np.int64(0)
+                    for jj in range(j - b, j):
+                        lt += tgt_len[jj]
+                        nt |= tgt_num[jj]
+                        mt |= tgt_name[jj]
+                        kt |= tgt_marks[jj]
+                    is_joined = joined[c0, a - 1, b - 1] != 0
+                    k = 1 if is_joined else 0
+                    bead_features(
+                        cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
+                        src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
+                        m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
+                        ls, lt, ratio, ns, nt, ms, mt, ks, kt, f,
+                    )  # fmt: skip
+                    g = group_of(a, b, is_joined, f[2])
+                    ev = 0.0
+                    for q in range(f.shape[0]):
+                        ev += weights[g, q] * f[q]
+                    size = 0.5 * (a + b)
+                    gv = evidence_weight * ev + size * log_odds + shape_prior[a - 1, b - 1]
+                    if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
+                        gv -= paragraph_penalty
+                    gain[c0, a - 1, b - 1] = gv
+                    odds[c0, a - 1, b - 1] = ev + log_odds
+    return gain, odds
+
+
+def sigmoid(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-np.clip(x, -60.0, 60.0))))
+
+
+__all__ = [
+    "FEATURES",
+    "GROUPS",
+    "bead_features",
+    "bead_gains",
+    "group_of",
+    "null_spread",
+    "offsets",
+    "sigmoid",
+    "span_means",
+    "span_nulls",
+]
