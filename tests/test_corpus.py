@@ -414,8 +414,8 @@ def test_read_only_store_is_a_clear_error(mined: tuple[Path, Path, Any], tmp_pat
     drop = _without_capabilities if os.geteuid() == 0 else None
     try:
         probe = [sys.executable, "-c", f"open({str(store)!r}, 'ab')"]
-        if subprocess.run(probe, preexec_fn=drop, capture_output=True).returncode == 0:
-            pytest.skip("cannot make a file read-only here (root with capabilities)")
+        writable = subprocess.run(probe, preexec_fn=drop, capture_output=True).returncode == 0
+        assert not writable, "could not make the store read-only (root kept its capabilities)"
         cmd = [sys.executable, "-m", "egiz.cli", "mine", str(root), "--store", str(store)]
         cmd += ["--encoder", "trigram", "--quiet"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, preexec_fn=drop)
@@ -469,8 +469,9 @@ def test_export_every_format(mined: tuple[Path, Path, Any], tmp_path: Path) -> N
 def test_parquet_loads_with_pyarrow_and_pandas(
     mined: tuple[Path, Path, Any], tmp_path: Path
 ) -> None:
-    pq = pytest.importorskip("pyarrow.parquet")
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+    import pyarrow.parquet as pq
+
     _, store, s = mined
     out = tmp_path / "corpus.parquet"
     export_corpus(store, out, "parquet")
@@ -493,7 +494,8 @@ def test_parquet_loads_with_pyarrow_and_pandas(
 
 
 def test_parquet_loads_with_datasets(mined: tuple[Path, Path, Any], tmp_path: Path) -> None:
-    datasets = pytest.importorskip("datasets", reason="datasets is not installed")
+    import datasets
+
     _, store, s = mined
     out = tmp_path / "corpus.parquet"
     export_corpus(store, out, "parquet")
@@ -509,7 +511,6 @@ def test_parquet_loads_with_datasets(mined: tuple[Path, Path, Any], tmp_path: Pa
 
 def test_mine_with_default_pairing(mined: tuple[Path, Path, Any], tmp_path: Path) -> None:
     """The default pair_fn (egiz.pair.pair_documents) finds the crawl's article pairs."""
-    pytest.importorskip("egiz.pair", reason="egiz.pair is not there yet")
     root, _, _ = mined
     s = mine([root], tmp_path / "c.db", encoder="trigram", progress=False)
     with Store(tmp_path / "c.db", readonly=True) as store:
@@ -523,7 +524,8 @@ def test_mine_with_default_pairing(mined: tuple[Path, Path, Any], tmp_path: Path
 
 
 def test_dask_cluster_equals_local_run(tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+    import distributed
+
     sources = crawl.build_crawl(tmp_path / "crawl")
     common: dict[str, Any] = dict(encoder="trigram", pair_fn=crawl.pair_by_stem, progress=False)
     local = mine(sources, tmp_path / "local.db", **common)

@@ -188,7 +188,6 @@ def test_exact_search_matches_brute_force(n_src: int, n_tgt: int, k: int) -> Non
 
 
 def test_ann_and_exact_agree() -> None:
-    pytest.importorskip("usearch")
     src, tgt, gold = planted(2400, 600)
     exact = match_embedded(src, tgt, PairParams(method="exact"), 0.1)
     ann = match_embedded(src, tgt, PairParams(method="ann"), 0.1)
@@ -218,7 +217,6 @@ def test_auto_uses_the_index_only_when_large_and_installed(monkeypatch: pytest.M
     monkeypatch.setattr(cand, "EXACT_MAX", 100)
     monkeypatch.setattr(cand, "have_usearch", lambda: False)
     assert find_neighbours(src, tgt, 5).method == "exact"  # large, but no usearch: exact
-    pytest.importorskip("usearch")
     monkeypatch.setattr(cand, "have_usearch", lambda: True)
     assert find_neighbours(src, tgt, 5).method == "ann"
 

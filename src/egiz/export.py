@@ -7,8 +7,10 @@ hold aligned beads only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from egiz.alignment import Alignment, Bead
+from egiz.errors import EgizError
 
 FORMATS = ("beads", "tsv", "jsonl", "tmx", "moses")
 
@@ -124,6 +127,42 @@ def _write_tmx(alignment: Alignment, out: TextIO, min_score: float | None) -> No
     out.write("  </body>\n</tmx>\n")
 
 
+# ---------------------------------------------------------------- output files
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """An output file name as every command takes it (``-o``): a directory, or a name ending
+    in a separator, is an EgizError before any work is done. Missing parent folders are created
+    when the file is written (:func:`atomic_output`)."""
+    out = Path(path)
+    if out.is_dir() or str(path).endswith(("/", os.sep)):
+        raise EgizError(f"{path}: is a directory; -o takes a file name (or prefix)")
+    return out
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """Write `path` (UTF-8, "\\n" line ends) through a temporary file in the same folder, renamed
+    into place only when the block succeeds: an interrupted or failed write leaves nothing
+    behind, and an existing file stays as it was. Missing parent folders are created."""
+    out = check_output_path(path)
+    part = out.with_name(f".{out.name}.part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stream = open(part, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        raise EgizError(f"cannot write {out}: {exc.strerror or exc}") from None
+    try:
+        with stream:
+            yield stream
+        os.replace(part, out)
+    except BaseException as exc:
+        part.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise EgizError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise
+
+
 _WRITERS = {"beads": _write_beads, "tsv": _write_tsv, "jsonl": _write_jsonl, "tmx": _write_tmx}
 
 
@@ -155,10 +194,7 @@ def write_moses(
 ) -> int:
     """Write two line-parallel files, one aligned bead per line; return the number of lines."""
     n = 0
-    with (
-        open(src_path, "w", encoding="utf-8", newline="\n") as src,
-        open(tgt_path, "w", encoding="utf-8", newline="\n") as tgt,
-    ):
+    with atomic_output(src_path) as src, atomic_output(tgt_path) as tgt:
         for bead in alignment.beads:
             if _kept(bead, min_score, keep_omissions=False):
                 src.write(_one_line(alignment.src_text(bead)) + "\n")

@@ -20,7 +20,15 @@ from xml.sax.saxutils import quoteattr
 
 from egiz.corpus.store import Store, parse_ids
 from egiz.errors import EgizError
-from egiz.export import TSV_HEADER, _one_line, _version, _xml_text, moses_paths
+from egiz.export import (
+    TSV_HEADER,
+    _one_line,
+    _version,
+    _xml_text,
+    atomic_output,
+    check_output_path,
+    moses_paths,
+)
 
 CORPUS_FORMATS = ("parquet", "tsv", "jsonl", "tmx", "moses")
 COLUMNS = (
@@ -48,7 +56,7 @@ def export_corpus(
         raise EgizError(
             f"unknown corpus format {fmt!r}: expected one of {', '.join(CORPUS_FORMATS)}"
         )
-    out = Path(out)
+    out = check_output_path(out)
     with Store(store_path, readonly=True) as store:
         src_lang = store.get_meta("src_lang") or "kk"
         tgt_lang = store.get_meta("tgt_lang") or "ru"
@@ -58,9 +66,13 @@ def export_corpus(
         if fmt == "moses":
             src_path, tgt_path = moses_paths(out, src_lang, tgt_lang)
             meta_path = out.with_name(f"{out.name}.provenance.tsv")
-            with _atomic(src_path) as src, _atomic(tgt_path) as tgt, _atomic(meta_path) as meta:
+            with (
+                atomic_output(src_path) as src,
+                atomic_output(tgt_path) as tgt,
+                atomic_output(meta_path) as meta,
+            ):
                 return _write_moses(records, src, tgt, meta, include_filtered)
-        with _atomic(out) as f:
+        with atomic_output(out) as f:
             if fmt == "tsv":
                 return _write_tsv(records, f, include_filtered)
             if fmt == "jsonl":
@@ -89,29 +101,6 @@ def _records(
             "keep": bool(row["keep"]),
             "reason": row["reason"] or "",
         }
-
-
-class _atomic:
-    """Write `path` through `path.part`, renamed into place only when the block succeeds."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.part = path.with_name(path.name + ".part")
-
-    def __enter__(self) -> TextIO:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(self.part, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise EgizError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        return self.file
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.file.close()
-        if exc_type is None:
-            os.replace(self.part, self.path)
-        else:
-            self.part.unlink(missing_ok=True)
 
 
 def _score(value: float) -> float | None:
@@ -143,7 +132,7 @@ def _write_parquet(records: Iterator[dict[str, Any]], out: Path, include_filtere
         fields += [pa.field("keep", pa.bool_()), pa.field("reason", pa.string())]
     schema = pa.schema(fields)
     names = [f.name for f in fields]
-    part = out.with_name(out.name + ".part")
+    part = out.with_name(f".{out.name}.part")
     n = 0
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 _BATCH = 500  # documents per insert transaction
+_SHOWN_PROBLEMS = 5  # problems quoted in the summary (all are stored)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def measure_bead(
     origin: str = "aligner",
 ) -> BeadRecord:
     """A bead with the measures the filters look at (length ratio, digits, detected language)."""
-    from egiz.text import detect_language
+    from egiz.text import detect_sentence_language
 
     aligned = bool(src_ids) and bool(tgt_ids)
     score = float(score)
@@ -140,8 +141,8 @@ def measure_bead(
         tgt_text=tgt_text,
         len_ratio=len(src_text) / max(1, len(tgt_text)) if aligned else None,
         numbers=digits_agreement(src_text, tgt_text, src_lang, tgt_lang) if aligned else None,
-        src_detected=detect_language(src_text) if src_text else "",
-        tgt_detected=detect_language(tgt_text) if tgt_text else "",
+        src_detected=detect_sentence_language(src_text) if src_text else "",
+        tgt_detected=detect_sentence_language(tgt_text) if tgt_text else "",
         origin=origin,
     )
 
@@ -253,6 +254,8 @@ class MineSummary:
     kept: int = 0  # beads in the corpus
     filtered: dict[str, int] = field(default_factory=dict)  # reason -> aligned beads left out
     refiltered: int = -1  # beads whose keep flag changed under new filter settings (-1: none)
+    first_problems: list[str] = field(default_factory=list)  # the first few, with reasons
+    warnings: list[str] = field(default_factory=list)  # swapped or identical sides ...
     timings: dict[str, float] = field(default_factory=dict)  # read, pair, align, total (s)
     align_seconds: float = 0.0  # the sum of this run's alignments, as the workers timed them
 
@@ -277,6 +280,7 @@ class MineSummary:
         lines = [
             f"read {self.read} documents: new {sides(self.new_documents)}; "
             f"{self.other_language} in another language; problems: {kinds(self.problems)}",
+            *(f"  problem: {p}" for p in self.first_problems),
             f"store {self.store}: documents {sides(self.documents)}; "
             f"{self.paired} pairs ({kinds(self.pairs)}; {self.new_pairs} new), "
             f"unpaired {sides(self.unpaired)}",
@@ -343,6 +347,10 @@ def mine(
     *,
     src_lang: str = "kk",
     tgt_lang: str = "ru",
+    src_sources: Sequence[str | Path] = (),
+    tgt_sources: Sequence[str | Path] = (),
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
     encoder: str = "e5",
     workers: int = 1,
     dask_address: str | None = None,
@@ -351,22 +359,33 @@ def mine(
     params: AlignParams | None = None,
     pair_fn: PairFn | None = None,
     retry_failed: bool = False,
+    reuse_settings: bool = False,
     progress: bool = True,
 ) -> MineSummary:
     """Mine `sources` (paths for `egiz.read.read_documents`, or ready `Document`s) into the
     corpus store at `store_path`; return what was done and what the store holds.
 
+    `sources` are read with each document's language detected; `src_sources` / `tgt_sources`
+    are paths declared to be in `src_lang` / `tgt_lang` (no detection), read with
+    `src_encoding` / `tgt_encoding` (the undeclared ones with `src_encoding`). Language codes
+    are normalised (kaz, kk-KZ -> kk); an unknown one is an InputError. Sources that give no
+    document at all are an EgizError, raised before the store is created or touched.
+
     `workers` > 1 aligns in that many local processes; `dask_address` (a scheduler address)
     aligns on a Dask cluster instead. `min_score` overrides `filters.min_score`. `pair_fn`
     defaults to `egiz.pair.pair_documents`. Re-running with more sources aligns only the new
     pairs; re-running with other filters re-filters the stored beads without re-aligning; other
-    alignment settings (languages, encoder, `params`) than the store's are an error.
+    alignment settings (languages, encoder, `params`) than the store's are an error, unless
+    `reuse_settings` (the pairs aligned before keep their alignment; new ones get this run's).
     """
     from egiz.embed import get_encoder
+    from egiz.text.langcodes import normalize_lang_code
 
     started = time.perf_counter()
     if workers < 1:
         raise EgizError("workers must be at least 1")
+    src_lang = normalize_lang_code(src_lang, what="source language")
+    tgt_lang = normalize_lang_code(tgt_lang, what="target language")
     filters = filters or FilterParams()
     if min_score is not None:
         filters = replace(filters, min_score=min_score)
@@ -384,9 +403,35 @@ def mine(
     }
     summary = MineSummary(store=str(store_path), src_lang=src_lang, tgt_lang=tgt_lang)
     reported: list[Problem] = []  # the reader's problems, stored batch by batch
-    documents = _documents(sources, reported.append)
+    shown: list[Problem] = []  # the first few, for the summary
+
+    def on_problem(problem: Problem) -> None:
+        reported.append(problem)
+        if len(shown) < _SHOWN_PROBLEMS:
+            shown.append(problem)
+
+    sides = _Sides(src_lang, tgt_lang)
+    documents = _documents(
+        sources, on_problem, src_lang=src_lang, tgt_lang=tgt_lang, src_sources=src_sources,
+        tgt_sources=tgt_sources, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+        sides=sides,
+    )  # fmt: skip
+    first = next(documents, None)  # nothing read: an error, before the store is touched
+    given = bool(src_sources or tgt_sources) or (
+        not isinstance(sources, Sequence) or isinstance(sources, (str, os.PathLike)) or sources
+    )
+    if first is None and given:
+        kinds = Counter(p.kind for p in reported)
+        why = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"
+        examples = "; ".join(str(p) for p in shown[:3])
+        raise EgizError(
+            f"read no documents from the sources (problems: {why})"
+            + (f"; e.g. {examples}" if examples else "")
+        )
+    if first is not None:
+        documents = itertools.chain([first], documents)
     with Store(store_path) as store:
-        _check_settings(store, alignment, src_lang, tgt_lang)
+        _check_settings(store, alignment, src_lang, tgt_lang, reuse_settings)
         run = store.begin_run(alignment, settings)
         state = "failed"
         try:
@@ -414,6 +459,8 @@ def mine(
                 "align": t3 - t2,
                 "total": time.perf_counter() - started,
             }
+            summary.first_problems = [str(p) for p in shown]
+            summary.warnings = sides.warnings()
             counts = store.counts()
             summary.documents = counts["documents"]
             summary.pairs = counts["pairs"]
@@ -435,16 +482,33 @@ def mine(
     return summary
 
 
-def _check_settings(store: Store, alignment: str, src_lang: str, tgt_lang: str) -> None:
-    """A store holds one corpus: alignments made with other settings must not be mixed in."""
+def _check_settings(
+    store: Store, alignment: str, src_lang: str, tgt_lang: str, reuse: bool = False
+) -> None:
+    """A store holds one corpus: alignments made with other settings are not mixed in silently.
+
+    Other languages are always refused; other aligner settings (encoder, parameters, egiz
+    version) only without `reuse`: with it, the pairs aligned so far keep their alignment (each
+    pair records its own signature) and the store takes this run's settings from now on.
+    """
     stored = store.get_meta("alignment")
     if stored is None:
         store.set_meta({"alignment": alignment, "src_lang": src_lang, "tgt_lang": tgt_lang})
-    elif stored != alignment:
+        return
+    if stored == alignment:
+        return
+    langs = (store.get_meta("src_lang"), store.get_meta("tgt_lang"))
+    if langs != (src_lang, tgt_lang):
+        raise EgizError(
+            f"corpus store {store.path} holds {langs[0]}-{langs[1]}, this run asks for "
+            f"{src_lang}-{tgt_lang}: use another store"
+        )
+    if not reuse:
         raise EgizError(
             f"corpus store {store.path} was mined with {stored}; this run asks for {alignment}: "
-            "use another store"
+            "use another store, or --reuse-settings to add to it (aligned pairs stay as they are)"
         )
+    store.set_meta({"alignment": alignment})
 
 
 def _read_stage(
@@ -485,36 +549,83 @@ def _read_stage(
     summary.problems = dict(sorted(kinds.items()))
 
 
+class _Sides:
+    """Tallies what the text of each declared side looks like, for the swapped/identical-sides
+    warning (the declaration still decides the language)."""
+
+    def __init__(self, src_lang: str, tgt_lang: str) -> None:
+        self.langs = (src_lang, tgt_lang)
+        self.detected: dict[str, Counter[str]] = {src_lang: Counter(), tgt_lang: Counter()}
+
+    def watch(self, documents: Iterator[Document], declared: str) -> Iterator[Document]:
+        from egiz.text import detect_language
+
+        for doc in documents:
+            self.detected[declared][detect_language(doc.text)] += 1
+            yield doc
+
+    def warnings(self) -> list[str]:
+        from egiz.pair import side_warnings_from_counts
+
+        return side_warnings_from_counts(self.detected, *self.langs)
+
+
 def _documents(
-    sources: Iterable[str | Path | Document], on_problem: Callable[[Problem], None]
+    sources: Iterable[str | Path | Document],
+    on_problem: Callable[[Problem], None],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    src_sources: Sequence[str | Path] = (),
+    tgt_sources: Sequence[str | Path] = (),
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
+    sides: _Sides | None = None,
 ) -> Iterator[Document]:
     """Ready Documents as they are; paths through `egiz.read.read_documents`, which checks them
-    at once (a missing folder fails before the store is touched)."""
+    at once (a missing folder fails before the store is touched). Declared sources first."""
+    declared: list[Iterator[Document]] = []
+    for paths, lang, encoding in (
+        (src_sources, src_lang, src_encoding),
+        (tgt_sources, tgt_lang, tgt_encoding),
+    ):
+        if paths:
+            docs = _read_paths(paths, on_problem, lang=lang, encoding=encoding)
+            declared.append(sides.watch(docs, lang) if sides is not None else docs)
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     if not isinstance(sources, Sequence):  # a stream of Documents (and paths): read lazily
-        return _lazy_documents(sources, on_problem)
-    paths = [s for s in sources if not isinstance(s, Document)]
-    ready = [s for s in sources if isinstance(s, Document)]
-    return itertools.chain(ready, _read_paths(paths, on_problem) if paths else ())
+        rest = _lazy_documents(sources, on_problem, src_encoding)
+    else:
+        paths = [s for s in sources if not isinstance(s, Document)]
+        ready = [s for s in sources if isinstance(s, Document)]
+        read = _read_paths(paths, on_problem, encoding=src_encoding) if paths else iter(())
+        rest = itertools.chain(ready, read)
+    return itertools.chain(*declared, rest)
 
 
 def _read_paths(
-    paths: Sequence[str | Path], on_problem: Callable[[Problem], None]
+    paths: Sequence[str | Path],
+    on_problem: Callable[[Problem], None],
+    *,
+    lang: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Document]:
     from egiz.read import read_documents
 
-    return read_documents(paths, on_problem=on_problem)
+    return read_documents(paths, lang=lang, on_problem=on_problem, encoding=encoding)
 
 
 def _lazy_documents(
-    sources: Iterable[str | Path | Document], on_problem: Callable[[Problem], None]
+    sources: Iterable[str | Path | Document],
+    on_problem: Callable[[Problem], None],
+    encoding: str | None,
 ) -> Iterator[Document]:
     for source in sources:
         if isinstance(source, Document):
             yield source
         else:
-            yield from _read_paths([source], on_problem)
+            yield from _read_paths([source], on_problem, encoding=encoding)
 
 
 def _pair_stage(

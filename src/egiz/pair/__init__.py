@@ -23,6 +23,7 @@ from egiz.document import Document
 from egiz.embed import EmbeddingCache, Encoder, get_encoder
 from egiz.pair.features import FeatureTable, embed_documents
 from egiz.pair.match import DEFAULT_THRESHOLDS, PairParams, match_embedded
+from egiz.pair.sides import side_warnings, side_warnings_from_counts
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -30,6 +31,8 @@ __all__ = [
     "PairParams",
     "Pairing",
     "pair_documents",
+    "side_warnings",
+    "side_warnings_from_counts",
     "split_by_language",
 ]
 
