@@ -545,3 +545,64 @@ def test_dask_cluster_equals_local_run(tmp_path: Path) -> None:
     # a re-run has nothing to align, so it does not even contact the (unreachable) scheduler
     again = mine(sources, tmp_path / "dask.db", dask_address="tcp://127.0.0.1:1", **common)
     assert again.aligned_now == 0
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def _batch_documents() -> list[Document]:
+    """The corpus crawl's articles plus the pairing fixture's (with one-sided ones), as
+    Documents: 13 kk-ru article pairs, 3 kk-only, 3 ru-only."""
+    docs: list[Document] = []
+    fx = crawl.load()
+    for d in fx["pairs"]:
+        docs += [Document(f"{d['id']}.{lang}", " ".join(d[lang]), lang) for lang in ("kk", "ru")]
+    docs.append(Document(f"{fx['kk_only']['id']}.kk", " ".join(fx["kk_only"]["kk"]), "kk"))
+    docs.append(Document(f"{fx['ru_only']['id']}.ru", " ".join(fx["ru_only"]["ru"]), "ru"))
+    pair_fx = json.loads((ROOT / "tests" / "fixtures" / "pair" / "flores_docs.json").read_text())
+    seen = {d.text[:60] for d in docs}
+    for n, d in enumerate(pair_fx["pairs"]):
+        if " ".join(d["kk"])[:60] in seen:  # the same FLORES article as in the crawl
+            continue
+        docs += [Document(f"p{n}.{lang}", "\n".join(d[lang]), lang) for lang in ("kk", "ru")]
+    docs += [
+        Document(f"x{n}.kk", "\n".join(d["kk"]), "kk") for n, d in enumerate(pair_fx["kk_only"])
+    ]
+    docs += [
+        Document(f"x{n}.ru", "\n".join(d["ru"]), "ru") for n, d in enumerate(pair_fx["ru_only"])
+    ]
+    return docs
+
+
+def _corpus(store: Path, tmp_path: Path) -> tuple[set[tuple[str, str]], str]:
+    with Store(store, readonly=True) as st:
+        pairs = {(r[0], r[1]) for r in st.query("SELECT src_id, tgt_id FROM doc_pairs")}
+    out = tmp_path / f"{store.stem}.jsonl"
+    export_corpus(store, out, "jsonl", include_filtered=True)
+    return pairs, out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("batches", [2, 3])
+def test_the_corpus_does_not_depend_on_batching(tmp_path: Path, batches: int) -> None:
+    """Mining everything in one run and the same documents split into 2 or 3 runs give the same
+    document pairs and the same corpus (default pairing: the whole store is paired again)."""
+    docs = _batch_documents()
+    # A longer Russian version of article p1 (two sentences of another article appended: an
+    # "updated" page) comes first; the faithful version only in the last run. Alone, the longer
+    # one pairs with p0.kk; once the faithful one is there, that one does, and the longer one
+    # is left over: in one run, and in several.
+    full = next(d for d in docs if d.id == "p1.ru")
+    other = next(d for d in docs if d.id == "p2.ru")
+    longer = full.text + "\n" + "\n".join(other.text.split("\n")[:2])
+    brief = Document("p1-longer.ru", longer, "ru")
+    docs = [brief, *(d for d in docs if d is not full and d is not other), full, other]
+    kw: dict[str, Any] = {"encoder": "trigram", "progress": False}
+    once = mine(docs, tmp_path / "once.db", **kw)
+    assert once.paired >= 10
+    split = tmp_path / f"split{batches}.db"
+    size = -(-len(docs) // batches)
+    runs = [mine(docs[b * size : (b + 1) * size], split, **kw) for b in range(batches)]
+    assert runs[-1].dropped_pairs == 1  # p1.kk - p1-longer.ru, displaced by p1.ru
+    pairs, corpus = _corpus(split, tmp_path)
+    assert ("p1.kk", "p1.ru") in pairs and not any(t == "p1-longer.ru" for _, t in pairs)
+    assert (pairs, corpus) == _corpus(tmp_path / "once.db", tmp_path)

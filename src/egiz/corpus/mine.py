@@ -245,6 +245,7 @@ class MineSummary:
     problems: dict[str, int] = field(default_factory=dict)  # kind -> reported this run
     other_language: int = 0  # documents read in neither language, this run
     new_pairs: int = 0
+    dropped_pairs: int = 0  # pairs that re-pairing the whole store no longer makes
     aligned_now: int = 0  # pairs aligned by this run
     failed_now: int = 0
     documents: dict[str, int] = field(default_factory=dict)  # side -> in the store
@@ -282,7 +283,9 @@ class MineSummary:
             f"{self.other_language} in another language; problems: {kinds(self.problems)}",
             *(f"  problem: {p}" for p in self.first_problems),
             f"store {self.store}: documents {sides(self.documents)}; "
-            f"{self.paired} pairs ({kinds(self.pairs)}; {self.new_pairs} new), "
+            f"{self.paired} pairs ({kinds(self.pairs)}; {self.new_pairs} new"
+            + (f", {self.dropped_pairs} dropped" if self.dropped_pairs else "")
+            + "), "
             f"unpaired {sides(self.unpaired)}",
             f"aligned {self.aligned_now} pairs now ({self.failed_now} failed); "
             f"beads: {kinds(self.beads)}",
@@ -636,23 +639,39 @@ def _pair_stage(
     summary: MineSummary,
     progress: bool,
 ) -> None:
-    """Pair every unpaired document when (and only when) new ones arrived."""
+    """Pair documents when (and only when) new ones arrived.
+
+    The default pairing pairs the *whole* store again (pairs a person touched in review stay
+    as they are), so the corpus does not depend on how the input was split into runs: a pair
+    that a better counterpart displaces is dropped with its beads, pairs that stay keep their
+    alignment, and embeddings come from the cache. A custom `pair_fn` pairs the documents that
+    are still unpaired, as before.
+    """
     if not store.has_unseen():
         return
-    src = store.unpaired_documents("src")
-    tgt = store.unpaired_documents("tgt")
+    whole_store = pair_fn is None
+    if whole_store:
+        pinned = store.pinned_pairs()
+        src = store.side_documents("src", exclude=[s for s, _ in pinned])
+        tgt = store.side_documents("tgt", exclude=[t for _, t in pinned])
+    else:
+        src = store.unpaired_documents("src")
+        tgt = store.unpaired_documents("tgt")
     pairs: list[tuple[str, str, float]] = []
     signature = ""
     if src and tgt:
         if pair_fn is None:
-            from egiz.pair import pair_documents  # type: ignore[import-not-found]
+            from egiz.pair import pair_documents
 
             pair_fn = pair_documents
         pairing = pair_fn(src, tgt, encoder=encoder, show_progress=progress)
         pairs = [(p.src_id, p.tgt_id, float(p.score)) for p in pairing.pairs]
         signature = str(getattr(pairing, "signature", ""))
         _check_pairs(pairs, {d.id for d in src}, {d.id for d in tgt})
-    summary.new_pairs = store.add_pairs(pairs, signature, run)
+    if whole_store:
+        summary.new_pairs, summary.dropped_pairs = store.replace_pairs(pairs, signature, run)
+    else:
+        summary.new_pairs = store.add_pairs(pairs, signature, run)
 
 
 def _check_pairs(pairs: Sequence[tuple[str, str, float]], src: set[str], tgt: set[str]) -> None:
