@@ -14,8 +14,6 @@ flight: running again aligns what is still pending.
 from __future__ import annotations
 
 import itertools
-import json
-import math
 import os
 import time
 from collections import Counter
@@ -28,11 +26,25 @@ from typing import Any
 
 from egiz.align import AlignParams
 from egiz.alignment import Sentence
+from egiz.corpus.filters import (
+    FILTER_REASONS,
+    Boilerplate,
+    FilterParams,
+    digits_agreement,
+    filter_reason,
+    find_boilerplate,
+    measure_bead,
+    site_of,
+    strip_boilerplate,
+)
 from egiz.corpus.store import BeadRecord, Store
 from egiz.document import Document, Problem
 from egiz.errors import EgizError
 
+# FILTER_REASONS, FilterParams, digits_agreement, filter_reason and measure_bead live in
+# egiz.corpus.filters (mining and review share them); imported from here, as before, they work.
 __all__ = [
+    "FILTER_REASONS",
     "AlignResult",
     "AlignTask",
     "FilterParams",
@@ -46,105 +58,6 @@ __all__ = [
 
 _BATCH = 500  # documents per insert transaction
 _SHOWN_PROBLEMS = 5  # problems quoted in the summary (all are stored)
-
-
-@dataclass(frozen=True)
-class FilterParams:
-    """What a bead must pass to enter the corpus (besides not being a duplicate).
-
-    `min_score`: the aligner's ratio-margin score (e5: clean pairs score 1.02-1.10, and above 1.0
-    a bead is closer than its nearest competitors). `max_len_ratio`: longer over shorter side, in
-    characters (clean kk-ru pairs stay within 0.45-1.75). `min_numbers`: share of the numbers
-    written in digits that the other side has (in digits or words); FLORES: 95% of true pairs
-    with digits reach 0.5, 3% of wrong ones do. `check_language`: each side must not be
-    detected as another language (too short to tell passes).
-    """
-
-    min_score: float = 1.0
-    max_len_ratio: float = 2.0
-    min_numbers: float = 0.5
-    check_language: bool = True
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-
-FILTER_REASONS = (
-    "bad", "score", "length", "numbers", "language", "duplicate", "near-duplicate",
-)  # fmt: skip
-
-
-def digits_agreement(src: str, tgt: str, src_lang: str, tgt_lang: str) -> float | None:
-    """Share of the numbers written in digits on either side that the other side also has,
-    written in digits or in words (`19` ~ `он тоғыз`). None: no digits on either side."""
-    from egiz.text.numbers import extract_numbers
-
-    a = extract_numbers(src, src_lang, words=False)
-    b = extract_numbers(tgt, tgt_lang, words=False)
-    if not a and not b:
-        return None
-    a_all = extract_numbers(src, src_lang) if b else frozenset()
-    b_all = extract_numbers(tgt, tgt_lang) if a else frozenset()
-    return (len(a & b_all) + len(b & a_all)) / (len(a) + len(b))
-
-
-def filter_reason(
-    bead: BeadRecord, filters: FilterParams, src_lang: str, tgt_lang: str
-) -> str | None:
-    """The first filter a bead fails, in FILTER_REASONS order, or None (duplicates are the
-    store's call, "omission" marks 1-0/0-1 beads). A bead marked bad in review is "bad"; one
-    linked by hand in review passes the other filters: a person checked it."""
-    if bead.bad:
-        return "bad"
-    if bead.is_omission:
-        return "omission"
-    if bead.origin == "review":
-        return None
-    if bead.score < filters.min_score:
-        return "score"
-    ratio = bead.len_ratio or 0.0
-    if not (1 / filters.max_len_ratio <= ratio <= filters.max_len_ratio):
-        return "length"
-    if bead.numbers is not None and bead.numbers < filters.min_numbers:
-        return "numbers"
-    if filters.check_language:
-        for found, want in ((bead.src_detected, src_lang), (bead.tgt_detected, tgt_lang)):
-            # the letter test only knows kk and ru; "unknown" = too few letters to tell
-            if want in ("kk", "ru") and found not in (want, "unknown"):
-                return "language"
-    return None
-
-
-def measure_bead(
-    idx: int,
-    src_ids: Sequence[int],
-    tgt_ids: Sequence[int],
-    score: float,
-    src_text: str,
-    tgt_text: str,
-    src_lang: str,
-    tgt_lang: str,
-    *,
-    origin: str = "aligner",
-) -> BeadRecord:
-    """A bead with the measures the filters look at (length ratio, digits, detected language)."""
-    from egiz.text import detect_sentence_language
-
-    aligned = bool(src_ids) and bool(tgt_ids)
-    score = float(score)
-    return BeadRecord(
-        idx=idx,
-        src_ids=tuple(src_ids),
-        tgt_ids=tuple(tgt_ids),
-        score=score if math.isfinite(score) else 0.0,
-        src_text=src_text,
-        tgt_text=tgt_text,
-        len_ratio=len(src_text) / max(1, len(tgt_text)) if aligned else None,
-        numbers=digits_agreement(src_text, tgt_text, src_lang, tgt_lang) if aligned else None,
-        src_detected=detect_sentence_language(src_text) if src_text else "",
-        tgt_detected=detect_sentence_language(tgt_text) if tgt_text else "",
-        origin=origin,
-    )
 
 
 # ---------------------------------------------------------------------- the unit of work
@@ -254,6 +167,9 @@ class MineSummary:
     beads: dict[str, int] = field(default_factory=dict)  # kind -> beads in the store
     kept: int = 0  # beads in the corpus
     filtered: dict[str, int] = field(default_factory=dict)  # reason -> aligned beads left out
+    boilerplate: dict[str, int] = field(default_factory=dict)  # site -> repeated lines found
+    boilerplate_removed: int = 0  # lines taken out of the texts aligned by this run
+    realigned: int = 0  # aligned pairs sent back because their boilerplate changed
     refiltered: int = -1  # beads whose keep flag changed under new filter settings (-1: none)
     first_problems: list[str] = field(default_factory=list)  # the first few, with reasons
     warnings: list[str] = field(default_factory=list)  # swapped or identical sides ...
@@ -277,6 +193,11 @@ class MineSummary:
         def kinds(d: dict[str, int]) -> str:
             return ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"
 
+        def top(d: dict[str, int], n: int = 5) -> str:
+            items = sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
+            more = f" and {len(items) - n} more sites" if len(items) > n else ""
+            return (", ".join(f"{k} {v}" for k, v in items[:n]) or "none") + more
+
         t = self.timings
         lines = [
             f"read {self.read} documents: new {sides(self.new_documents)}; "
@@ -289,6 +210,9 @@ class MineSummary:
             f"unpaired {sides(self.unpaired)}",
             f"aligned {self.aligned_now} pairs now ({self.failed_now} failed); "
             f"beads: {kinds(self.beads)}",
+            f"boilerplate: {top(self.boilerplate)} repeated lines per site; "
+            f"{self.boilerplate_removed} lines taken out before aligning"
+            + (f"; {self.realigned} pairs aligned again" if self.realigned else ""),
             f"corpus: {self.kept} sentence pairs kept; filtered: {kinds(self.filtered)}"
             + (f"; re-filtered ({self.refiltered} changed)" if self.refiltered >= 0 else ""),
             f"time {t.get('total', 0):.1f} s (read {t.get('read', 0):.1f}, pair "
@@ -442,7 +366,8 @@ def mine(
                 t0 = time.perf_counter()
                 _read_stage(store, documents, reported, src_lang, tgt_lang, run, summary, bars)
                 t1 = time.perf_counter()
-                _pair_stage(store, encoder, pair_fn, run, summary, progress)
+                furniture = _boilerplate_stage(store, summary)
+                _pair_stage(store, encoder, pair_fn, run, summary, progress, furniture)
                 t2 = time.perf_counter()
                 if store.get_meta("filters") != filters.to_json():
                     if store.get_meta("filters") is not None:
@@ -451,7 +376,8 @@ def mine(
                         )
                     store.set_meta({"filters": filters.to_json()})
                 _align_stage(
-                    store, summary, bars, filters=filters, src_lang=src_lang, tgt_lang=tgt_lang,
+                    store, summary, bars, furniture, filters=filters, src_lang=src_lang,
+                    tgt_lang=tgt_lang,
                     encoder=encoder, params=params, workers=workers, dask_address=dask_address,
                     retry_failed=retry_failed,
                 )  # fmt: skip
@@ -631,6 +557,39 @@ def _lazy_documents(
             yield from _read_paths([source], on_problem, encoding=encoding)
 
 
+def _boilerplate_stage(store: Store, summary: MineSummary) -> Boilerplate:
+    """Find the lines repeated across each site's documents, over the whole store, when new
+    documents arrived; aligned pairs whose texts lose or regain a line are aligned again, so
+    the corpus is the same however the input was batched."""
+    stored = Boilerplate(store.boilerplate_lines())
+    if store.has_unseen():
+        found = find_boilerplate(store.all_documents())
+        changed = {
+            site: stored.of(site) ^ found.of(site)
+            for site in set(stored.lines) | set(found.lines)
+            if stored.of(site) != found.of(site)
+        }
+        if changed:
+            store.set_boilerplate_lines(found.lines)
+            stale = []
+            for pair in store.aligned_pairs():
+                for doc in store.pair_documents(pair):
+                    lines = changed.get(site_of(doc))
+                    if lines and strip_boilerplate(doc.text, frozenset(lines))[1]:
+                        stale.append(pair)
+                        break
+            summary.realigned = store.realign_pairs(stale)
+        stored = found
+    summary.boilerplate = {site: len(lines) for site, lines in stored.lines.items()}
+    return stored
+
+
+def _clean(doc: Document, furniture: Boilerplate) -> tuple[Document, int]:
+    """`doc` without its site's boilerplate lines, and how many were removed."""
+    text, removed = strip_boilerplate(doc.text, furniture.of(site_of(doc)))
+    return (replace(doc, text=text) if removed else doc), removed
+
+
 def _pair_stage(
     store: Store,
     encoder: str,
@@ -638,6 +597,7 @@ def _pair_stage(
     run: int,
     summary: MineSummary,
     progress: bool,
+    furniture: Boilerplate | None = None,
 ) -> None:
     """Pair documents when (and only when) new ones arrived.
 
@@ -657,6 +617,9 @@ def _pair_stage(
     else:
         src = store.unpaired_documents("src")
         tgt = store.unpaired_documents("tgt")
+    if furniture is not None and furniture.lines:
+        src = [_clean(d, furniture)[0] for d in src]
+        tgt = [_clean(d, furniture)[0] for d in tgt]
     pairs: list[tuple[str, str, float]] = []
     signature = ""
     if src and tgt:
@@ -688,6 +651,7 @@ def _align_stage(
     store: Store,
     summary: MineSummary,
     bars: _Progress,
+    furniture: Boilerplate,
     *,
     filters: FilterParams,
     src_lang: str,
@@ -705,7 +669,10 @@ def _align_stage(
     threads = None if workers == 1 else max(1, (os.cpu_count() or 1) // workers)
 
     def task(pair: int) -> AlignTask:
-        src_text, tgt_text = store.pair_texts(pair)
+        src_doc, tgt_doc = store.pair_documents(pair)
+        (src_doc, n_src), (tgt_doc, n_tgt) = _clean(src_doc, furniture), _clean(tgt_doc, furniture)
+        summary.boilerplate_removed += n_src + n_tgt
+        src_text, tgt_text = src_doc.text, tgt_doc.text
         return AlignTask(
             pair, src_text, tgt_text, src_lang, tgt_lang, encoder, params,
             None if dask_address else threads,

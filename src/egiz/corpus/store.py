@@ -21,6 +21,8 @@ Schema (see `_SCHEMA`):
 - ``sentences``: each pair's sentences per side, with their paragraph: what review edits regroup.
 - ``edits``: the review history: every correction with the beads it replaced and wrote, so any
   edit can be undone and concurrent edits are all on record.
+- ``boilerplate``: lines found repeated across a site's documents (site, line key, documents),
+  taken out of the texts before alignment (`egiz.corpus.filters`).
 
 A review edit rewrites one pair's beads in one transaction with its history row and the pair's
 `revision`; the corpus (export) therefore always reflects the corrected alignment.
@@ -163,6 +165,12 @@ CREATE TABLE IF NOT EXISTS edits (
     undoes INTEGER
 );
 CREATE INDEX IF NOT EXISTS edits_pair ON edits (pair, id);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    site TEXT NOT NULL,
+    line TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (site, line)
+) WITHOUT ROWID;
 """
 
 # Schema 1 -> 2: review columns and tables (the new tables come from _SCHEMA itself).
@@ -451,6 +459,76 @@ class Store:
             (side,),
         )
         return [Document(*row) for row in rows]
+
+    def all_documents(self, sides: Sequence[str] = ("src", "tgt")) -> Iterator[Document]:
+        """Every document of the given sides, by side and id, streamed."""
+        marks = ", ".join("?" for _ in sides)
+        with self._errors("read documents"):
+            cur = self.conn.execute(
+                "SELECT id, text, lang, title, url, date, source FROM documents "
+                f"WHERE side IN ({marks}) ORDER BY side, id",
+                tuple(sides),
+            )
+            while rows := cur.fetchmany(500):
+                for row in rows:
+                    yield Document(*row)
+
+    def boilerplate_lines(self) -> dict[str, dict[str, int]]:
+        """site -> {line key: documents} as last found."""
+        out: dict[str, dict[str, int]] = {}
+        for site, line, n in self.query("SELECT site, line, documents FROM boilerplate"):
+            out.setdefault(site, {})[line] = int(n)
+        return out
+
+    def set_boilerplate_lines(self, lines: dict[str, dict[str, int]]) -> None:
+        """Replace the boilerplate lines (one transaction)."""
+        with self.transaction("store boilerplate lines") as c:
+            c.execute("DELETE FROM boilerplate")
+            c.executemany(
+                "INSERT INTO boilerplate (site, line, documents) VALUES (?, ?, ?)",
+                [(site, line, n) for site, found in lines.items() for line, n in found.items()],
+            )
+
+    def pair_documents(self, pair: int) -> tuple[Document, Document]:
+        """The source and target Document of a pair."""
+        row = self.pair_row(pair)
+        src_text, tgt_text = self.pair_texts(pair)
+        return (
+            Document(row["src_id"], src_text, row["src_lang"], row["src_title"], row["src_url"],
+                     "", row["src_source"]),
+            Document(row["tgt_id"], tgt_text, row["tgt_lang"], row["tgt_title"], row["tgt_url"],
+                     "", row["tgt_source"]),
+        )  # fmt: skip
+
+    def realign_pairs(self, pairs: Iterable[int]) -> int:
+        """Send pairs back to pending (their beads and sentences removed, duplicate flags
+        settled again): their texts changed. Pinned pairs (`pinned_pairs`) are left alone.
+        Returns how many were reset."""
+        pinned = set(self.pinned_pairs())
+        n = 0
+        with self.transaction("reset pairs for re-alignment") as c:
+            for pid in sorted(set(pairs)):
+                row = c.execute("SELECT src_id, tgt_id FROM doc_pairs WHERE id = ?", (pid,))
+                found = row.fetchone()
+                if found is None or (found[0], found[1]) in pinned:
+                    continue
+                keys = {
+                    r[0]
+                    for r in c.execute(
+                        "SELECT near_key FROM beads WHERE pair = ? AND near_key IS NOT NULL", (pid,)
+                    )
+                }
+                c.execute("DELETE FROM beads WHERE pair = ?", (pid,))
+                c.execute("DELETE FROM sentences WHERE pair = ?", (pid,))
+                c.execute(
+                    "UPDATE doc_pairs SET status = 'pending', alignment = NULL, error = NULL "
+                    "WHERE id = ?",
+                    (pid,),
+                )
+                for nk in sorted(keys):
+                    _settle_duplicates(c, nk)
+                n += 1
+        return n
 
     def pinned_pairs(self) -> list[tuple[str, str]]:
         """(src_id, tgt_id) of the pairs a person touched in review (accepted, or with any

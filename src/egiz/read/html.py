@@ -23,6 +23,7 @@ __all__ = [
     "decode_html",
     "drop_boilerplate_lines",
     "extract_article",
+    "is_interface_line",
     "visible_text",
 ]
 
@@ -194,14 +195,15 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
     return Extracted(text, title=get("title"), date=get("date"), url=get("url"))
 
 
+def is_interface_line(line: str) -> bool:
+    """Whether a line is one of the site interface lines of ``_BOILERPLATE`` ("Нашли ошибку?
+    Выделите ее и нажмите Ctrl+Enter", "Бөлісу:", "© 2024 ..."); long lines never are."""
+    return len(line) <= _BOILERPLATE_MAX_CHARS and bool(_BOILERPLATE.search(line.strip()))
+
+
 def drop_boilerplate_lines(text: str) -> str:
     """Remove the interface lines trafilatura keeps (see ``_BOILERPLATE``); strip the ends."""
-    kept = [
-        line
-        for line in text.split("\n")
-        if len(line) > _BOILERPLATE_MAX_CHARS or not _BOILERPLATE.search(line.strip())
-    ]
-    return "\n".join(kept).strip()
+    return "\n".join(line for line in text.split("\n") if not is_interface_line(line)).strip()
 
 
 def visible_text(html: str) -> str:
