@@ -249,7 +249,7 @@ def test_boilerplate_is_found_per_site_and_stripped() -> None:
             f"{RU_S} {topic}.\n{footer_ru}\n" + counter.format(n=100 + n),
             "ru",
             url=f"https://www.gov.kz/ru/news/{n}",
-        )  # fmt: skip
+        )
         for n, topic in enumerate(["Бюджет", "Школы", "Дороги", "Урожай", "Спорт", "Погода"])
     ]
     quoted = Document("q", f"{footer_ru}\nЦитата.", "ru", url="https://other.kz/ru/1")
