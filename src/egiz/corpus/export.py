@@ -16,18 +16,16 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
-from xml.sax.saxutils import quoteattr
 
 from egiz.corpus.store import Store, parse_ids
 from egiz.errors import EgizError
 from egiz.export import (
     TSV_HEADER,
-    _one_line,
-    _version,
-    _xml_text,
+    TmxWriter,
     atomic_output,
     check_output_path,
     moses_paths,
+    one_line,
 )
 
 CORPUS_FORMATS = ("parquet", "tsv", "jsonl", "tmx", "moses")
@@ -182,7 +180,7 @@ def _tsv_row(r: dict[str, Any], include_filtered: bool, *, texts: bool = True) -
     values += [r["src_url"], r["tgt_url"], r["origin"]]
     if include_filtered:
         values += ["1" if r["keep"] else "0", r["reason"]]
-    return "\t".join(_one_line(str(v)) for v in values) + "\n"
+    return "\t".join(one_line(str(v)) for v in values) + "\n"
 
 
 def _write_tsv(records: Iterator[dict[str, Any]], f: TextIO, include_filtered: bool) -> int:
@@ -213,38 +211,24 @@ def _write_tmx(
     tgt_lang: str,
     include_filtered: bool,
 ) -> int:
-    src, tgt = quoteattr(src_lang), quoteattr(tgt_lang)
-    f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    f.write('<tmx version="1.4">\n')
-    f.write(
-        f'  <header creationtool="egiz" creationtoolversion={quoteattr(_version())}'
-        f' segtype="sentence" o-tmf="egiz" adminlang="en" srclang={src} datatype="plaintext"/>\n'
-    )
-    f.write("  <body>\n")
     n = 0
-    for r in records:
-        props = [
-            ("score", f"{r['score']:.6f}"),
-            ("src-ids", _ids_text(r["src_ids"])),
-            ("tgt-ids", _ids_text(r["tgt_ids"])),
-            ("kind", r["kind"]),
-            ("src-doc", r["src_doc"]),
-            ("tgt-doc", r["tgt_doc"]),
-            ("src-url", r["src_url"]),
-            ("tgt-url", r["tgt_url"]),
-            ("origin", r["origin"]),
-        ]
-        if include_filtered and not r["keep"]:
-            props.append(("filtered", r["reason"]))
-        f.write("    <tu>\n")
-        for name, value in props:
-            if value != "":
-                f.write(f'      <prop type="x-egiz-{name}">{_xml_text(str(value))}</prop>\n')
-        for lang, text in ((src, r["src_text"]), (tgt, r["tgt_text"])):
-            f.write(f"      <tuv xml:lang={lang}><seg>{_xml_text(text)}</seg></tuv>\n")
-        f.write("    </tu>\n")
-        n += 1
-    f.write("  </body>\n</tmx>\n")
+    with TmxWriter(f, src_lang, tgt_lang) as tmx:
+        for r in records:
+            props = [
+                ("score", f"{r['score']:.6f}"),
+                ("src-ids", _ids_text(r["src_ids"])),
+                ("tgt-ids", _ids_text(r["tgt_ids"])),
+                ("kind", r["kind"]),
+                ("src-doc", str(r["src_doc"])),
+                ("tgt-doc", str(r["tgt_doc"])),
+                ("src-url", str(r["src_url"])),
+                ("tgt-url", str(r["tgt_url"])),
+                ("origin", str(r["origin"])),
+            ]
+            if include_filtered and not r["keep"]:
+                props.append(("filtered", r["reason"]))
+            tmx.unit(r["src_text"], r["tgt_text"], props)
+            n += 1
     return n
 
 
@@ -259,8 +243,8 @@ def _write_moses(
     meta.write("\t".join(header + list(FILTER_COLUMNS if include_filtered else ())) + "\n")
     n = 0
     for r in records:
-        src.write(_one_line(r["src_text"]) + "\n")
-        tgt.write(_one_line(r["tgt_text"]) + "\n")
+        src.write(one_line(r["src_text"]) + "\n")
+        tgt.write(one_line(r["tgt_text"]) + "\n")
         meta.write(_tsv_row(r, include_filtered, texts=False))
         n += 1
     return n

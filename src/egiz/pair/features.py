@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 NO_DAY = np.iinfo(np.int32).min  # sentinel for "no date" in FeatureTable.day
-_EMBED_CHUNK = 20_000  # documents per embed() call: bounds the memory of the sentence list
+_EMBED_SENTENCES = 4096  # sentences per embed() call: bounds the memory of sentence vectors
 
 
 def _cap(text: str, max_chars: int) -> str:
@@ -98,23 +98,31 @@ def embed_documents(
 ) -> np.ndarray:
     """(len(docs), encoder.dim) float32: the L2-normalised mean of each document's sentence
     vectors (see `doc_sentences`). A document with no text gets a zero row, which is close to
-    nothing and so is never paired on its embedding."""
+    nothing and so is never paired on its embedding.
+
+    Sentences are embedded `_EMBED_SENTENCES` at a time and summed into their documents' rows
+    straight away: memory holds the document vectors and one batch of sentence vectors, never
+    the vectors of every sentence (a 4096-wide trigram vector is 16 KB a sentence).
+    """
     dim = int(encoder.dim)
     out = np.zeros((len(docs), dim), dtype=np.float32)
-    for start in range(0, len(docs), _EMBED_CHUNK):
-        chunk = docs[start : start + _EMBED_CHUNK]
-        texts: list[str] = []
-        owner: list[int] = []
-        for k, doc in enumerate(chunk):
-            sents = doc_sentences(doc, max_sentences=max_sentences, lead=lead, max_chars=max_chars)
-            texts.extend(sents)
-            owner.extend([k] * len(sents))
-        if not texts:
-            continue
-        vecs = embed(texts, encoder, cache=cache, show_progress=show_progress)
-        sums = np.zeros((len(chunk), dim), dtype=np.float64)
-        np.add.at(sums, np.asarray(owner, dtype=np.intp), vecs)
-        out[start : start + len(chunk)] = sums
+    texts: list[str] = []
+    owner: list[int] = []
+
+    def flush() -> None:
+        if texts:
+            vecs = embed(texts, encoder, cache=cache, show_progress=show_progress)
+            np.add.at(out, np.asarray(owner, dtype=np.intp), vecs)
+            texts.clear()
+            owner.clear()
+
+    for k, doc in enumerate(docs):
+        sents = doc_sentences(doc, max_sentences=max_sentences, lead=lead, max_chars=max_chars)
+        texts.extend(sents)
+        owner.extend([k] * len(sents))
+        if len(texts) >= _EMBED_SENTENCES:
+            flush()
+    flush()
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
