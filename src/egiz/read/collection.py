@@ -65,9 +65,9 @@ def read_documents(
     Language: the record's own (JSONL "lang"), else `lang` (any ISO 639 / BCP 47 code: a
     declared side), else detected from the text, else (if the text cannot tell) from the URL
     (:func:`lang_from_url`). Articles in a third language are kept with lang "other". Ids are
-    unique: a repeated id gets "#2", "#3"... and a "duplicate" problem. Records that cannot be
-    used (malformed, empty, boilerplate only, unreadable, skipped) are passed to `on_problem`
-    (default: logged as warnings on the "egiz.read" logger) and skipped.
+    unique within a language: a repeated one gets "#2", "#3"... and a "duplicate" problem.
+    Records that cannot be used (malformed, empty, boilerplate only, unreadable, skipped) are
+    passed to `on_problem` (default: logged as warnings on the "egiz.read" logger) and skipped.
 
     `encoding` forces the codec of text, HTML and JSONL files (WARC pages keep their declared
     charset). Raises InputError at once for a missing source, a named file that is no text, an
@@ -142,9 +142,10 @@ def lang_from_url(url: str) -> str | None:
 def _documents(
     paths: list[Path], default_lang: str | None, report: ProblemHandler, encoding: str | None
 ) -> Iterator[Document]:
-    """Read every file of every source in order; finish records into Documents with unique ids."""
-    seen: dict[str, str] = {}  # id -> where it was first used
-    next_suffix: dict[str, int] = {}
+    """Read every file of every source in order; finish records into Documents with ids unique
+    per language (`/kz/15307` and `/ru/15307` are two versions, not a duplicate)."""
+    seen_by_lang: dict[str, dict[str, str]] = {}  # lang -> id -> where it was first used
+    suffix_by_lang: dict[str, dict[str, int]] = {}
     for root in paths:
         for path in _files(root, report):
             for item in _read_file(path, encoding):
@@ -154,6 +155,8 @@ def _documents(
                 document = _finish(item, default_lang, report)
                 if document is None:
                     continue
+                seen = seen_by_lang.setdefault(document.lang, {})
+                next_suffix = suffix_by_lang.setdefault(document.lang, {})
                 if document.id in seen:
                     unique = _unique_id(document.id, seen, next_suffix)
                     report(
@@ -161,7 +164,8 @@ def _documents(
                             item.source,
                             item.location,
                             "duplicate",
-                            f"id {document.id!r} already used by {seen[document.id]}; "
+                            f"{document.lang} id {document.id!r} already used by "
+                            f"{seen[document.id]}; "
                             f"renamed to {unique!r}",
                         )
                     )
