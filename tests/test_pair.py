@@ -58,8 +58,9 @@ def test_fixture_pairs_found_distractors_unpaired() -> None:
     p = pair_documents(kk, ru, encoder="trigram")
     check_fixture(p, kk, ru, gold)
     assert [x.src_id for x in p.pairs] == sorted(x.src_id for x in p.pairs)  # src input order
-    assert all(x.score >= 0.013 for x in p.pairs)
-    assert "enc:trigram" in p.signature and "thr:0.013" in p.signature
+    assert all(0.5 <= x.score <= 1.0 for x in p.pairs)  # probabilities above the default
+    assert "enc:trigram" in p.signature and "p>=0.5" in p.signature
+    assert "cal:trigram" in p.signature
 
 
 def test_deterministic_and_order_free() -> None:
@@ -79,10 +80,10 @@ def test_fixture_with_e5() -> None:
 
 def test_threshold_trades_recall() -> None:
     kk, ru, _ = fixture_docs()
-    assert pair_documents(kk, ru, encoder="trigram", threshold=5.0).pairs == []
-    strict = pair_documents(kk, ru, encoder="trigram", params=PairParams(threshold=5.0))
-    assert strict.pairs == [] and "thr:5" in strict.signature
-    loose = pair_documents(kk, ru, encoder="trigram", threshold=-5.0)
+    assert pair_documents(kk, ru, encoder="trigram", threshold=1.01).pairs == []
+    strict = pair_documents(kk, ru, encoder="trigram", params=PairParams(threshold=1.01))
+    assert strict.pairs == [] and "p>=1.01" in strict.signature
+    loose = pair_documents(kk, ru, encoder="trigram", threshold=0.0)
     check_one_to_one(loose, kk, ru)
     assert len(loose.pairs) == min(len(kk), len(ru))  # one-to-one even when everything passes
 
@@ -188,10 +189,9 @@ def test_exact_search_matches_brute_force(n_src: int, n_tgt: int, k: int) -> Non
 
 
 def test_ann_and_exact_agree() -> None:
-    pytest.importorskip("usearch")
     src, tgt, gold = planted(2400, 600)
-    exact = match_embedded(src, tgt, PairParams(method="exact"), 0.1)
-    ann = match_embedded(src, tgt, PairParams(method="ann"), 0.1)
+    exact = match_embedded(src, tgt, PairParams(method="exact"), 0.5)
+    ann = match_embedded(src, tgt, PairParams(method="ann"), 0.5)
     assert np.array_equal(exact[0], ann[0]) and np.array_equal(exact[1], ann[1])
     # Same cosines; the margins' knn means differ where HNSW missed a far neighbour.
     diff = np.abs(exact[2] - ann[2])
@@ -218,7 +218,6 @@ def test_auto_uses_the_index_only_when_large_and_installed(monkeypatch: pytest.M
     monkeypatch.setattr(cand, "EXACT_MAX", 100)
     monkeypatch.setattr(cand, "have_usearch", lambda: False)
     assert find_neighbours(src, tgt, 5).method == "exact"  # large, but no usearch: exact
-    pytest.importorskip("usearch")
     monkeypatch.setattr(cand, "have_usearch", lambda: True)
     assert find_neighbours(src, tgt, 5).method == "ann"
 
@@ -312,3 +311,51 @@ def test_docpair_is_frozen() -> None:
 def test_doc_sentences_title_not_counted_twice() -> None:
     doc = Document("d", "Жаңалық тақырыбы\nБірінші сөйлем.", "kk", title="Жаңалық тақырыбы")
     assert doc_sentences(doc) == ["Жаңалық тақырыбы", "Бірінші сөйлем."]
+
+
+# ---------------------------------------------------------------- every size
+
+FLORES_ALL = Path(__file__).resolve().parents[2] / "shared" / "data" / "flores200-devtest"
+
+
+def seed_docs(seeds: tuple[Path, Path]) -> tuple[Document, Document]:
+    kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
+    return Document("seed", kk, "kk"), Document("seed", ru, "ru")
+
+
+def distractors(n: int) -> tuple[list[Document], list[Document]]:
+    """n kk and n ru FLORES articles, none the version of another (kk from the first 2n
+    articles' even ones, ru from the odd ones)."""
+    lines = (FLORES_ALL / "docs_by_url.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = [json.loads(line) for line in lines if line.strip()]
+    assert len(articles) >= 2 * n, "FLORES documents not found"
+    kk = [Document(f"kk-{k}", "\n".join(articles[2 * k]["kk"]), "kk") for k in range(n)]
+    ru = [Document(f"ru-{k}", "\n".join(articles[2 * k + 1]["ru"]), "ru") for k in range(n)]
+    return kk, ru
+
+
+@pytest.mark.parametrize("n", [0, 1, 10])
+def test_the_seed_pair_is_found_at_every_size(seeds: tuple[Path, Path], n: int) -> None:
+    """One article per side pairs on its own (no population to compare with), and still with
+    1 and 10 unrelated articles on each side; none of the distractors pairs. (With 100 the
+    trigram encoder lets a shared number pair two unrelated articles: e5 below.)"""
+    kk, ru = seed_docs(seeds)
+    more_kk, more_ru = distractors(n)
+    p = pair_documents([*more_kk, kk], [ru, *more_ru], encoder="trigram")
+    assert [(x.src_id, x.tgt_id) for x in p.pairs] == [("seed", "seed")], p.pairs
+    assert 0.5 <= p.pairs[0].score <= 1.0
+
+
+def test_two_unrelated_articles_are_not_paired(seeds: tuple[Path, Path]) -> None:
+    kk, _ = seed_docs(seeds)
+    _, ru = distractors(1)
+    assert pair_documents([kk], ru, encoder="trigram").pairs == []
+
+
+@pytest.mark.e5
+@pytest.mark.parametrize("n", [0, 1, 10, 100])
+def test_the_seed_pair_is_found_at_every_size_with_e5(seeds: tuple[Path, Path], n: int) -> None:
+    kk, ru = seed_docs(seeds)
+    more_kk, more_ru = distractors(n)
+    p = pair_documents([*more_kk, kk], [ru, *more_ru], encoder="e5")
+    assert [(x.src_id, x.tgt_id) for x in p.pairs] == [("seed", "seed")], p.pairs

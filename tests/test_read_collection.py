@@ -83,6 +83,7 @@ def test_collection_problems(collection: tuple[list[Document], list[Problem]]) -
     _, problems = collection
     found = sorted((Path(p.source).name, p.location, p.kind) for p in problems)
     assert found == [
+        ("README.md", "", "skipped"),  # a .md file in a crawl folder is no page
         ("articles.jsonl", "line 3", "malformed"),
         ("articles.jsonl", "line 4", "malformed"),
         ("articles.jsonl", "line 5", "malformed"),
@@ -199,14 +200,25 @@ def test_missing_source_raises_at_once(tmp_path: Path) -> None:
 
 
 def test_bad_arguments_raise(tmp_path: Path) -> None:
-    other = tmp_path / "notes.md"
-    other.write_text("# notes", encoding="utf-8")
-    with pytest.raises(InputError, match="not a collection file"):
+    other = tmp_path / "photo.jpg"
+    other.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match=r"not a collection file \(not text: a JPEG image\)"):
         read_documents([other])
+    with pytest.raises(InputError, match="no such file or folder"):
+        read_documents([tmp_path / "missing"])
+    with pytest.raises(InputError, match="unknown language code 'xx'"):
+        read_documents([FIXTURES], lang="xx")
     with pytest.raises(InputError, match="unknown encoding"):
         read_documents([FIXTURES], encoding="no-such-codec")
     with pytest.raises(InputError, match="unknown language"):
         read_documents([FIXTURES], lang="??")
+
+
+def test_a_named_file_is_read_whatever_its_extension(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"  # skipped inside a folder, read when named
+    notes.write_text("# notes", encoding="utf-8")
+    documents, problems = read_all([notes])
+    assert not documents and [p.kind for p in problems] == ["boilerplate"]
 
 
 # --- problems that do not stop the run ----------------------------------------------------------
@@ -219,11 +231,11 @@ def test_unreadable_files_are_reported_and_skipped(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "texts" / "ru-weather.txt", tmp_path / "c.txt")
     documents, problems = read_all([tmp_path])
     assert [d.id for d in documents] == ["c"]
-    assert [(Path(p.source).name, p.kind) for p in problems] == [
-        ("a-photo.txt", "unreadable"),
-        ("b-photo.html", "unreadable"),
+    # The content decides, not the name: a PNG called .txt is skipped, and says why.
+    assert [(Path(p.source).name, p.kind, p.message) for p in problems] == [
+        ("a-photo.txt", "skipped", "not text: a PNG image: not read"),
+        ("b-photo.html", "skipped", "not text: a PNG image: not read"),
     ]
-    assert problems[0].message == "looks like binary data, not text"
 
 
 def test_hidden_and_other_files_are_skipped(tmp_path: Path) -> None:
@@ -233,7 +245,13 @@ def test_hidden_and_other_files_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")
     shutil.copy(PAGES / "ru-school.html", tmp_path / "RU-SCHOOL.HTM")
     documents, problems = read_all([tmp_path])
-    assert [d.id for d in documents] == ["RU-SCHOOL"] and not problems
+    assert [d.id for d in documents] == ["RU-SCHOOL"]
+    # Nothing is skipped without a word: each skipped file or folder is named.
+    assert [(Path(p.source).name, p.kind, p.message) for p in problems] == [
+        (".hidden", "skipped", "a hidden folder: not read"),
+        (".y.html", "skipped", "a hidden file: not read"),
+        ("photo.png", "skipped", "a .png file, not a page: not read"),
+    ]
 
 
 def test_problems_are_logged_by_default(caplog: pytest.LogCaptureFixture) -> None:
@@ -523,11 +541,23 @@ def test_whole_file_gzipped_warc(tmp_path: Path) -> None:
 
 
 def test_not_a_warc(tmp_path: Path) -> None:
-    path = tmp_path / "notes.warc"
+    path = tmp_path / "notes.warc"  # text under a WARC name: read as the text it is
     path.write_text("these are notes, not a crawl\n" * 5, encoding="utf-8")
     documents, problems = read_all([path])
+    assert [(d.id, d.lang) for d in documents] == [("notes", "other")] and not problems
+    # A WARC cut off inside its first record (warcio raises an AttributeError there): a
+    # malformed record, not a crash and not silence.
+    broken = tmp_path / "broken"
+    broken.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 100\r\n\r\nabc")
+    documents, problems = read_all([broken])
     assert not documents
     assert [(p.location, p.kind) for p in problems] == [("offset 0", "malformed")]
+    # A WARC with no HTML response in it says so.
+    requests = tmp_path / "requests.warc"
+    requests.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: x\r\n")
+    documents, problems = read_all([requests])
+    assert not documents
+    assert [(p.kind, p.message) for p in problems] == [("empty", "no HTML pages in this WARC file")]
 
 
 # --- the boilerplate filter ---------------------------------------------------------------------

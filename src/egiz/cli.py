@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from egiz.alignment import Alignment
-from egiz.errors import EgizError
+from egiz.errors import EgizError, InstallationError
 
 app = typer.Typer(
     add_completion=False,
@@ -42,8 +43,29 @@ class ScoreFormat(str, Enum):
 # Options several commands share.
 EncoderOption = Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")]
 EncodingOption = Annotated[
-    str | None, typer.Option(help="Force the input encoding (default: detect).")
+    str | None, typer.Option(help="Force the input encoding of both sides (default: detect).")
 ]
+SrcEncodingOption = Annotated[
+    str | None, typer.Option(help="Force the encoding of SRC only (default: detect).")
+]
+TgtEncodingOption = Annotated[
+    str | None, typer.Option(help="Force the encoding of TGT only (default: detect).")
+]
+
+
+def _output_path(path: Path) -> Path:
+    """Every command's -o: a file name. A directory is an error (before any work is done);
+    missing parent folders are created when the file is written."""
+    from egiz.export import check_output_path
+
+    return check_output_path(path)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    from egiz.export import atomic_output
+
+    with atomic_output(path) as out:
+        out.write(text)
 
 
 class Preset(str, Enum):
@@ -89,8 +111,20 @@ def _warn(message: str) -> None:
     print(f"egiz: warning: {message}", file=sys.stderr)
 
 
+def _encodings(
+    encoding: str | None, src_encoding: str | None, tgt_encoding: str | None
+) -> tuple[str | None, str | None]:
+    """Per-side encodings: --src-encoding/--tgt-encoding, else --encoding for both."""
+    return src_encoding or encoding, tgt_encoding or encoding
+
+
 def _align_files(
-    src: str, tgt: str, encoding: str | None, *, quiet: bool, **options: Any
+    src: str,
+    tgt: str,
+    encodings: tuple[str | None, str | None],
+    *,
+    quiet: bool,
+    **options: Any,
 ) -> Alignment:
     """Read two files (one may be stdin) and align them; print the alignment's warnings."""
     from egiz.align import align as align_texts
@@ -99,8 +133,8 @@ def _align_files(
     if src == "-" and tgt == "-":
         raise EgizError("only one of SRC and TGT can be read from stdin")
     result = align_texts(
-        read_text(src, encoding),
-        read_text(tgt, encoding),
+        read_text(src, encodings[0]),
+        read_text(tgt, encodings[1]),
         show_progress=not quiet and sys.stderr.isatty(),
         **options,
     )
@@ -113,8 +147,8 @@ def _align_files(
 def align(
     src: Annotated[str, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")],
     tgt: Annotated[str, typer.Argument(help="Target text file (Russian by default).")],
-    src_lang: Annotated[str, typer.Option(help="Language of SRC.")] = "kk",
-    tgt_lang: Annotated[str, typer.Option(help="Language of TGT.")] = "ru",
+    src_lang: SrcLangOption = "kk",
+    tgt_lang: TgtLangOption = "ru",
     presegmented: Annotated[
         bool, typer.Option(help="Inputs have one sentence per line: don't split.")
     ] = False,
@@ -133,20 +167,25 @@ def align(
     max_bead: Annotated[int, typer.Option(min=1, max=6, help="Sentences per bead side.")] = 4,
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
+    src_encoding: SrcEncodingOption = None,
+    tgt_encoding: TgtEncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     src_script: ScriptOption = "auto",
     tgt_script: ScriptOption = "auto",
 ) -> None:
     """Align two versions of one text, sentence by sentence."""
-    from egiz.export import moses_paths, write_alignment, write_moses
+    from egiz.export import atomic_output, moses_paths, write_alignment, write_moses
 
     if fmt is AlignFormat.moses and output is None:
         raise EgizError("--format moses writes two files: give a prefix with -o")
+    if output is not None:
+        output = _output_path(output)
     result = _align_files(
-        src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-        presegmented=presegmented, params=_params(preset, max_bead=max_bead),
-        cache=not no_cache, quiet=quiet, src_script=_script(src_script, "--src-script"),
+        src, tgt, _encodings(encoding, src_encoding, tgt_encoding), src_lang=src_lang,
+        tgt_lang=tgt_lang, encoder=encoder, presegmented=presegmented,
+        params=_params(preset, max_bead=max_bead), cache=not no_cache, quiet=quiet,
+        src_script=_script(src_script, "--src-script"),
         tgt_script=_script(tgt_script, "--tgt-script"),
     )  # fmt: skip
     if fmt is AlignFormat.moses:
@@ -156,7 +195,7 @@ def align(
     elif output is None:
         write_alignment(result, fmt.value, sys.stdout, min_score=min_score)
     else:
-        with open(output, "w", encoding="utf-8", newline="\n") as out:
+        with atomic_output(output) as out:
             write_alignment(result, fmt.value, out, min_score=min_score)
     if not quiet:
         kinds: dict[str, int] = {}
@@ -182,8 +221,8 @@ def diff(
         Path | None,
         typer.Option(help="Instead of two files: every pair of this corpus store, worst first."),
     ] = None,
-    src_lang: Annotated[str, typer.Option(help="Language of SRC.")] = "kk",
-    tgt_lang: Annotated[str, typer.Option(help="Language of TGT.")] = "ru",
+    src_lang: SrcLangOption = "kk",
+    tgt_lang: TgtLangOption = "ru",
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
         DiffFormat.text
     ),
@@ -198,6 +237,8 @@ def diff(
     ] = 0.5,
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
+    src_encoding: SrcEncodingOption = None,
+    tgt_encoding: TgtEncodingOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -205,6 +246,8 @@ def diff(
     numbers and names that do not match, probable paraphrases, coverage."""
     from egiz.report import divergences, render_html, render_json, render_rich, render_text
 
+    if output is not None:
+        output = _output_path(output)
     if store is not None:
         if src is not None or tgt is not None:
             raise EgizError("give KK RU or --store, not both")
@@ -213,8 +256,9 @@ def diff(
     if src is None or tgt is None:
         raise EgizError("give KK RU (two files) or --store corpus.db")
     result = _align_files(
-        src, tgt, encoding, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-        params=_params(preset), cache=not no_cache, quiet=quiet,
+        src, tgt, _encodings(encoding, src_encoding, tgt_encoding), src_lang=src_lang,
+        tgt_lang=tgt_lang, encoder=encoder, params=_params(preset), cache=not no_cache,
+        quiet=quiet,
     )  # fmt: skip
     report = divergences(result, paraphrase_below=paraphrase_below)
     if fmt is DiffFormat.text and output is None and sys.stdout.isatty():
@@ -229,7 +273,7 @@ def diff(
     if output is None:
         sys.stdout.write(rendered)
     else:
-        output.write_text(rendered, encoding="utf-8", newline="\n")
+        _write_atomic(output, rendered)
 
 
 def _diff_store(store: Path, fmt: DiffFormat, output: Path | None, paraphrase_below: float) -> None:
@@ -254,13 +298,15 @@ def _diff_store(store: Path, fmt: DiffFormat, output: Path | None, paraphrase_be
     if output is None:
         sys.stdout.write(rendered)
     else:
-        output.write_text(rendered, encoding="utf-8", newline="\n")
+        _write_atomic(output, rendered)
 
 
 @app.command()
 def split(
     file: Annotated[str, typer.Argument(help="Text file; - for stdin.")],
-    lang: Annotated[str, typer.Option(help="kk, ru, or another language code.")] = "kk",
+    lang: Annotated[
+        str, typer.Option(help="kk, ru, or another language code.", callback=_lang_option)
+    ] = "kk",
     encoding: EncodingOption = None,
 ) -> None:
     """Print one sentence per line (a blank line between paragraphs)."""
@@ -319,52 +365,159 @@ def evaluate(
     print(format_scores(scores, "json" if json_output else "text", signature))
 
 
+class _Problems:
+    """Collects a reader's problems: the first few are printed with their reasons, then a count
+    per kind (the store keeps them all)."""
+
+    SHOWN = 5
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.counts: dict[str, int] = {}
+        self.first: list[str] = []
+
+    def __call__(self, problem: object) -> None:
+        kind = str(getattr(problem, "kind", "problem"))
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if len(self.first) < self.SHOWN:
+            self.first.append(str(problem))
+            if not self.quiet:
+                _warn(str(problem))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        """ "3 problems (malformed 2, skipped 1)", or "no problems"."""
+        if not self.total:
+            return "no problems"
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+        more = f"; first {self.SHOWN} shown" if self.total > self.SHOWN else ""
+        return f"{self.total} problems ({kinds}{more})"
+
+
+def _lang_option(value: str) -> str:
+    """typer callback: every --src-lang/--tgt-lang/--lang goes through the one normaliser."""
+    from egiz.text.langcodes import normalize_lang_code
+
+    try:
+        return normalize_lang_code(value)
+    except EgizError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+SrcLangOption = Annotated[str, typer.Option(help="Language of SRC.", callback=_lang_option)]
+TgtLangOption = Annotated[str, typer.Option(help="Language of TGT.", callback=_lang_option)]
+SrcDirOption = Annotated[
+    list[str] | None,
+    typer.Option("--src-dir", help="A source in --src-lang (repeatable; also LANG=PATH)."),
+]
+TgtDirOption = Annotated[
+    list[str] | None,
+    typer.Option("--tgt-dir", help="A source in --tgt-lang (repeatable; also LANG=PATH)."),
+]
+_DECLARED = re.compile(r"^([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)=(.+)$")
+
+
+def _declared_sources(
+    args: list[str], src_dirs: list[str] | None, tgt_dirs: list[str] | None, src: str, tgt: str
+) -> tuple[list[str], list[str], list[str]]:
+    """(src, tgt, undeclared) sources. `kk=DIR` (any code of --src-lang or --tgt-lang) and
+    --src-dir/--tgt-dir declare a side; an argument that exists as a path is a path."""
+    from egiz.text.langcodes import normalize_lang_code
+
+    declared: dict[str, list[str]] = {src: list(src_dirs or []), tgt: list(tgt_dirs or [])}
+    plain: list[str] = []
+    for arg in args:
+        match = _DECLARED.match(arg)
+        if match is None or Path(arg).exists():
+            plain.append(arg)
+            continue
+        lang = normalize_lang_code(match.group(1), what=f"language in {arg!r}")
+        if lang not in declared:
+            raise EgizError(f"{arg}: {lang} is neither --src-lang ({src}) nor --tgt-lang ({tgt})")
+        declared[lang].append(match.group(2))
+    return declared[src], declared[tgt], plain
+
+
+def _warn_sides(src_paths: list[str], tgt_paths: list[str]) -> None:
+    same = {str(Path(p).resolve()) for p in src_paths} & {str(Path(p).resolve()) for p in tgt_paths}
+    for path in sorted(same):
+        _warn(f"{path} is given for both sides: pairing a collection with itself")
+
+
 @app.command()
 def pair(
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="KK_SOURCE RU_SOURCE, or one mixed source (folders, txt/html/jsonl/warc)."
+            help="KK_SOURCE RU_SOURCE, or one mixed source, or LANG=SOURCE ... (folders, or "
+            "text/HTML/JSONL/WARC files, read by content)."
         ),
-    ],
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="pairs.tsv")] = None,
-    src_lang: Annotated[str, typer.Option(help="Language of the first side.")] = "kk",
-    tgt_lang: Annotated[str, typer.Option(help="Language of the second side.")] = "ru",
+    src_lang: Annotated[
+        str, typer.Option(help="Language of the first side.", callback=_lang_option)
+    ] = "kk",
+    tgt_lang: Annotated[
+        str, typer.Option(help="Language of the second side.", callback=_lang_option)
+    ] = "ru",
+    src_dir: SrcDirOption = None,
+    tgt_dir: TgtDirOption = None,
     encoder: EncoderOption = "e5",
     threshold: Annotated[
-        float | None, typer.Option(help="Minimum pair score (default: the tuned one).")
+        float | None,
+        typer.Option(help="Minimum pair probability (default 0.5: as likely as not)."),
     ] = None,
+    src_encoding: SrcEncodingOption = None,
+    tgt_encoding: TgtEncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Find which Kazakh article is the version of which Russian one (one-to-one)."""
-    from egiz.pair import pair_documents, split_by_language
+    from egiz.pair import pair_documents, side_warnings, split_by_language
     from egiz.read import read_documents
 
-    if len(sources) not in (1, 2):
-        raise EgizError("give KK_SOURCE RU_SOURCE, or one mixed source")
-    problems: list[str] = []
-
-    def report(problem: object) -> None:
-        problems.append(str(problem))
-        _warn(str(problem))
-
-    if len(sources) == 2:
-        src_docs = list(read_documents([sources[0]], lang=src_lang, on_problem=report))
-        tgt_docs = list(read_documents([sources[1]], lang=tgt_lang, on_problem=report))
-        others: list = []
-    else:
-        docs = list(read_documents([sources[0]], on_problem=report))
-        src_docs, tgt_docs, others = split_by_language(docs, src_lang, tgt_lang)
+    declared_src, declared_tgt, plain = _declared_sources(
+        sources or [], src_dir, tgt_dir, src_lang, tgt_lang
+    )
+    if not declared_src and not declared_tgt:
+        if len(plain) == 2:  # KK_SOURCE RU_SOURCE
+            declared_src, declared_tgt, plain = [plain[0]], [plain[1]], []
+        elif len(plain) != 1:
+            raise EgizError("give KK_SOURCE RU_SOURCE, one mixed source, or LANG=SOURCE ...")
+    target = _output_path(output) if output is not None else None
+    _warn_sides(declared_src, declared_tgt)
+    problems = _Problems(quiet)
+    src_docs = list(
+        read_documents(declared_src, lang=src_lang, on_problem=problems, encoding=src_encoding)
+    )
+    tgt_docs = list(
+        read_documents(declared_tgt, lang=tgt_lang, on_problem=problems, encoding=tgt_encoding)
+    )
+    others: list = []
+    if plain:
+        mixed = list(read_documents(plain, on_problem=problems, encoding=src_encoding))
+        more_src, more_tgt, others = split_by_language(mixed, src_lang, tgt_lang)
+        src_docs += more_src
+        tgt_docs += more_tgt
+    if not src_docs or not tgt_docs:
+        raise EgizError(
+            f"read {len(src_docs)} {src_lang} and {len(tgt_docs)} {tgt_lang} documents "
+            f"({len(others)} in other languages), nothing to pair; {problems.summary()}"
+        )
+    for message in side_warnings(src_docs, tgt_docs, src_lang, tgt_lang):
+        _warn(message)
     result = pair_documents(
         src_docs, tgt_docs, encoder=encoder, threshold=threshold,
         show_progress=not quiet and sys.stderr.isatty(),
     )  # fmt: skip
     lines = [f"{p.src_id}\t{p.tgt_id}\t{p.score:.6f}" for p in result.pairs]
     text = "\n".join(lines) + ("\n" if lines else "")
-    if output is None:
+    if target is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_atomic(target, text)
     for side, ids in ((src_lang, result.unpaired_src), (tgt_lang, result.unpaired_tgt)):
         if ids:
             _warn(f"{len(ids)} {side} documents unpaired: {', '.join(ids[:20])}"
@@ -374,18 +527,28 @@ def pair(
               + ", ".join(d.id for d in others[:20]))  # fmt: skip
     if not quiet:
         print(
-            f"egiz: {len(result.pairs)} pairs; unpaired {src_lang} {len(result.unpaired_src)}, "
-            f"{tgt_lang} {len(result.unpaired_tgt)}; {len(problems)} problems",
+            f"egiz: read {len(src_docs)} {src_lang} and {len(tgt_docs)} {tgt_lang} documents; "
+            f"{len(result.pairs)} pairs; unpaired {src_lang} {len(result.unpaired_src)}, "
+            f"{tgt_lang} {len(result.unpaired_tgt)}; {problems.summary()}",
             file=sys.stderr,
         )
 
 
 @app.command()
 def mine(
-    sources: Annotated[list[str], typer.Argument(help="Folders, txt/html/jsonl/warc files.")],
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Folders or text/HTML/JSONL/WARC files (languages detected per document), "
+            "or LANG=SOURCE to declare a side (kk=crawl/kz ru=crawl/ru)."
+        ),
+    ] = None,
+    *,
     store: Annotated[Path, typer.Option(help="The corpus store (SQLite file).")],
-    src_lang: Annotated[str, typer.Option()] = "kk",
-    tgt_lang: Annotated[str, typer.Option()] = "ru",
+    src_lang: Annotated[str, typer.Option(callback=_lang_option)] = "kk",
+    tgt_lang: Annotated[str, typer.Option(callback=_lang_option)] = "ru",
+    src_dir: SrcDirOption = None,
+    tgt_dir: TgtDirOption = None,
     encoder: EncoderOption = "e5",
     workers: Annotated[int, typer.Option(min=1, help="Local processes aligning pairs.")] = 1,
     dask: Annotated[
@@ -395,7 +558,16 @@ def mine(
         float | None, typer.Option(help="Keep beads scoring at least this.")
     ] = None,
     retry_failed: Annotated[bool, typer.Option(help="Align failed pairs again.")] = False,
+    reuse_settings: Annotated[
+        bool,
+        typer.Option(
+            help="Add to a store mined with other alignment settings (its aligned pairs stay "
+            "as they are)."
+        ),
+    ] = False,
     preset: PresetOption = Preset.fast,
+    src_encoding: SrcEncodingOption = None,
+    tgt_encoding: TgtEncodingOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
@@ -404,11 +576,21 @@ def mine(
 
     from egiz.corpus.mine import mine as run_mine
 
+    declared_src, declared_tgt, plain = _declared_sources(
+        sources or [], src_dir, tgt_dir, src_lang, tgt_lang
+    )
+    if not (declared_src or declared_tgt or plain):
+        raise EgizError("give the sources to mine: folders or files, or kk=DIR ru=DIR")
+    _warn_sides(declared_src, declared_tgt)
     summary = run_mine(
-        sources, store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-        workers=workers, dask_address=dask, min_score=min_score, retry_failed=retry_failed,
-        params=_params(preset), progress=not quiet and sys.stderr.isatty(),
+        plain, store, src_lang=src_lang, tgt_lang=tgt_lang, src_sources=declared_src,
+        tgt_sources=declared_tgt, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+        encoder=encoder, workers=workers, dask_address=dask, min_score=min_score,
+        retry_failed=retry_failed, reuse_settings=reuse_settings, params=_params(preset),
+        progress=not quiet and sys.stderr.isatty(),
     )  # fmt: skip
+    for message in summary.warnings:
+        _warn(message)
     print(json.dumps(summary.to_dict(), indent=1) if json_output else summary.format())
 
 
@@ -447,11 +629,13 @@ def review(
         str | None,
         typer.Option(help="Access token; required, and made up if missing, off 127.0.0.1."),
     ] = None,
-    src_lang: Annotated[str, typer.Option(help="Language of KK.")] = "kk",
-    tgt_lang: Annotated[str, typer.Option(help="Language of RU.")] = "ru",
+    src_lang: Annotated[str, typer.Option(help="Language of KK.", callback=_lang_option)] = "kk",
+    tgt_lang: Annotated[str, typer.Option(help="Language of RU.", callback=_lang_option)] = "ru",
     encoder: EncoderOption = "e5",
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
+    src_encoding: SrcEncodingOption = None,
+    tgt_encoding: TgtEncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Check and correct alignments in the browser; every correction is saved to the store."""
@@ -465,7 +649,8 @@ def review(
         store = store or Path("egiz-review.db")
         pair_id, watched = load_files(
             files[0], files[1], store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
-            encoding=encoding, params=_params(preset), progress=not quiet and sys.stderr.isatty(),
+            encoding=encoding, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+            params=_params(preset), progress=not quiet and sys.stderr.isatty(),
         )  # fmt: skip
         print(f"egiz review: {files[0]} and {files[1]} are pair {pair_id} in {store}; "
               f"corrections are saved there", file=sys.stderr)  # fmt: skip
@@ -479,12 +664,20 @@ def review(
 
 
 def main() -> None:
-    """Console entry point: user errors become one line on stderr and exit code 2."""
+    """Console entry point: user errors become one line on stderr and exit code 2, a broken
+    installation one line and exit code 3."""
     try:
         app()
+    except InstallationError as err:  # not the user's input: another exit code
+        print(f"egiz: error: {err}", file=sys.stderr)
+        sys.exit(3)
     except EgizError as err:
         print(f"egiz: error: {err}", file=sys.stderr)
         sys.exit(2)
+    except ImportError as err:  # a dependency missing or broken: never the user's input
+        detail = " ".join(str(err).split())
+        print(f"egiz: error: broken installation: {detail}; reinstall egiz", file=sys.stderr)
+        sys.exit(3)
     except BrokenPipeError:  # e.g. `egiz align ... | head`
         sys.stderr.close()
         sys.exit(0)

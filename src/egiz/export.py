@@ -7,15 +7,18 @@ hold aligned beads only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from egiz.alignment import Alignment, Bead
+from egiz.errors import EgizError
 
 FORMATS = ("beads", "tsv", "jsonl", "tmx", "moses")
 
@@ -27,12 +30,9 @@ _BREAKS = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029]")
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from egiz import __version__  # the one owner of the version
 
-        return version("egiz")
-    except Exception:  # not installed (running from a source tree)
-        return "0"
+    return __version__
 
 
 def _kept(bead: Bead, min_score: float | None, *, keep_omissions: bool) -> bool:
@@ -42,13 +42,13 @@ def _kept(bead: Bead, min_score: float | None, *, keep_omissions: bool) -> bool:
     return min_score is None or bead.score >= min_score
 
 
-def _one_line(text: str) -> str:
-    """Text for a line-based format: tabs and line breaks would split a record."""
+def one_line(text: str) -> str:
+    """Text for a line-based format (TSV, Moses): tabs and line breaks would split a record."""
     return _BREAKS.sub(" ", text)
 
 
 def _xml_text(text: str) -> str:
-    return escape(_XML_INVALID.sub("", _one_line(text)))
+    return escape(_XML_INVALID.sub("", one_line(text)))
 
 
 def _ids(ids: tuple[int, ...]) -> str:
@@ -80,8 +80,8 @@ def _write_tsv(alignment: Alignment, out: TextIO, min_score: float | None) -> No
             ",".join(map(str, bead.tgt)),
             bead.kind,
             f"{bead.score:.6f}",
-            _one_line(src_text),
-            _one_line(tgt_text),
+            one_line(src_text),
+            one_line(tgt_text),
         )
         out.write("\t".join(row) + "\n")
 
@@ -101,27 +101,88 @@ def _write_jsonl(alignment: Alignment, out: TextIO, min_score: float | None) -> 
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+class TmxWriter:
+    """The one TMX 1.4b writer: a single alignment (`write_alignment`) and a mined corpus
+    (`egiz.corpus.export`) both write through it. Use as a context manager; each `unit` is one
+    `<tu>` with its `x-egiz-*` properties (empty values left out)."""
+
+    def __init__(self, out: TextIO, src_lang: str, tgt_lang: str) -> None:
+        self.out = out
+        self.langs = (quoteattr(src_lang), quoteattr(tgt_lang))
+
+    def __enter__(self) -> TmxWriter:
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.out.write('<tmx version="1.4">\n')
+        self.out.write(
+            f'  <header creationtool="egiz" creationtoolversion={quoteattr(_version())}'
+            f' segtype="sentence" o-tmf="egiz" adminlang="en" srclang={self.langs[0]}'
+            ' datatype="plaintext"/>\n'
+        )
+        self.out.write("  <body>\n")
+        return self
+
+    def unit(self, src_text: str, tgt_text: str, props: Sequence[tuple[str, str]]) -> None:
+        self.out.write("    <tu>\n")
+        for name, value in props:
+            if value != "":
+                self.out.write(f'      <prop type="x-egiz-{name}">{_xml_text(value)}</prop>\n')
+        for lang, text in zip(self.langs, (src_text, tgt_text), strict=True):
+            self.out.write(f"      <tuv xml:lang={lang}><seg>{_xml_text(text)}</seg></tuv>\n")
+        self.out.write("    </tu>\n")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.out.write("  </body>\n</tmx>\n")
+
+
 def _write_tmx(alignment: Alignment, out: TextIO, min_score: float | None) -> None:
-    src, tgt = quoteattr(alignment.src_lang), quoteattr(alignment.tgt_lang)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write('<tmx version="1.4">\n')
-    out.write(
-        f'  <header creationtool="egiz" creationtoolversion={quoteattr(_version())}'
-        f' segtype="sentence" o-tmf="egiz" adminlang="en" srclang={src} datatype="plaintext"/>\n'
-    )
-    out.write("  <body>\n")
-    for bead in alignment.beads:
-        if not _kept(bead, min_score, keep_omissions=False):
-            continue
-        out.write("    <tu>\n")
-        out.write(f'      <prop type="x-egiz-score">{bead.score:.6f}</prop>\n')
-        out.write(f'      <prop type="x-egiz-src-ids">{",".join(map(str, bead.src))}</prop>\n')
-        out.write(f'      <prop type="x-egiz-tgt-ids">{",".join(map(str, bead.tgt))}</prop>\n')
-        out.write(f'      <prop type="x-egiz-kind">{bead.kind}</prop>\n')
-        for lang, text in ((src, alignment.src_text(bead)), (tgt, alignment.tgt_text(bead))):
-            out.write(f"      <tuv xml:lang={lang}><seg>{_xml_text(text)}</seg></tuv>\n")
-        out.write("    </tu>\n")
-    out.write("  </body>\n</tmx>\n")
+    with TmxWriter(out, alignment.src_lang, alignment.tgt_lang) as tmx:
+        for bead in alignment.beads:
+            if not _kept(bead, min_score, keep_omissions=False):
+                continue
+            props = [
+                ("score", f"{bead.score:.6f}"),
+                ("src-ids", ",".join(map(str, bead.src))),
+                ("tgt-ids", ",".join(map(str, bead.tgt))),
+                ("kind", bead.kind),
+            ]
+            tmx.unit(alignment.src_text(bead), alignment.tgt_text(bead), props)
+
+
+# ---------------------------------------------------------------- output files
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """An output file name as every command takes it (``-o``): a directory, or a name ending
+    in a separator, is an EgizError before any work is done. Missing parent folders are created
+    when the file is written (:func:`atomic_output`)."""
+    out = Path(path)
+    if out.is_dir() or str(path).endswith(("/", os.sep)):
+        raise EgizError(f"{path}: is a directory; -o takes a file name (or prefix)")
+    return out
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """Write `path` (UTF-8, "\\n" line ends) through a temporary file in the same folder, renamed
+    into place only when the block succeeds: an interrupted or failed write leaves nothing
+    behind, and an existing file stays as it was. Missing parent folders are created."""
+    out = check_output_path(path)
+    part = out.with_name(f".{out.name}.part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stream = open(part, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        raise EgizError(f"cannot write {out}: {exc.strerror or exc}") from None
+    try:
+        with stream:
+            yield stream
+        os.replace(part, out)
+    except BaseException as exc:
+        part.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise EgizError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise
 
 
 _WRITERS = {"beads": _write_beads, "tsv": _write_tsv, "jsonl": _write_jsonl, "tmx": _write_tmx}
@@ -155,13 +216,10 @@ def write_moses(
 ) -> int:
     """Write two line-parallel files, one aligned bead per line; return the number of lines."""
     n = 0
-    with (
-        open(src_path, "w", encoding="utf-8", newline="\n") as src,
-        open(tgt_path, "w", encoding="utf-8", newline="\n") as tgt,
-    ):
+    with atomic_output(src_path) as src, atomic_output(tgt_path) as tgt:
         for bead in alignment.beads:
             if _kept(bead, min_score, keep_omissions=False):
-                src.write(_one_line(alignment.src_text(bead)) + "\n")
-                tgt.write(_one_line(alignment.tgt_text(bead)) + "\n")
+                src.write(one_line(alignment.src_text(bead)) + "\n")
+                tgt.write(one_line(alignment.tgt_text(bead)) + "\n")
                 n += 1
     return n

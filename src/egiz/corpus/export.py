@@ -16,11 +16,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
-from xml.sax.saxutils import quoteattr
 
 from egiz.corpus.store import Store, parse_ids
 from egiz.errors import EgizError
-from egiz.export import TSV_HEADER, _one_line, _version, _xml_text, moses_paths
+from egiz.export import (
+    TSV_HEADER,
+    TmxWriter,
+    atomic_output,
+    check_output_path,
+    moses_paths,
+    one_line,
+)
 
 CORPUS_FORMATS = ("parquet", "tsv", "jsonl", "tmx", "moses")
 COLUMNS = (
@@ -48,7 +54,7 @@ def export_corpus(
         raise EgizError(
             f"unknown corpus format {fmt!r}: expected one of {', '.join(CORPUS_FORMATS)}"
         )
-    out = Path(out)
+    out = check_output_path(out)
     with Store(store_path, readonly=True) as store:
         src_lang = store.get_meta("src_lang") or "kk"
         tgt_lang = store.get_meta("tgt_lang") or "ru"
@@ -58,9 +64,13 @@ def export_corpus(
         if fmt == "moses":
             src_path, tgt_path = moses_paths(out, src_lang, tgt_lang)
             meta_path = out.with_name(f"{out.name}.provenance.tsv")
-            with _atomic(src_path) as src, _atomic(tgt_path) as tgt, _atomic(meta_path) as meta:
+            with (
+                atomic_output(src_path) as src,
+                atomic_output(tgt_path) as tgt,
+                atomic_output(meta_path) as meta,
+            ):
                 return _write_moses(records, src, tgt, meta, include_filtered)
-        with _atomic(out) as f:
+        with atomic_output(out) as f:
             if fmt == "tsv":
                 return _write_tsv(records, f, include_filtered)
             if fmt == "jsonl":
@@ -89,29 +99,6 @@ def _records(
             "keep": bool(row["keep"]),
             "reason": row["reason"] or "",
         }
-
-
-class _atomic:
-    """Write `path` through `path.part`, renamed into place only when the block succeeds."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.part = path.with_name(path.name + ".part")
-
-    def __enter__(self) -> TextIO:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(self.part, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise EgizError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        return self.file
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.file.close()
-        if exc_type is None:
-            os.replace(self.part, self.path)
-        else:
-            self.part.unlink(missing_ok=True)
 
 
 def _score(value: float) -> float | None:
@@ -143,7 +130,7 @@ def _write_parquet(records: Iterator[dict[str, Any]], out: Path, include_filtere
         fields += [pa.field("keep", pa.bool_()), pa.field("reason", pa.string())]
     schema = pa.schema(fields)
     names = [f.name for f in fields]
-    part = out.with_name(out.name + ".part")
+    part = out.with_name(f".{out.name}.part")
     n = 0
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -193,7 +180,7 @@ def _tsv_row(r: dict[str, Any], include_filtered: bool, *, texts: bool = True) -
     values += [r["src_url"], r["tgt_url"], r["origin"]]
     if include_filtered:
         values += ["1" if r["keep"] else "0", r["reason"]]
-    return "\t".join(_one_line(str(v)) for v in values) + "\n"
+    return "\t".join(one_line(str(v)) for v in values) + "\n"
 
 
 def _write_tsv(records: Iterator[dict[str, Any]], f: TextIO, include_filtered: bool) -> int:
@@ -224,38 +211,24 @@ def _write_tmx(
     tgt_lang: str,
     include_filtered: bool,
 ) -> int:
-    src, tgt = quoteattr(src_lang), quoteattr(tgt_lang)
-    f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    f.write('<tmx version="1.4">\n')
-    f.write(
-        f'  <header creationtool="egiz" creationtoolversion={quoteattr(_version())}'
-        f' segtype="sentence" o-tmf="egiz" adminlang="en" srclang={src} datatype="plaintext"/>\n'
-    )
-    f.write("  <body>\n")
     n = 0
-    for r in records:
-        props = [
-            ("score", f"{r['score']:.6f}"),
-            ("src-ids", _ids_text(r["src_ids"])),
-            ("tgt-ids", _ids_text(r["tgt_ids"])),
-            ("kind", r["kind"]),
-            ("src-doc", r["src_doc"]),
-            ("tgt-doc", r["tgt_doc"]),
-            ("src-url", r["src_url"]),
-            ("tgt-url", r["tgt_url"]),
-            ("origin", r["origin"]),
-        ]
-        if include_filtered and not r["keep"]:
-            props.append(("filtered", r["reason"]))
-        f.write("    <tu>\n")
-        for name, value in props:
-            if value != "":
-                f.write(f'      <prop type="x-egiz-{name}">{_xml_text(str(value))}</prop>\n')
-        for lang, text in ((src, r["src_text"]), (tgt, r["tgt_text"])):
-            f.write(f"      <tuv xml:lang={lang}><seg>{_xml_text(text)}</seg></tuv>\n")
-        f.write("    </tu>\n")
-        n += 1
-    f.write("  </body>\n</tmx>\n")
+    with TmxWriter(f, src_lang, tgt_lang) as tmx:
+        for r in records:
+            props = [
+                ("score", f"{r['score']:.6f}"),
+                ("src-ids", _ids_text(r["src_ids"])),
+                ("tgt-ids", _ids_text(r["tgt_ids"])),
+                ("kind", r["kind"]),
+                ("src-doc", str(r["src_doc"])),
+                ("tgt-doc", str(r["tgt_doc"])),
+                ("src-url", str(r["src_url"])),
+                ("tgt-url", str(r["tgt_url"])),
+                ("origin", str(r["origin"])),
+            ]
+            if include_filtered and not r["keep"]:
+                props.append(("filtered", r["reason"]))
+            tmx.unit(r["src_text"], r["tgt_text"], props)
+            n += 1
     return n
 
 
@@ -270,8 +243,8 @@ def _write_moses(
     meta.write("\t".join(header + list(FILTER_COLUMNS if include_filtered else ())) + "\n")
     n = 0
     for r in records:
-        src.write(_one_line(r["src_text"]) + "\n")
-        tgt.write(_one_line(r["tgt_text"]) + "\n")
+        src.write(one_line(r["src_text"]) + "\n")
+        tgt.write(one_line(r["tgt_text"]) + "\n")
         meta.write(_tsv_row(r, include_filtered, texts=False))
         n += 1
     return n

@@ -14,8 +14,6 @@ flight: running again aligns what is still pending.
 from __future__ import annotations
 
 import itertools
-import json
-import math
 import os
 import time
 from collections import Counter
@@ -28,11 +26,25 @@ from typing import Any
 
 from egiz.align import AlignParams
 from egiz.alignment import Sentence
+from egiz.corpus.filters import (
+    FILTER_REASONS,
+    Boilerplate,
+    FilterParams,
+    digits_agreement,
+    filter_reason,
+    find_boilerplate,
+    measure_bead,
+    site_of,
+    strip_boilerplate,
+)
 from egiz.corpus.store import BeadRecord, Store
 from egiz.document import Document, Problem
 from egiz.errors import EgizError
 
+# FILTER_REASONS, FilterParams, digits_agreement, filter_reason and measure_bead live in
+# egiz.corpus.filters (mining and review share them); imported from here, as before, they work.
 __all__ = [
+    "FILTER_REASONS",
     "AlignResult",
     "AlignTask",
     "FilterParams",
@@ -45,107 +57,7 @@ __all__ = [
 ]
 
 _BATCH = 500  # documents per insert transaction
-
-
-@dataclass(frozen=True)
-class FilterParams:
-    """What a bead must pass to enter the corpus (besides not being a duplicate).
-
-    `min_score`: the aligner's ratio-margin score (e5: clean pairs score 1.02-1.10, and above 1.0
-    a bead is closer than its nearest competitors). `max_len_ratio`: longer over shorter side, in
-    characters (clean kk-ru pairs stay within 0.45-1.75). `min_numbers`: share of the numbers
-    written in digits that the other side has (in digits or words); FLORES: 95% of true pairs
-    with digits reach 0.5, 3% of wrong ones do. `check_language`: each side must not be
-    detected as another language (too short to tell passes).
-    """
-
-    min_score: float = 1.0
-    max_len_ratio: float = 2.0
-    min_numbers: float = 0.5
-    check_language: bool = True
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-
-FILTER_REASONS = (
-    "bad", "score", "length", "numbers", "language", "duplicate", "near-duplicate",
-)  # fmt: skip
-
-
-def digits_agreement(src: str, tgt: str, src_lang: str, tgt_lang: str) -> float | None:
-    """Share of the numbers written in digits on either side that the other side also has,
-    written in digits or in words (`19` ~ `он тоғыз`). None: no digits on either side."""
-    from egiz.text.numbers import extract_numbers
-    from egiz.text.script import comparable_text
-
-    src, tgt = comparable_text(src, src_lang), comparable_text(tgt, tgt_lang)  # any script
-    a = extract_numbers(src, src_lang, words=False)
-    b = extract_numbers(tgt, tgt_lang, words=False)
-    if not a and not b:
-        return None
-    a_all = extract_numbers(src, src_lang) if b else frozenset()
-    b_all = extract_numbers(tgt, tgt_lang) if a else frozenset()
-    return (len(a & b_all) + len(b & a_all)) / (len(a) + len(b))
-
-
-def filter_reason(
-    bead: BeadRecord, filters: FilterParams, src_lang: str, tgt_lang: str
-) -> str | None:
-    """The first filter a bead fails, in FILTER_REASONS order, or None (duplicates are the
-    store's call, "omission" marks 1-0/0-1 beads). A bead marked bad in review is "bad"; one
-    linked by hand in review passes the other filters: a person checked it."""
-    if bead.bad:
-        return "bad"
-    if bead.is_omission:
-        return "omission"
-    if bead.origin == "review":
-        return None
-    if bead.score < filters.min_score:
-        return "score"
-    ratio = bead.len_ratio or 0.0
-    if not (1 / filters.max_len_ratio <= ratio <= filters.max_len_ratio):
-        return "length"
-    if bead.numbers is not None and bead.numbers < filters.min_numbers:
-        return "numbers"
-    if filters.check_language:
-        for found, want in ((bead.src_detected, src_lang), (bead.tgt_detected, tgt_lang)):
-            # the letter test only knows kk and ru; "unknown" = too few letters to tell
-            if want in ("kk", "ru") and found not in (want, "unknown"):
-                return "language"
-    return None
-
-
-def measure_bead(
-    idx: int,
-    src_ids: Sequence[int],
-    tgt_ids: Sequence[int],
-    score: float,
-    src_text: str,
-    tgt_text: str,
-    src_lang: str,
-    tgt_lang: str,
-    *,
-    origin: str = "aligner",
-) -> BeadRecord:
-    """A bead with the measures the filters look at (length ratio, digits, detected language)."""
-    from egiz.text import detect_language
-
-    aligned = bool(src_ids) and bool(tgt_ids)
-    score = float(score)
-    return BeadRecord(
-        idx=idx,
-        src_ids=tuple(src_ids),
-        tgt_ids=tuple(tgt_ids),
-        score=score if math.isfinite(score) else 0.0,
-        src_text=src_text,
-        tgt_text=tgt_text,
-        len_ratio=len(src_text) / max(1, len(tgt_text)) if aligned else None,
-        numbers=digits_agreement(src_text, tgt_text, src_lang, tgt_lang) if aligned else None,
-        src_detected=detect_language(src_text) if src_text else "",
-        tgt_detected=detect_language(tgt_text) if tgt_text else "",
-        origin=origin,
-    )
+_SHOWN_PROBLEMS = 5  # problems quoted in the summary (all are stored)
 
 
 # ---------------------------------------------------------------------- the unit of work
@@ -246,6 +158,7 @@ class MineSummary:
     problems: dict[str, int] = field(default_factory=dict)  # kind -> reported this run
     other_language: int = 0  # documents read in neither language, this run
     new_pairs: int = 0
+    dropped_pairs: int = 0  # pairs that re-pairing the whole store no longer makes
     aligned_now: int = 0  # pairs aligned by this run
     failed_now: int = 0
     documents: dict[str, int] = field(default_factory=dict)  # side -> in the store
@@ -254,7 +167,12 @@ class MineSummary:
     beads: dict[str, int] = field(default_factory=dict)  # kind -> beads in the store
     kept: int = 0  # beads in the corpus
     filtered: dict[str, int] = field(default_factory=dict)  # reason -> aligned beads left out
+    boilerplate: dict[str, int] = field(default_factory=dict)  # site -> repeated lines found
+    boilerplate_removed: int = 0  # lines taken out of the texts aligned by this run
+    realigned: int = 0  # aligned pairs sent back because their boilerplate changed
     refiltered: int = -1  # beads whose keep flag changed under new filter settings (-1: none)
+    first_problems: list[str] = field(default_factory=list)  # the first few, with reasons
+    warnings: list[str] = field(default_factory=list)  # swapped or identical sides ...
     timings: dict[str, float] = field(default_factory=dict)  # read, pair, align, total (s)
     align_seconds: float = 0.0  # the sum of this run's alignments, as the workers timed them
 
@@ -275,15 +193,26 @@ class MineSummary:
         def kinds(d: dict[str, int]) -> str:
             return ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"
 
+        def top(d: dict[str, int], n: int = 5) -> str:
+            items = sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
+            more = f" and {len(items) - n} more sites" if len(items) > n else ""
+            return (", ".join(f"{k} {v}" for k, v in items[:n]) or "none") + more
+
         t = self.timings
         lines = [
             f"read {self.read} documents: new {sides(self.new_documents)}; "
             f"{self.other_language} in another language; problems: {kinds(self.problems)}",
+            *(f"  problem: {p}" for p in self.first_problems),
             f"store {self.store}: documents {sides(self.documents)}; "
-            f"{self.paired} pairs ({kinds(self.pairs)}; {self.new_pairs} new), "
+            f"{self.paired} pairs ({kinds(self.pairs)}; {self.new_pairs} new"
+            + (f", {self.dropped_pairs} dropped" if self.dropped_pairs else "")
+            + "), "
             f"unpaired {sides(self.unpaired)}",
             f"aligned {self.aligned_now} pairs now ({self.failed_now} failed); "
             f"beads: {kinds(self.beads)}",
+            f"boilerplate: {top(self.boilerplate)} repeated lines per site; "
+            f"{self.boilerplate_removed} lines taken out before aligning"
+            + (f"; {self.realigned} pairs aligned again" if self.realigned else ""),
             f"corpus: {self.kept} sentence pairs kept; filtered: {kinds(self.filtered)}"
             + (f"; re-filtered ({self.refiltered} changed)" if self.refiltered >= 0 else ""),
             f"time {t.get('total', 0):.1f} s (read {t.get('read', 0):.1f}, pair "
@@ -345,6 +274,10 @@ def mine(
     *,
     src_lang: str = "kk",
     tgt_lang: str = "ru",
+    src_sources: Sequence[str | Path] = (),
+    tgt_sources: Sequence[str | Path] = (),
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
     encoder: str = "e5",
     workers: int = 1,
     dask_address: str | None = None,
@@ -353,22 +286,33 @@ def mine(
     params: AlignParams | None = None,
     pair_fn: PairFn | None = None,
     retry_failed: bool = False,
+    reuse_settings: bool = False,
     progress: bool = True,
 ) -> MineSummary:
     """Mine `sources` (paths for `egiz.read.read_documents`, or ready `Document`s) into the
     corpus store at `store_path`; return what was done and what the store holds.
 
+    `sources` are read with each document's language detected; `src_sources` / `tgt_sources`
+    are paths declared to be in `src_lang` / `tgt_lang` (no detection), read with
+    `src_encoding` / `tgt_encoding` (the undeclared ones with `src_encoding`). Language codes
+    are normalised (kaz, kk-KZ -> kk); an unknown one is an InputError. Sources that give no
+    document at all are an EgizError, raised before the store is created or touched.
+
     `workers` > 1 aligns in that many local processes; `dask_address` (a scheduler address)
     aligns on a Dask cluster instead. `min_score` overrides `filters.min_score`. `pair_fn`
     defaults to `egiz.pair.pair_documents`. Re-running with more sources aligns only the new
     pairs; re-running with other filters re-filters the stored beads without re-aligning; other
-    alignment settings (languages, encoder, `params`) than the store's are an error.
+    alignment settings (languages, encoder, `params`) than the store's are an error, unless
+    `reuse_settings` (the pairs aligned before keep their alignment; new ones get this run's).
     """
     from egiz.embed import get_encoder
+    from egiz.text.langcodes import normalize_lang_code
 
     started = time.perf_counter()
     if workers < 1:
         raise EgizError("workers must be at least 1")
+    src_lang = normalize_lang_code(src_lang, what="source language")
+    tgt_lang = normalize_lang_code(tgt_lang, what="target language")
     filters = filters or FilterParams()
     if min_score is not None:
         filters = replace(filters, min_score=min_score)
@@ -386,9 +330,35 @@ def mine(
     }
     summary = MineSummary(store=str(store_path), src_lang=src_lang, tgt_lang=tgt_lang)
     reported: list[Problem] = []  # the reader's problems, stored batch by batch
-    documents = _documents(sources, reported.append)
+    shown: list[Problem] = []  # the first few, for the summary
+
+    def on_problem(problem: Problem) -> None:
+        reported.append(problem)
+        if len(shown) < _SHOWN_PROBLEMS:
+            shown.append(problem)
+
+    sides = _Sides(src_lang, tgt_lang)
+    documents = _documents(
+        sources, on_problem, src_lang=src_lang, tgt_lang=tgt_lang, src_sources=src_sources,
+        tgt_sources=tgt_sources, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+        sides=sides,
+    )  # fmt: skip
+    first = next(documents, None)  # nothing read: an error, before the store is touched
+    given = bool(src_sources or tgt_sources) or (
+        not isinstance(sources, Sequence) or isinstance(sources, (str, os.PathLike)) or sources
+    )
+    if first is None and given:
+        kinds = Counter(p.kind for p in reported)
+        why = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"
+        examples = "; ".join(str(p) for p in shown[:3])
+        raise EgizError(
+            f"read no documents from the sources (problems: {why})"
+            + (f"; e.g. {examples}" if examples else "")
+        )
+    if first is not None:
+        documents = itertools.chain([first], documents)
     with Store(store_path) as store:
-        _check_settings(store, alignment, src_lang, tgt_lang)
+        _check_settings(store, alignment, src_lang, tgt_lang, reuse_settings)
         run = store.begin_run(alignment, settings)
         state = "failed"
         try:
@@ -396,7 +366,8 @@ def mine(
                 t0 = time.perf_counter()
                 _read_stage(store, documents, reported, src_lang, tgt_lang, run, summary, bars)
                 t1 = time.perf_counter()
-                _pair_stage(store, encoder, pair_fn, run, summary, progress)
+                furniture = _boilerplate_stage(store, summary)
+                _pair_stage(store, encoder, pair_fn, run, summary, progress, furniture)
                 t2 = time.perf_counter()
                 if store.get_meta("filters") != filters.to_json():
                     if store.get_meta("filters") is not None:
@@ -405,7 +376,8 @@ def mine(
                         )
                     store.set_meta({"filters": filters.to_json()})
                 _align_stage(
-                    store, summary, bars, filters=filters, src_lang=src_lang, tgt_lang=tgt_lang,
+                    store, summary, bars, furniture, filters=filters, src_lang=src_lang,
+                    tgt_lang=tgt_lang,
                     encoder=encoder, params=params, workers=workers, dask_address=dask_address,
                     retry_failed=retry_failed,
                 )  # fmt: skip
@@ -416,6 +388,8 @@ def mine(
                 "align": t3 - t2,
                 "total": time.perf_counter() - started,
             }
+            summary.first_problems = [str(p) for p in shown]
+            summary.warnings = sides.warnings()
             counts = store.counts()
             summary.documents = counts["documents"]
             summary.pairs = counts["pairs"]
@@ -437,16 +411,33 @@ def mine(
     return summary
 
 
-def _check_settings(store: Store, alignment: str, src_lang: str, tgt_lang: str) -> None:
-    """A store holds one corpus: alignments made with other settings must not be mixed in."""
+def _check_settings(
+    store: Store, alignment: str, src_lang: str, tgt_lang: str, reuse: bool = False
+) -> None:
+    """A store holds one corpus: alignments made with other settings are not mixed in silently.
+
+    Other languages are always refused; other aligner settings (encoder, parameters, egiz
+    version) only without `reuse`: with it, the pairs aligned so far keep their alignment (each
+    pair records its own signature) and the store takes this run's settings from now on.
+    """
     stored = store.get_meta("alignment")
     if stored is None:
         store.set_meta({"alignment": alignment, "src_lang": src_lang, "tgt_lang": tgt_lang})
-    elif stored != alignment:
+        return
+    if stored == alignment:
+        return
+    langs = (store.get_meta("src_lang"), store.get_meta("tgt_lang"))
+    if langs != (src_lang, tgt_lang):
+        raise EgizError(
+            f"corpus store {store.path} holds {langs[0]}-{langs[1]}, this run asks for "
+            f"{src_lang}-{tgt_lang}: use another store"
+        )
+    if not reuse:
         raise EgizError(
             f"corpus store {store.path} was mined with {stored}; this run asks for {alignment}: "
-            "use another store"
+            "use another store, or --reuse-settings to add to it (aligned pairs stay as they are)"
         )
+    store.set_meta({"alignment": alignment})
 
 
 def _read_stage(
@@ -487,36 +478,116 @@ def _read_stage(
     summary.problems = dict(sorted(kinds.items()))
 
 
+class _Sides:
+    """Tallies what the text of each declared side looks like, for the swapped/identical-sides
+    warning (the declaration still decides the language)."""
+
+    def __init__(self, src_lang: str, tgt_lang: str) -> None:
+        self.langs = (src_lang, tgt_lang)
+        self.detected: dict[str, Counter[str]] = {src_lang: Counter(), tgt_lang: Counter()}
+
+    def watch(self, documents: Iterator[Document], declared: str) -> Iterator[Document]:
+        from egiz.text import detect_language
+
+        for doc in documents:
+            self.detected[declared][detect_language(doc.text)] += 1
+            yield doc
+
+    def warnings(self) -> list[str]:
+        from egiz.pair import side_warnings_from_counts
+
+        return side_warnings_from_counts(self.detected, *self.langs)
+
+
 def _documents(
-    sources: Iterable[str | Path | Document], on_problem: Callable[[Problem], None]
+    sources: Iterable[str | Path | Document],
+    on_problem: Callable[[Problem], None],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    src_sources: Sequence[str | Path] = (),
+    tgt_sources: Sequence[str | Path] = (),
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
+    sides: _Sides | None = None,
 ) -> Iterator[Document]:
     """Ready Documents as they are; paths through `egiz.read.read_documents`, which checks them
-    at once (a missing folder fails before the store is touched)."""
+    at once (a missing folder fails before the store is touched). Declared sources first."""
+    declared: list[Iterator[Document]] = []
+    for paths, lang, encoding in (
+        (src_sources, src_lang, src_encoding),
+        (tgt_sources, tgt_lang, tgt_encoding),
+    ):
+        if paths:
+            docs = _read_paths(paths, on_problem, lang=lang, encoding=encoding)
+            declared.append(sides.watch(docs, lang) if sides is not None else docs)
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     if not isinstance(sources, Sequence):  # a stream of Documents (and paths): read lazily
-        return _lazy_documents(sources, on_problem)
-    paths = [s for s in sources if not isinstance(s, Document)]
-    ready = [s for s in sources if isinstance(s, Document)]
-    return itertools.chain(ready, _read_paths(paths, on_problem) if paths else ())
+        rest = _lazy_documents(sources, on_problem, src_encoding)
+    else:
+        paths = [s for s in sources if not isinstance(s, Document)]
+        ready = [s for s in sources if isinstance(s, Document)]
+        read = _read_paths(paths, on_problem, encoding=src_encoding) if paths else iter(())
+        rest = itertools.chain(ready, read)
+    return itertools.chain(*declared, rest)
 
 
 def _read_paths(
-    paths: Sequence[str | Path], on_problem: Callable[[Problem], None]
+    paths: Sequence[str | Path],
+    on_problem: Callable[[Problem], None],
+    *,
+    lang: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Document]:
     from egiz.read import read_documents
 
-    return read_documents(paths, on_problem=on_problem)
+    return read_documents(paths, lang=lang, on_problem=on_problem, encoding=encoding)
 
 
 def _lazy_documents(
-    sources: Iterable[str | Path | Document], on_problem: Callable[[Problem], None]
+    sources: Iterable[str | Path | Document],
+    on_problem: Callable[[Problem], None],
+    encoding: str | None,
 ) -> Iterator[Document]:
     for source in sources:
         if isinstance(source, Document):
             yield source
         else:
-            yield from _read_paths([source], on_problem)
+            yield from _read_paths([source], on_problem, encoding=encoding)
+
+
+def _boilerplate_stage(store: Store, summary: MineSummary) -> Boilerplate:
+    """Find the lines repeated across each site's documents, over the whole store, when new
+    documents arrived; aligned pairs whose texts lose or regain a line are aligned again, so
+    the corpus is the same however the input was batched."""
+    stored = Boilerplate(store.boilerplate_lines())
+    if store.has_unseen():
+        found = find_boilerplate(store.all_documents())
+        changed = {
+            site: stored.of(site) ^ found.of(site)
+            for site in set(stored.lines) | set(found.lines)
+            if stored.of(site) != found.of(site)
+        }
+        if changed:
+            store.set_boilerplate_lines(found.lines)
+            stale = []
+            for pair in store.aligned_pairs():
+                for doc in store.pair_documents(pair):
+                    lines = changed.get(site_of(doc))
+                    if lines and strip_boilerplate(doc.text, frozenset(lines))[1]:
+                        stale.append(pair)
+                        break
+            summary.realigned = store.realign_pairs(stale)
+        stored = found
+    summary.boilerplate = {site: len(lines) for site, lines in stored.lines.items()}
+    return stored
+
+
+def _clean(doc: Document, furniture: Boilerplate) -> tuple[Document, int]:
+    """`doc` without its site's boilerplate lines, and how many were removed."""
+    text, removed = strip_boilerplate(doc.text, furniture.of(site_of(doc)))
+    return (replace(doc, text=text) if removed else doc), removed
 
 
 def _pair_stage(
@@ -526,24 +597,44 @@ def _pair_stage(
     run: int,
     summary: MineSummary,
     progress: bool,
+    furniture: Boilerplate | None = None,
 ) -> None:
-    """Pair every unpaired document when (and only when) new ones arrived."""
+    """Pair documents when (and only when) new ones arrived.
+
+    The default pairing pairs the *whole* store again (pairs a person touched in review stay
+    as they are), so the corpus does not depend on how the input was split into runs: a pair
+    that a better counterpart displaces is dropped with its beads, pairs that stay keep their
+    alignment, and embeddings come from the cache. A custom `pair_fn` pairs the documents that
+    are still unpaired, as before.
+    """
     if not store.has_unseen():
         return
-    src = store.unpaired_documents("src")
-    tgt = store.unpaired_documents("tgt")
+    whole_store = pair_fn is None
+    if whole_store:
+        pinned = store.pinned_pairs()
+        src = store.side_documents("src", exclude=[s for s, _ in pinned])
+        tgt = store.side_documents("tgt", exclude=[t for _, t in pinned])
+    else:
+        src = store.unpaired_documents("src")
+        tgt = store.unpaired_documents("tgt")
+    if furniture is not None and furniture.lines:
+        src = [_clean(d, furniture)[0] for d in src]
+        tgt = [_clean(d, furniture)[0] for d in tgt]
     pairs: list[tuple[str, str, float]] = []
     signature = ""
     if src and tgt:
         if pair_fn is None:
-            from egiz.pair import pair_documents  # type: ignore[import-not-found]
+            from egiz.pair import pair_documents
 
             pair_fn = pair_documents
         pairing = pair_fn(src, tgt, encoder=encoder, show_progress=progress)
         pairs = [(p.src_id, p.tgt_id, float(p.score)) for p in pairing.pairs]
         signature = str(getattr(pairing, "signature", ""))
         _check_pairs(pairs, {d.id for d in src}, {d.id for d in tgt})
-    summary.new_pairs = store.add_pairs(pairs, signature, run)
+    if whole_store:
+        summary.new_pairs, summary.dropped_pairs = store.replace_pairs(pairs, signature, run)
+    else:
+        summary.new_pairs = store.add_pairs(pairs, signature, run)
 
 
 def _check_pairs(pairs: Sequence[tuple[str, str, float]], src: set[str], tgt: set[str]) -> None:
@@ -560,6 +651,7 @@ def _align_stage(
     store: Store,
     summary: MineSummary,
     bars: _Progress,
+    furniture: Boilerplate,
     *,
     filters: FilterParams,
     src_lang: str,
@@ -577,7 +669,10 @@ def _align_stage(
     threads = None if workers == 1 else max(1, (os.cpu_count() or 1) // workers)
 
     def task(pair: int) -> AlignTask:
-        src_text, tgt_text = store.pair_texts(pair)
+        src_doc, tgt_doc = store.pair_documents(pair)
+        (src_doc, n_src), (tgt_doc, n_tgt) = _clean(src_doc, furniture), _clean(tgt_doc, furniture)
+        summary.boilerplate_removed += n_src + n_tgt
+        src_text, tgt_text = src_doc.text, tgt_doc.text
         return AlignTask(
             pair, src_text, tgt_text, src_lang, tgt_lang, encoder, params,
             None if dask_address else threads,

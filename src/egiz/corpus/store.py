@@ -21,13 +21,17 @@ Schema (see `_SCHEMA`):
 - ``sentences``: each pair's sentences per side, with their paragraph: what review edits regroup.
 - ``edits``: the review history: every correction with the beads it replaced and wrote, so any
   edit can be undone and concurrent edits are all on record.
+- ``boilerplate``: lines found repeated across a site's documents (site, line key, documents),
+  taken out of the texts before alignment (`egiz.corpus.filters`).
 
 A review edit rewrites one pair's beads in one transaction with its history row and the pair's
 `revision`; the corpus (export) therefore always reflects the corrected alignment.
 
 Duplicates are decided independently of the order in which pairs are written: among beads that pass
-every other filter and share a near-duplicate key, the one with the smallest (pair, idx) is kept.
-So one worker, a process pool and a Dask cluster build the same corpus.
+every other filter and share a near-duplicate key, the one first in (src document id, tgt document
+id, idx) order is kept (document ids, not pair numbers: those depend on how the input was batched).
+So one worker, a process pool and a Dask cluster build the same corpus, and so do one run and
+several runs over the same documents.
 """
 
 from __future__ import annotations
@@ -162,6 +166,12 @@ CREATE TABLE IF NOT EXISTS edits (
     undoes INTEGER
 );
 CREATE INDEX IF NOT EXISTS edits_pair ON edits (pair, id);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    site TEXT NOT NULL,
+    line TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (site, line)
+) WITHOUT ROWID;
 """
 
 # Schema 1 -> 2: review columns and tables (the new tables come from _SCHEMA itself).
@@ -490,6 +500,138 @@ class Store:
         )
         return [Document(*row) for row in rows]
 
+    def all_documents(self, sides: Sequence[str] = ("src", "tgt")) -> Iterator[Document]:
+        """Every document of the given sides, by side and id, streamed."""
+        marks = ", ".join("?" for _ in sides)
+        with self._errors("read documents"):
+            cur = self.conn.execute(
+                "SELECT id, text, lang, title, url, date, source FROM documents "
+                f"WHERE side IN ({marks}) ORDER BY side, id",
+                tuple(sides),
+            )
+            while rows := cur.fetchmany(500):
+                for row in rows:
+                    yield Document(*row)
+
+    def boilerplate_lines(self) -> dict[str, dict[str, int]]:
+        """site -> {line key: documents} as last found."""
+        out: dict[str, dict[str, int]] = {}
+        for site, line, n in self.query("SELECT site, line, documents FROM boilerplate"):
+            out.setdefault(site, {})[line] = int(n)
+        return out
+
+    def set_boilerplate_lines(self, lines: dict[str, dict[str, int]]) -> None:
+        """Replace the boilerplate lines (one transaction)."""
+        with self.transaction("store boilerplate lines") as c:
+            c.execute("DELETE FROM boilerplate")
+            c.executemany(
+                "INSERT INTO boilerplate (site, line, documents) VALUES (?, ?, ?)",
+                [(site, line, n) for site, found in lines.items() for line, n in found.items()],
+            )
+
+    def pair_documents(self, pair: int) -> tuple[Document, Document]:
+        """The source and target Document of a pair."""
+        row = self.pair_row(pair)
+        src_text, tgt_text = self.pair_texts(pair)
+        return (
+            Document(row["src_id"], src_text, row["src_lang"], row["src_title"], row["src_url"],
+                     "", row["src_source"]),
+            Document(row["tgt_id"], tgt_text, row["tgt_lang"], row["tgt_title"], row["tgt_url"],
+                     "", row["tgt_source"]),
+        )  # fmt: skip
+
+    def realign_pairs(self, pairs: Iterable[int]) -> int:
+        """Send pairs back to pending (their beads and sentences removed, duplicate flags
+        settled again): their texts changed. Pinned pairs (`pinned_pairs`) are left alone.
+        Returns how many were reset."""
+        pinned = set(self.pinned_pairs())
+        n = 0
+        with self.transaction("reset pairs for re-alignment") as c:
+            for pid in sorted(set(pairs)):
+                row = c.execute("SELECT src_id, tgt_id FROM doc_pairs WHERE id = ?", (pid,))
+                found = row.fetchone()
+                if found is None or (found[0], found[1]) in pinned:
+                    continue
+                keys = {
+                    r[0]
+                    for r in c.execute(
+                        "SELECT near_key FROM beads WHERE pair = ? AND near_key IS NOT NULL", (pid,)
+                    )
+                }
+                c.execute("DELETE FROM beads WHERE pair = ?", (pid,))
+                c.execute("DELETE FROM sentences WHERE pair = ?", (pid,))
+                c.execute(
+                    "UPDATE doc_pairs SET status = 'pending', alignment = NULL, error = NULL "
+                    "WHERE id = ?",
+                    (pid,),
+                )
+                for nk in sorted(keys):
+                    _settle_duplicates(c, nk)
+                n += 1
+        return n
+
+    def pinned_pairs(self) -> list[tuple[str, str]]:
+        """(src_id, tgt_id) of the pairs a person touched in review (accepted, or with any
+        edit): re-pairing never removes them."""
+        rows = self.query(
+            "SELECT src_id, tgt_id FROM doc_pairs p WHERE reviewed IS NOT NULL "
+            "OR EXISTS (SELECT 1 FROM edits e WHERE e.pair = p.id) ORDER BY src_id, tgt_id"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def side_documents(self, side: str, exclude: Iterable[str] = ()) -> list[Document]:
+        """Every document of one side but those with ids in `exclude`, by id."""
+        skip = set(exclude)
+        rows = self.query(
+            "SELECT id, text, lang, title, url, date, source FROM documents WHERE side = ? "
+            "ORDER BY id",
+            (side,),
+        )
+        return [Document(*row) for row in rows if row[0] not in skip]
+
+    def replace_pairs(
+        self, pairs: Sequence[tuple[str, str, float]], signature: str, run: int
+    ) -> tuple[int, int]:
+        """Make the store's document pairs those of a pairing of the whole store (one
+        transaction): pairs it no longer has are removed with their beads and sentences, new
+        ones added as pending, kept ones keep their alignment (their score is updated). Pinned
+        pairs (`pinned_pairs`) are never removed. Every document is marked seen. Returns
+        (added, removed)."""
+        wanted = {(s, t): float(score) for s, t, score in pairs}
+        pinned = set(self.pinned_pairs())
+        with self.transaction("store document pairs") as c:
+            stored = {
+                (r[0], r[1]): r[2] for r in c.execute("SELECT src_id, tgt_id, id FROM doc_pairs")
+            }
+            gone = [pid for key, pid in stored.items() if key not in wanted and key not in pinned]
+            keys: set[str] = set()
+            for pid in gone:
+                keys.update(
+                    r[0]
+                    for r in c.execute(
+                        "SELECT near_key FROM beads WHERE pair = ? AND near_key IS NOT NULL", (pid,)
+                    )
+                )
+                for table in ("beads", "sentences", "edits"):
+                    c.execute(f"DELETE FROM {table} WHERE pair = ?", (pid,))
+                c.execute("DELETE FROM doc_pairs WHERE id = ?", (pid,))
+            for key, score in wanted.items():
+                if key in stored:
+                    c.execute(
+                        "UPDATE doc_pairs SET score = ?, pairing = ? WHERE id = ?",
+                        (score, signature, stored[key]),
+                    )
+            new = sorted(key for key in wanted if key not in stored)
+            c.executemany(
+                "INSERT INTO doc_pairs (src_id, tgt_id, score, status, run, pairing) "
+                "VALUES (?, ?, ?, 'pending', ?, ?)",
+                [(s, t, wanted[s, t], run, signature) for s, t in new],
+            )
+            for nk in sorted(keys):
+                _settle_duplicates(c, nk)
+            c.execute("UPDATE documents SET seen = 1 WHERE seen = 0")
+        return len(new), len(gone)
+
     def add_pairs(self, pairs: Sequence[tuple[str, str, float]], signature: str, run: int) -> int:
         """Store new document pairs (pending) and mark every document as seen by pairing, in one
         transaction. Pairs are numbered in (src_id, tgt_id) order: ids are deterministic."""
@@ -648,7 +790,8 @@ class Store:
             "JOIN doc_pairs p ON p.id = b.pair "
             "JOIN documents s ON s.id = p.src_id AND s.side = 'src' "
             "JOIN documents t ON t.id = p.tgt_id AND t.side = 'tgt' "
-            f"WHERE {' AND '.join(where)} ORDER BY b.pair, b.idx"
+            # document order, not pair ids: the same corpus however the input was batched
+            f"WHERE {' AND '.join(where)} ORDER BY p.src_id, p.tgt_id, b.idx"
         )
         with self._errors("read beads"):
             cur = self.conn.execute(sql, params)
@@ -1087,12 +1230,14 @@ def _insert_beads(
 
 
 def _settle_duplicates(c: sqlite3.Connection, nk: str) -> None:
-    """Among eligible beads with near-duplicate key `nk`, keep the first in (pair, idx) order; mark
+    """Among eligible beads with near-duplicate key `nk`, keep the first in (src id, tgt id, idx)
+    order; mark
     the others duplicate (same exact key) or near-duplicate of it. Order-independent: writing
     pairs in any order ends in the same flags."""
     group = c.execute(
-        "SELECT pair, idx, exact_key, keep, reason, dup_pair, dup_idx FROM beads "
-        "WHERE near_key = ? AND eligible = 1 ORDER BY pair, idx",
+        "SELECT b.pair, b.idx, b.exact_key, b.keep, b.reason, b.dup_pair, b.dup_idx FROM beads b "
+        "JOIN doc_pairs p ON p.id = b.pair WHERE b.near_key = ? AND b.eligible = 1 "
+        "ORDER BY p.src_id, p.tgt_id, b.idx",
         (nk,),
     ).fetchall()
     if not group:  # every bead of the group was edited away

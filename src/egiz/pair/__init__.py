@@ -6,11 +6,13 @@
     >>> for p in pairing.pairs: print(p.src_id, p.tgt_id, p.score)     # doctest: +SKIP
 
 Steps: embed each document's title, lead and a few more sentences (mean of sentence vectors,
-`features.embed_documents`) -> centre each side -> k nearest neighbours both ways (`candidates`:
-exact blocked numpy search, or usearch HNSW for very large collections) -> score every
-candidate: margin of its cosine over the two documents' usual neighbours, plus agreement of
-numbers, names, dates and URLs (`match`, `features`) -> greedy one-to-one matching above a
-threshold; documents without a counterpart stay unpaired.
+`features.embed_documents`) -> candidates: every pair in a small collection; in a larger one
+the k nearest neighbours both ways of the centred vectors (`candidates`: exact blocked numpy
+search, or usearch HNSW for very large collections) -> score every candidate with a calibrated
+probability that the two are versions of one article (`match`, `calibration`: cosine, margin
+in a population, agreement of numbers, names, length, dates and URLs) -> greedy one-to-one
+matching above 0.5; documents without a counterpart stay unpaired. One article per side pairs
+as well as a million.
 """
 
 from __future__ import annotations
@@ -21,23 +23,27 @@ from dataclasses import dataclass, replace
 from egiz import __version__
 from egiz.document import Document
 from egiz.embed import EmbeddingCache, Encoder, get_encoder
+from egiz.pair.calibration import load_calibration
 from egiz.pair.features import FeatureTable, embed_documents
-from egiz.pair.match import DEFAULT_THRESHOLDS, PairParams, match_embedded
+from egiz.pair.match import DEFAULT_THRESHOLD, PairParams, match_embedded
+from egiz.pair.sides import side_warnings, side_warnings_from_counts
 
 __all__ = [
-    "DEFAULT_THRESHOLDS",
+    "DEFAULT_THRESHOLD",
     "DocPair",
     "PairParams",
     "Pairing",
     "pair_documents",
+    "side_warnings",
+    "side_warnings_from_counts",
     "split_by_language",
 ]
 
 
 @dataclass(frozen=True)
 class DocPair:
-    """A src document and its counterpart; `score` = margin + clue bonus: higher is surer (the
-    default threshold for e5 is 0.163)."""
+    """A src document and its counterpart; `score` is the probability that the two are versions
+    of one article (calibrated: 0.5 is as likely as not, the default threshold)."""
 
     src_id: str
     tgt_id: str
@@ -61,7 +67,11 @@ class Pairing:
 def split_by_language(
     docs: Sequence[Document], src_lang: str = "kk", tgt_lang: str = "ru"
 ) -> tuple[list[Document], list[Document], list[Document]]:
-    """(src, tgt, others) of one mixed collection, by `Document.lang`, input order kept."""
+    """(src, tgt, others) of one mixed collection, by `Document.lang`, input order kept.
+    Language codes are normalised (kaz, kk-KZ -> kk; an unknown code is an InputError)."""
+    from egiz.text.langcodes import normalize_lang_code
+
+    src_lang, tgt_lang = normalize_lang_code(src_lang), normalize_lang_code(tgt_lang)
     src: list[Document] = []
     tgt: list[Document] = []
     others: list[Document] = []
@@ -93,15 +103,14 @@ def pair_documents(
 ) -> Pairing:
     """Pair each src document with at most one tgt document that is its version.
 
-    `threshold` (None: `params.threshold`, else the encoder's default, see
-    `DEFAULT_THRESHOLDS`) is the score a pair needs; raise it for precision, lower it for
-    recall. `k` neighbours per document are candidates and form the margin's denominator, so
-    the margin needs collections of more than a handful of documents: with a single document
-    per side there is nothing to compare with and nothing is paired. `use_dates` / `use_urls`
-    switch those clues off. `cache` is the embedding cache (see `egiz.embed.embed`). `params`
-    sets everything that has no keyword here (k, use_dates and use_urls always come from the
-    keywords). Document ids must be unique per side. Deterministic: the same input gives the
-    same pairing.
+    `threshold` (None: `params.threshold`, else 0.5) is the probability a pair needs; raise it
+    for precision, lower it for recall. Collections with fewer than `params.population_min`
+    documents on a side are scored without population statistics, so a single article per side
+    pairs too; larger ones also use the margin over the `k` nearest neighbours. `use_dates` /
+    `use_urls` switch those clues off. `cache` is the embedding cache (`egiz.embed.embed`).
+    `params` sets everything that has no keyword here (k, use_dates and use_urls always come
+    from the keywords). Document ids must be unique per side. Deterministic: the same input
+    gives the same pairing.
     """
     _check_ids(src, "src")
     _check_ids(tgt, "tgt")
@@ -111,12 +120,17 @@ def pair_documents(
     if p.k < 1:
         raise ValueError("k must be >= 1")
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
-    signature = f"egiz:{__version__}|enc:{enc.name}|pair:{p.signature(enc.name)}"
+    calibration = load_calibration(enc.name)
+    signature = (
+        f"egiz:{__version__}|enc:{enc.name}|pair:{p.signature(enc.name)}|cal:{calibration.name}"
+    )
     if not src or not tgt:
         return Pairing([], [d.id for d in src], [d.id for d in tgt], signature)
     opts = {"max_sentences": p.max_sentences, "lead": p.lead, "max_chars": p.max_chars}
     src_vecs = embed_documents(src, enc, cache=cache, show_progress=show_progress, **opts)
     tgt_vecs = embed_documents(tgt, enc, cache=cache, show_progress=show_progress, **opts)
+    src_vecs = calibration.recentre(src_vecs, [d.lang for d in src])
+    tgt_vecs = calibration.recentre(tgt_vecs, [d.lang for d in tgt])
     src_feats = FeatureTable.build(src, max_chars=p.feature_chars)
     tgt_feats = FeatureTable.build(tgt, max_chars=p.feature_chars)
     mi, mj, ms = match_embedded(
@@ -126,6 +140,7 @@ def pair_documents(
         p.resolved_threshold(enc.name),
         src_features=src_feats,
         tgt_features=tgt_feats,
+        calibration=calibration,
     )
     pairs = [
         DocPair(src[a].id, tgt[b].id, round(float(s), 6))

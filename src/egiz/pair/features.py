@@ -32,15 +32,17 @@ from egiz.text.translit import name_keys
 
 __all__ = [
     "FeatureTable",
+    "date_url_log_odds",
     "doc_features",
     "doc_sentences",
     "embed_documents",
-    "feature_bonus",
+    "length_term",
+    "set_terms",
     "url_keys",
 ]
 
 NO_DAY = np.iinfo(np.int32).min  # sentinel for "no date" in FeatureTable.day
-_EMBED_CHUNK = 20_000  # documents per embed() call: bounds the memory of the sentence list
+_EMBED_SENTENCES = 4096  # sentences per embed() call: bounds the memory of sentence vectors
 
 
 def _cap(text: str, max_chars: int) -> str:
@@ -97,23 +99,31 @@ def embed_documents(
 ) -> np.ndarray:
     """(len(docs), encoder.dim) float32: the L2-normalised mean of each document's sentence
     vectors (see `doc_sentences`). A document with no text gets a zero row, which is close to
-    nothing and so is never paired on its embedding."""
+    nothing and so is never paired on its embedding.
+
+    Sentences are embedded `_EMBED_SENTENCES` at a time and summed into their documents' rows
+    straight away: memory holds the document vectors and one batch of sentence vectors, never
+    the vectors of every sentence (a 4096-wide trigram vector is 16 KB a sentence).
+    """
     dim = int(encoder.dim)
     out = np.zeros((len(docs), dim), dtype=np.float32)
-    for start in range(0, len(docs), _EMBED_CHUNK):
-        chunk = docs[start : start + _EMBED_CHUNK]
-        texts: list[str] = []
-        owner: list[int] = []
-        for k, doc in enumerate(chunk):
-            sents = doc_sentences(doc, max_sentences=max_sentences, lead=lead, max_chars=max_chars)
-            texts.extend(comparable_texts(sents, doc.lang))  # Kazakh in any script -> Cyrillic
-            owner.extend([k] * len(sents))
-        if not texts:
-            continue
-        vecs = embed(texts, encoder, cache=cache, show_progress=show_progress)
-        sums = np.zeros((len(chunk), dim), dtype=np.float64)
-        np.add.at(sums, np.asarray(owner, dtype=np.intp), vecs)
-        out[start : start + len(chunk)] = sums
+    texts: list[str] = []
+    owner: list[int] = []
+
+    def flush() -> None:
+        if texts:
+            vecs = embed(texts, encoder, cache=cache, show_progress=show_progress)
+            np.add.at(out, np.asarray(owner, dtype=np.intp), vecs)
+            texts.clear()
+            owner.clear()
+
+    for k, doc in enumerate(docs):
+        sents = doc_sentences(doc, max_sentences=max_sentences, lead=lead, max_chars=max_chars)
+        texts.extend(comparable_texts(sents, doc.lang))  # Kazakh in any script -> Cyrillic
+        owner.extend([k] * len(sents))
+        if len(texts) >= _EMBED_SENTENCES:
+            flush()
+    flush()
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
@@ -218,6 +228,7 @@ class FeatureTable:
     day: np.ndarray  # int32, NO_DAY where unknown
     url_path: np.ndarray  # int64 hashes, 0 where unknown
     url_id: np.ndarray  # int64 hashes, 0 where unknown
+    length: np.ndarray  # float64 characters of title + text
 
     @classmethod
     def build(cls, docs: Sequence[Document], *, max_chars: int = 5000) -> FeatureTable:
@@ -229,10 +240,38 @@ class FeatureTable:
             day=np.fromiter((c.day for c in clues), dtype=np.int32, count=len(clues)),
             url_path=np.fromiter((_hash64(c.url_path) for c in clues), np.int64, len(clues)),
             url_id=np.fromiter((_hash64(c.url_id) for c in clues), np.int64, len(clues)),
+            length=np.fromiter((len(d.title) + len(d.text) for d in docs), np.float64, len(docs)),
         )
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    @classmethod
+    def empty(cls, n: int) -> FeatureTable:
+        """No clues for `n` documents (vectors alone)."""
+        none: frozenset[str] = frozenset()
+        return cls(
+            numbers=[none] * n,
+            names=[none] * n,
+            name_prefixes=[none] * n,
+            day=np.full(n, NO_DAY, dtype=np.int32),
+            url_path=np.zeros(n, dtype=np.int64),
+            url_id=np.zeros(n, dtype=np.int64),
+            length=np.zeros(n, dtype=np.float64),
+        )
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> FeatureTable:
+        """The clues of the documents at `rows`, in that order."""
+        idx = np.asarray(rows, dtype=np.intp)
+        return FeatureTable(
+            numbers=[self.numbers[r] for r in idx.tolist()],
+            names=[self.names[r] for r in idx.tolist()],
+            name_prefixes=[self.name_prefixes[r] for r in idx.tolist()],
+            day=self.day[idx],
+            url_path=self.url_path[idx],
+            url_id=self.url_id[idx],
+            length=self.length[idx],
+        )
 
 
 def _names_matched(a: frozenset[str], b: frozenset[str], b_prefixes: frozenset[str]) -> int:
@@ -244,14 +283,15 @@ def _names_matched(a: frozenset[str], b: frozenset[str], b_prefixes: frozenset[s
     return sum(1 for x in a if x in b or (len(x) < 5 and x in b_prefixes))
 
 
-def _set_terms(
+def set_terms(
     src: FeatureTable, tgt: FeatureTable, i: np.ndarray, j: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Number and name agreement of each candidate pair in [-1, 1], 0 where there is no evidence.
 
     Numbers: 2 * Jaccard - 1 when both sides have some (all shared: +1, none shared: -1), and
     -0.25 when only one side has any (a number may be spelled out on the other side). Names:
-    2 * Dice - 1 when both sides have some, 0 otherwise.
+    2 * Dice - 1 when both sides have some, 0 otherwise. Each is scaled by n / (n + 2) for n
+    numbers (names) in all: one shared year is weak evidence, twelve shared figures strong.
     """
     num = np.zeros(len(i), dtype=np.float32)
     nam = np.zeros(len(i), dtype=np.float32)
@@ -259,48 +299,53 @@ def _set_terms(
         na, nb = src.numbers[a], tgt.numbers[b]
         if na and nb:
             shared = len(na & nb)
-            num[k] = 2.0 * shared / (len(na) + len(nb) - shared) - 1.0
+            union = len(na) + len(nb) - shared
+            num[k] = (2.0 * shared / union - 1.0) * union / (union + 2.0)
         elif na or nb:
             num[k] = -0.25
         ka, kb = src.names[a], tgt.names[b]
         if ka and kb:
             hit = _names_matched(ka, kb, tgt.name_prefixes[b])
             hit += _names_matched(kb, ka, src.name_prefixes[a])
-            nam[k] = 2.0 * hit / (len(ka) + len(kb)) - 1.0
+            n = (len(ka) + len(kb)) / 2.0
+            nam[k] = (2.0 * hit / (len(ka) + len(kb)) - 1.0) * n / (n + 2.0)
     return num, nam
 
 
-def feature_bonus(
+def length_term(src: FeatureTable, tgt: FeatureTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """|log| of the ratio of the two documents' lengths (characters, +100 so that two short
+    texts are not far apart): versions of one article are of similar length, give or take a
+    paragraph."""
+    a, b = src.length[i] + 100.0, tgt.length[j] + 100.0
+    return np.abs(np.log(a / b)).astype(np.float32)
+
+
+def date_url_log_odds(
     src: FeatureTable,
     tgt: FeatureTable,
     i: np.ndarray,
     j: np.ndarray,
     *,
-    number_weight: float,
-    name_weight: float,
-    date_weight: float,
-    url_weight: float,
-    use_dates: bool = True,
-    use_urls: bool = True,
+    url_log_odds: float,
+    date_log_odds: float,
 ) -> np.ndarray:
-    """The clue part of each candidate pair's score (added to its embedding margin).
+    """Log-odds added for the clues that the FLORES fit cannot learn (it has no dates or URLs).
 
-    Dates: the same or the next day (a translation is often published a day later) earns
-    +date_weight, 2-3 days nothing, further apart -date_weight; nothing when either is unknown.
-    URLs: the same path key, or the same article id, earns +url_weight; different URLs cost
-    nothing, since most sites slug each version in its own language.
+    Dates: the same or the next day (a translation is often published a day later) +date, 2-3
+    days nothing, further apart -date; nothing when either is unknown. URLs: the same path key
+    or article id +url; different URLs nothing, since most sites slug each version in its own
+    language.
     """
-    num, nam = _set_terms(src, tgt, i, j)
-    bonus = number_weight * num + name_weight * nam
-    if use_dates and date_weight:
+    out = np.zeros(len(i), dtype=np.float64)
+    if date_log_odds:
         da, db = src.day[i].astype(np.int64), tgt.day[j].astype(np.int64)
         known = (da != NO_DAY) & (db != NO_DAY)
         gap = np.abs(da - db)
         term = np.where(gap <= 1, 1.0, np.where(gap <= 3, 0.0, -1.0))
-        bonus += date_weight * np.where(known, term, 0.0).astype(np.float32)
-    if use_urls and url_weight:
+        out += date_log_odds * np.where(known, term, 0.0)
+    if url_log_odds:
         pa, pb = src.url_path[i], tgt.url_path[j]
         ia, ib = src.url_id[i], tgt.url_id[j]
         same = ((pa != 0) & (pa == pb)) | ((ia != 0) & (ia == ib))
-        bonus += url_weight * same.astype(np.float32)
-    return bonus.astype(np.float32)
+        out += url_log_odds * same
+    return out

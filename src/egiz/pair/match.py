@@ -1,27 +1,29 @@
-"""Score candidate pairs and keep a one-to-one set of them.
+"""Score candidate pairs with a calibrated probability and keep a one-to-one set of them.
 
-Score = margin of the centred document vectors + clue bonus (`features.feature_bonus`).
+The score of a candidate pair is the probability that the two documents are versions of each
+other (`egiz.pair.calibration`): a logistic model of encoder-free clues and embedding evidence,
+fitted on FLORES-200 documents with distractors (bench/fit_pair_calibration.py). 0.5 means "as
+likely as not"; the default threshold.
 
-Centring: e5 vectors share a large common component (and each language its own), which is why
-unrelated kk/ru news sit at cosine ~0.8 and a translation only a little higher. Each side's mean
-vector is subtracted (shrunk by n / (n + 1), so a single document is not wiped out) and the rows
-are normalised again: cosines spread out, and on FLORES (seed 0, the tuning split) the right and
-wrong pairs separate with no overlap, where the raw vectors mix them
-(bench/bench_pair.py, "no centring" row).
+Two models, chosen by the size of the collection, so that pairing works at every size:
 
-Margin (Artetxe & Schwenk 2019): a pair's cosine against m, the mean cosine of its two documents'
-k nearest neighbours on the other side. How close a document sits to everything depends on the
-document (a short generic one is near all), so a fixed cosine threshold cannot work; the margin
-says how much better this pair is than the documents' usual neighbours. The default is the
-difference cos - m rather than the ratio cos / m: after centring, m of an ordinary document is
-near 0, so the ratio explodes or flips sign (and does so in small collections, where k covers
-the whole other side), while the difference stays in [-2, 2]. On FLORES both give the same
-errors ("ratio margin" row of the benchmark).
+* *small* (fewer than `PairParams.population_min` documents on a side): population-free
+  features only — the cosine of the two document vectors, agreement of numbers and names, the
+  length ratio. Every src x tgt pair is a candidate. One article per side pairs on its own.
+* *population*: adds the margin of the centred cosine over the two documents' k nearest
+  neighbours (Artetxe & Schwenk 2019). e5 vectors share a large common component (unrelated
+  kk/ru news sit at cosine ~0.8); centring each side and comparing a pair with the documents'
+  usual neighbours says how much better this pair is than the rest, which a crowd of
+  same-topic articles needs. Candidates: k nearest neighbours both ways, plus URL matches.
 
-Matching is greedy by descending score (ties: lower src index, then lower tgt index) over the
-candidates at or above the threshold: the best remaining pair is taken and both documents leave.
-This is what margin-based bitext miners do; it is deterministic and O(c log c) for c candidates,
-and a document whose best remaining candidate is below the threshold stays unpaired.
+Dates and URLs cannot be fitted on FLORES (it has none); they enter as fixed log-odds, stated
+in `PairParams` (a shared URL key or article id is strong evidence, a date a week off is
+evidence against).
+
+Matching is greedy by descending probability (ties: lower src index, then lower tgt index)
+over the candidates at or above the threshold: the best remaining pair is taken and both
+documents leave. Deterministic and O(c log c) for c candidates; a document whose best remaining
+candidate is below the threshold stays unpaired.
 """
 
 from __future__ import annotations
@@ -30,30 +32,28 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from egiz.pair.calibration import PairCalibration, load_calibration
 from egiz.pair.candidates import Neighbours, candidate_pairs, find_neighbours, pair_cosines
-from egiz.pair.features import FeatureTable, feature_bonus
+from egiz.pair.features import FeatureTable, date_url_log_odds, length_term, set_terms
 
 __all__ = [
-    "DEFAULT_THRESHOLDS",
+    "DEFAULT_THRESHOLD",
     "PairParams",
     "centre",
     "greedy_match",
     "margins",
     "match_embedded",
+    "pair_features",
 ]
 
-# Chosen on FLORES-200 devtest documents, seed 0 (bench/bench_pair.py: the tuning split; the
-# report uses seed 1), 20% distractors per side, whole-text and first-sentence settings
-# together: the middle of the widest threshold interval with the fewest errors (FP + FN).
-DEFAULT_THRESHOLDS: dict[str, float] = {"e5": 0.163, "trigram": 0.013}
-FALLBACK_THRESHOLD = 0.163
+DEFAULT_THRESHOLD = 0.5  # a probability: as likely a pair as not
 _CENTRE_SHRINK = 1  # the mean of n vectors is scaled by n / (n + this) before subtracting
 
 
 @dataclass(frozen=True)
 class PairParams:
     """Every setting that changes a pairing (the ones not at their default appear in the
-    signature). `threshold=None` picks `DEFAULT_THRESHOLDS` for the encoder."""
+    signature). `threshold` is the probability a pair needs (None: 0.5)."""
 
     k: int = 10  # neighbours per document: candidates and the margin's denominator
     threshold: float | None = None
@@ -61,22 +61,19 @@ class PairParams:
     lead: int = 3  # of which the first ones, the rest spread over the document
     max_chars: int = 300  # per embedded sentence
     feature_chars: int = 5000  # of the text searched for numbers and names
-    # Clue weights, in margin units (on FLORES the right pairs' margins start ~0.15 above the
-    # wrong ones'): a clue moves a pair by a fraction of that gap, a shared URL by most of it.
-    number_weight: float = 0.04
-    name_weight: float = 0.04
-    date_weight: float = 0.04
-    url_weight: float = 0.1
-    centre: bool = True  # subtract each side's mean vector before the search
-    margin: str = "difference"  # or "ratio" (see `margins`)
+    # The population model (margins) from this many documents on each side; below, the
+    # population-free one.
+    population_min: int = 11
+    # Log-odds of the clues FLORES cannot teach: a shared URL path or article id; a publication
+    # day the same or the next (+), or more than 3 days apart (-).
+    url_log_odds: float = 3.0
+    date_log_odds: float = 1.0
     use_dates: bool = True
     use_urls: bool = True
     method: str = "auto"  # candidate search: auto | exact | ann
 
-    def resolved_threshold(self, encoder_name: str) -> float:
-        if self.threshold is not None:
-            return float(self.threshold)
-        return DEFAULT_THRESHOLDS.get(encoder_name.split(":")[0], FALLBACK_THRESHOLD)
+    def resolved_threshold(self, encoder_name: str = "") -> float:
+        return DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)
 
     def signature(self, encoder_name: str) -> str:
         defaults = asdict(PairParams())
@@ -85,7 +82,7 @@ class PairParams:
             for key, v in asdict(self).items()
             if v != defaults[key] and key not in ("k", "threshold")
         }
-        base = f"k:{self.k}|thr:{self.resolved_threshold(encoder_name):g}"
+        base = f"k:{self.k}|p>={self.resolved_threshold(encoder_name):g}"
         return base + "".join(f"|{key}:{v}" for key, v in changed.items())
 
 
@@ -174,6 +171,41 @@ def _url_candidates(
     return np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64)
 
 
+def pair_features(
+    src_vecs: np.ndarray,
+    tgt_vecs: np.ndarray,
+    params: PairParams,
+    src_features: FeatureTable,
+    tgt_features: FeatureTable,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], str]:
+    """Candidate pairs and their features: (src idx, tgt idx, {feature: values}, model name).
+
+    "small": every src x tgt pair, population-free features. "population": k nearest
+    neighbours both ways on centred vectors (and URL matches), with the margin.
+    """
+    n_src, n_tgt = len(src_vecs), len(tgt_vecs)
+    model = "small" if min(n_src, n_tgt) < params.population_min else "population"
+    if model == "small":
+        i = np.repeat(np.arange(n_src, dtype=np.int64), n_tgt)
+        j = np.tile(np.arange(n_tgt, dtype=np.int64), n_src)
+        feats: dict[str, np.ndarray] = {}
+    else:
+        centred_src, centred_tgt = centre(src_vecs), centre(tgt_vecs)
+        nb = find_neighbours(centred_src, centred_tgt, params.k, params.method)
+        i, j = candidate_pairs(nb, n_tgt)
+        if params.use_urls:
+            ui, uj = _url_candidates(src_features, tgt_features)
+            if len(ui):
+                keys = np.unique(np.concatenate([i * n_tgt + j, ui * n_tgt + uj]))
+                i, j = keys // n_tgt, keys % n_tgt
+        centred_cos = pair_cosines(centred_src, centred_tgt, i, j)
+        feats = {"margin": margins(centred_cos, i, j, nb)}
+    feats["cos"] = pair_cosines(src_vecs, tgt_vecs, i, j)
+    feats["numbers"], feats["names"] = set_terms(src_features, tgt_features, i, j)
+    feats["length"] = length_term(src_features, tgt_features, i, j)
+    return i, j, feats, model
+
+
 def match_embedded(
     src_vecs: np.ndarray,
     tgt_vecs: np.ndarray,
@@ -182,39 +214,26 @@ def match_embedded(
     *,
     src_features: FeatureTable | None = None,
     tgt_features: FeatureTable | None = None,
+    calibration: PairCalibration | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pair documents given their unit vectors (and clues, if any): (src idx, tgt idx, score).
+    """Pair documents given their unit vectors and clues: (src idx, tgt idx, probability).
 
-    Pairs come sorted by src index. Without clues the score is the margin alone.
+    Pairs come sorted by src index. Without clues, the vectors alone speak (no numbers, names,
+    lengths, dates, URLs). `calibration` defaults to the e5 one.
     """
     n_src, n_tgt = len(src_vecs), len(tgt_vecs)
     empty = np.zeros(0, dtype=np.int64)
     if not n_src or not n_tgt:
         return empty, empty, np.zeros(0, dtype=np.float32)
-    if params.centre:
-        src_vecs, tgt_vecs = centre(src_vecs), centre(tgt_vecs)
-    nb = find_neighbours(src_vecs, tgt_vecs, params.k, params.method)
-    i, j = candidate_pairs(nb, n_tgt)
-    if params.use_urls and src_features is not None and tgt_features is not None:
-        ui, uj = _url_candidates(src_features, tgt_features)
-        if len(ui):
-            keys = np.unique(np.concatenate([i * n_tgt + j, ui * n_tgt + uj]))
-            i, j = keys // n_tgt, keys % n_tgt
-    cos = pair_cosines(src_vecs, tgt_vecs, i, j)
-    score = margins(cos, i, j, nb, params.margin)
-    if src_features is not None and tgt_features is not None:
-        score += feature_bonus(
-            src_features,
-            tgt_features,
-            i,
-            j,
-            number_weight=params.number_weight,
-            name_weight=params.name_weight,
-            date_weight=params.date_weight,
-            url_weight=params.url_weight,
-            use_dates=params.use_dates,
-            use_urls=params.use_urls,
-        )
-    mi, mj, ms = greedy_match(i, j, score, threshold)
+    src_features = src_features if src_features is not None else FeatureTable.empty(n_src)
+    tgt_features = tgt_features if tgt_features is not None else FeatureTable.empty(n_tgt)
+    cal = calibration or load_calibration("e5")
+    i, j, feats, model = pair_features(src_vecs, tgt_vecs, params, src_features, tgt_features)
+    extra = date_url_log_odds(
+        src_features, tgt_features, i, j, url_log_odds=params.url_log_odds if params.use_urls
+        else 0.0, date_log_odds=params.date_log_odds if params.use_dates else 0.0,
+    )  # fmt: skip
+    prob = cal.probability(model, feats, extra)
+    mi, mj, ms = greedy_match(i, j, prob, threshold)
     order = np.argsort(mi, kind="stable")
     return mi[order], mj[order], ms[order]

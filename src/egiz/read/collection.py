@@ -13,17 +13,21 @@ same way for every format: HTML extraction, empty and boilerplate checks, langua
 from __future__ import annotations
 
 import codecs
+import gzip
 import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from egiz.document import Document, Problem
-from egiz.errors import InputError
+from egiz.errors import InputError, missing_package
+from egiz.read.record import ProblemHandler, Record, normalize_lang
+from egiz.read.sniff import asset_extension, sniff_file
+from egiz.text.langcodes import normalize_lang_code
 
 __all__ = ["MIN_LETTERS", "Record", "lang_from_url", "normalize_lang", "read_documents"]
 
@@ -31,49 +35,12 @@ __all__ = ["MIN_LETTERS", "Record", "lang_from_url", "normalize_lang", "read_doc
 # page is a headline, a caption or leftover furniture, nothing worth aligning.
 MIN_LETTERS = 40
 
-# File kinds by name ending (lower case). Longer endings first: "x.jsonl.gz" is JSONL, not gzip.
-_KINDS = (
-    (".jsonl.gz", "jsonl"),
-    (".warc.gz", "warc"),
-    (".jsonl", "jsonl"),
-    (".warc", "warc"),
-    (".html", "html"),
-    (".htm", "html"),
-    (".txt", "txt"),
-)
+# Name endings stripped from a file's name to make its id ("kk-weather.txt" -> "kk-weather");
+# longer endings first. Other names are ids as they are ("15307", "index.php?id=7").
+_ID_ENDINGS = (".jsonl", ".warc", ".xhtml", ".shtml", ".html", ".htm", ".txt")
 
 _LETTER = re.compile(r"[^\W\d_]")
 _LOG = logging.getLogger("egiz.read")
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One article as its source gives it, before extraction, checks and language detection.
-
-    Exactly one of `text` (plain, decoded) and `html` (decoded page) is set. `lang` is the
-    source's own statement, already normalised (None: not said). `date` is the source's date and
-    wins over the page's; `fallback_date` (a WARC record's crawl date) is used only when the page
-    has none. `location` is "line N", "offset N" or "".
-    """
-
-    id: str
-    source: str
-    location: str = ""
-    text: str | None = None
-    html: str | None = None
-    lang: str | None = None
-    title: str = ""
-    url: str = ""
-    date: str = ""
-    fallback_date: str = ""
-
-    @property
-    def where(self) -> str:
-        """`source` and `location` as Document.source has them: "path" or "path:line 3"."""
-        return f"{self.source}:{self.location}" if self.location else self.source
-
-
-ProblemHandler = Callable[[Problem], None]
 
 
 def read_documents(
@@ -85,22 +52,27 @@ def read_documents(
 ) -> Iterator[Document]:
     """Read articles from `sources`: folders (searched recursively) or single files.
 
-    Files: ``.txt`` (id = file name without extension), ``.html``/``.htm`` (main text extracted,
-    title/date/url from the page), ``.jsonl``/``.jsonl.gz`` (one JSON object per line: "id",
-    "text" or "html", optional "lang", "title", "date", "url"), ``.warc``/``.warc.gz`` (HTML
-    responses; id = short hash of the URL). Files in a folder are read in sorted path order, so
-    the same input always gives the same documents in the same order; hidden files and files of
-    other types are skipped.
+    Every file is read by what it holds, whatever its name (:mod:`egiz.read.sniff`): an HTML
+    page (main text extracted, title/date/url from the page), a JSONL file (one JSON object per
+    line: "id", "text" or "html", optional "lang", "title", "date", "url"), a WARC file (HTML
+    responses; id = short hash of the URL) or plain text; gzipped or not. A page's or text's id
+    is its file name less ``.txt``/``.html``/``.htm``/``.gz``. Files in a folder are read in
+    sorted path order, so the same input always gives the same documents in the same order.
+    Hidden files, obvious non-pages (images, scripts, styles, office files: see
+    ``egiz.read.sniff.ASSET_EXTENSIONS``) and files that turn out to be binary are *skipped*:
+    each is reported as a "skipped" problem that names it.
 
-    Language: the record's own (JSONL "lang"), else `lang`, else detected from the text, else (if
-    the text cannot tell) from the URL (:func:`lang_from_url`). Articles in a third language are
-    kept with lang "other". Ids are unique: a repeated id gets "#2", "#3"... and a "duplicate"
-    problem. Records that cannot be used (malformed, empty, boilerplate only, unreadable) are
+    Language: the record's own (JSONL "lang"), else `lang` (any ISO 639 / BCP 47 code: a
+    declared side), else detected from the text, else (if the text cannot tell) from the URL
+    (:func:`lang_from_url`). Articles in a third language are kept with lang "other". Ids are
+    unique within a language: a repeated one gets "#2", "#3"... and a "duplicate" problem.
+    Records that cannot be used (malformed, empty, boilerplate only, unreadable, skipped) are
     passed to `on_problem` (default: logged as warnings on the "egiz.read" logger) and skipped.
 
-    `encoding` forces the codec of .txt, .html and .jsonl files (WARC pages keep their declared
-    charset). Raises InputError at once for a missing source, an unsupported file given by name,
-    an unknown encoding or language; the documents themselves are read lazily, one at a time.
+    `encoding` forces the codec of text, HTML and JSONL files (WARC pages keep their declared
+    charset). Raises InputError at once for a missing source, a named file that is no text, an
+    unknown encoding or language code; InstallationError when the HTML or WARC parser is not
+    installed (never a per-page problem). The documents themselves are read lazily.
     """
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]  # a lone path is a sequence of characters: take the path
@@ -110,43 +82,12 @@ def read_documents(
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}") from None
-    default_lang = None
-    if lang is not None:
-        default_lang = normalize_lang(lang)
-        if default_lang is None:
-            raise InputError(f"unknown language {lang!r} (expected kk or ru)")
+    default_lang = None if lang is None else normalize_lang_code(lang)
     report = on_problem if on_problem is not None else _log_problem
     return _documents(paths, default_lang, report, encoding)
 
 
 # --- languages ----------------------------------------------------------------------------------
-
-_KK_TAGS = frozenset({"kk", "kaz", "kz", "qaz", "kazakh", "қаз", "қазақ", "қазақша"})
-_RU_TAGS = frozenset({"ru", "rus", "russian", "рус", "русский"})
-_NO_TAGS = frozenset({"und", "unknown", "zxx", "mul", "mis", "xx", "none", "null"})
-
-
-def normalize_lang(value: str | None) -> str | None:
-    """Map a language tag to "kk", "ru" or "other"; None when it says nothing.
-
-    "kk", "kaz", "kz" (the country code, widely used for the language), "kk-KZ", "kk_Cyrl" and
-    "Қазақша" are Kazakh; "ru", "rus", "ru-RU", "ru-KZ" are Russian; any other language tag or
-    name ("en", "eng", "English") is "other"; "", "und", "unknown" and non-tags are None.
-    """
-    if value is None:
-        return None
-    tag = value.strip().lower().replace("_", "-")
-    primary = tag.split("-", 1)[0]
-    if not primary or tag in _NO_TAGS:
-        return None
-    if primary in _KK_TAGS:
-        return "kk"
-    if primary in _RU_TAGS:
-        return "ru"
-    if tag == "other" or re.fullmatch(r"[a-z]{2,}", primary):
-        return "other"
-    return None
-
 
 # Path segments that name the language of a page on Kazakh sites: inform.kz/kz/..., /ru/...;
 # egov.kz/cms/kk/...; akorda.kz/kz/... "kz" alone is weak evidence: it is also the country
@@ -201,18 +142,21 @@ def lang_from_url(url: str) -> str | None:
 def _documents(
     paths: list[Path], default_lang: str | None, report: ProblemHandler, encoding: str | None
 ) -> Iterator[Document]:
-    """Read every file of every source in order; finish records into Documents with unique ids."""
-    seen: dict[str, str] = {}  # id -> where it was first used
-    next_suffix: dict[str, int] = {}
+    """Read every file of every source in order; finish records into Documents with ids unique
+    per language (`/kz/15307` and `/ru/15307` are two versions, not a duplicate)."""
+    seen_by_lang: dict[str, dict[str, str]] = {}  # lang -> id -> where it was first used
+    suffix_by_lang: dict[str, dict[str, int]] = {}
     for root in paths:
-        for path, kind in _files(root):
-            for item in _read_file(path, kind, encoding):
+        for path in _files(root, report):
+            for item in _read_file(path, encoding):
                 if isinstance(item, Problem):
                     report(item)
                     continue
                 document = _finish(item, default_lang, report)
                 if document is None:
                     continue
+                seen = seen_by_lang.setdefault(document.lang, {})
+                next_suffix = suffix_by_lang.setdefault(document.lang, {})
                 if document.id in seen:
                     unique = _unique_id(document.id, seen, next_suffix)
                     report(
@@ -220,7 +164,8 @@ def _documents(
                             item.source,
                             item.location,
                             "duplicate",
-                            f"id {document.id!r} already used by {seen[document.id]}; "
+                            f"{document.lang} id {document.id!r} already used by "
+                            f"{seen[document.id]}; "
                             f"renamed to {unique!r}",
                         )
                     )
@@ -255,11 +200,11 @@ def _finish(record: Record, default_lang: str | None, report: ProblemHandler) ->
 
     title, url, date = record.title, record.url, record.date
     if record.html is not None:
-        from egiz.read.html import extract_article, visible_text
+        from egiz.read.html import PageError, extract_article, visible_text
 
         try:
             extracted = extract_article(record.html, url=url)
-        except Exception as exc:  # a parser bug on one odd page must not end a crawl-sized run
+        except PageError as exc:  # markup the parser cannot take: this page's problem only
             report(_problem(record, "malformed", f"HTML extraction failed ({_one_line(exc)})"))
             return None
         text = extracted.text
@@ -326,89 +271,122 @@ def _check_source(source: str | os.PathLike[str]) -> Path:
         return path
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    if _kind(path.name) is None:
+    try:
+        sniffed = sniff_file(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if sniffed.kind == "skip":
         raise InputError(
-            f"{path}: not a collection file "
-            "(expected a folder, .txt, .html, .htm, .jsonl, .jsonl.gz, .warc or .warc.gz)"
+            f"{path}: not a collection file ({sniffed.reason}); expected a folder, or a text, "
+            "HTML, JSONL or WARC file (gzipped or not)"
         )
     return path
 
 
-def _kind(name: str) -> str | None:
-    lower = name.lower()
-    for ending, kind in _KINDS:
-        if lower.endswith(ending) and len(lower) > len(ending):
-            return kind
-    return None
-
-
 def _stem(name: str) -> str:
-    """File name without its collection extension: the id of a .txt or .html article."""
+    """A file's id: its name less ``.gz`` and a text/page extension."""
     lower = name.lower()
-    for ending, _ in _KINDS:
-        if lower.endswith(ending):
+    if lower.endswith(".gz") and len(lower) > 3:
+        name, lower = name[:-3], lower[:-3]
+    for ending in _ID_ENDINGS:
+        if lower.endswith(ending) and len(lower) > len(ending):
             return name[: -len(ending)]
     return name
 
 
-def _files(root: Path) -> Iterator[tuple[Path, str]]:
-    """The collection files under `root` (or `root` itself), sorted by path for determinism.
+def _files(root: Path, report: ProblemHandler) -> Iterator[Path]:
+    """The files to read under `root` (or `root` itself), sorted by path for determinism.
 
-    Hidden files and folders (.git, .DS_Store) are skipped; symbolic links to folders are not
-    followed (no cycles, no reading outside the collection).
+    Hidden files and folders (.git, .DS_Store) and files whose extension marks a non-page
+    (.png, .css, .pdf ...) are reported as "skipped" and not opened; symbolic links to folders
+    are not followed (no cycles, no reading outside the collection).
     """
     if not root.is_dir():
-        kind = _kind(root.name)
-        if kind is not None:
-            yield root, kind
+        yield root
         return
-    found: list[tuple[tuple[str, ...], Path, str]] = []
+    found: list[tuple[tuple[str, ...], Path]] = []
+    skipped: list[tuple[tuple[str, ...], Path, str]] = []
     for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         base = Path(folder)
+        for d in dirnames:
+            if d.startswith("."):
+                path = base / d
+                skipped.append((path.relative_to(root).parts, path, "a hidden folder: not read"))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for filename in filenames:
-            kind = _kind(filename)
-            if kind is None or filename.startswith("."):
-                continue
             path = base / filename
-            found.append((path.relative_to(root).parts, path, kind))
+            key = path.relative_to(root).parts
+            asset = asset_extension(filename)
+            if filename.startswith("."):
+                skipped.append((key, path, "a hidden file: not read"))
+            elif asset is not None:
+                skipped.append((key, path, f"a {asset} file, not a page: not read"))
+            else:
+                found.append((key, path))
+    for _, path, why in sorted(skipped, key=lambda entry: entry[0]):
+        report(Problem(str(path), "", "skipped", why))
     found.sort(key=lambda entry: entry[0])
-    for _, path, kind in found:
-        yield path, kind
+    for _, path in found:
+        yield path
 
 
-def _read_file(path: Path, kind: str, encoding: str | None) -> Iterable[Record | Problem]:
-    if kind == "jsonl":
+def _read_file(path: Path, encoding: str | None) -> Iterable[Record | Problem]:
+    try:
+        sniffed = sniff_file(path)
+    except OSError as exc:
+        return [Problem(str(path), "", "unreadable", f"cannot read ({exc.strerror or exc})")]
+    if sniffed.kind == "skip":
+        return [Problem(str(path), "", "skipped", f"{sniffed.reason}: not read")]
+    if sniffed.kind == "jsonl":
         from egiz.read.jsonl import read_jsonl
 
         return read_jsonl(path, encoding=encoding)
-    if kind == "warc":
-        from egiz.read.warc import read_warc
-
+    if sniffed.kind == "warc":
+        try:
+            from egiz.read.warc import read_warc
+        except ImportError as exc:
+            raise missing_package("reading WARC files", "warcio", exc) from exc
         return read_warc(path)
-    if kind == "html":
-        return [_read_html_file(path, encoding)]
-    return [_read_txt_file(path, encoding)]
+    data = _read_bytes(path, sniffed.gzipped)
+    if isinstance(data, Problem):
+        return [data]
+    if sniffed.kind == "html":
+        return [_read_html(path, data, encoding)]
+    return [_read_txt(path, data, encoding)]
 
 
-def _read_txt_file(path: Path, encoding: str | None) -> Record | Problem:
+def _read_bytes(path: Path, gzipped: bool) -> bytes | Problem:
+    """The file's bytes, decompressed; a cut-off gzip file gives what it holds, with a problem
+    only when nothing at all can be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Problem(str(path), "", "unreadable", f"cannot read ({exc.strerror or exc})")
+    if not gzipped:
+        return data
+    try:
+        return gzip.decompress(data)
+    except EOFError:  # cut off: keep what was written before the cut
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data)
+    except (OSError, zlib.error) as exc:
+        return Problem(str(path), "", "unreadable", f"broken gzip data ({exc})")
+
+
+def _read_txt(path: Path, data: bytes, encoding: str | None) -> Record | Problem:
     from egiz.read.text import read_text
 
     try:
-        text = read_text(path, encoding, name=str(path))
+        text = read_text(data, encoding, name=str(path))
     except InputError as exc:
         return Problem(str(path), "", "unreadable", _strip_name(exc, path))
     return Record(id=_stem(path.name), source=str(path), text=text)
 
 
-def _read_html_file(path: Path, encoding: str | None) -> Record | Problem:
+def _read_html(path: Path, data: bytes, encoding: str | None) -> Record | Problem:
     from egiz.read.html import decode_html
 
     try:
-        data = path.read_bytes()
         html = decode_html(data, encoding=encoding, name=str(path))
-    except OSError as exc:
-        return Problem(str(path), "", "unreadable", f"cannot read ({exc.strerror or exc})")
     except InputError as exc:
         return Problem(str(path), "", "unreadable", _strip_name(exc, path))
     return Record(id=_stem(path.name), source=str(path), html=html)

@@ -11,15 +11,19 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from egiz.errors import missing_package, raised_by_library
 from egiz.read.text import detect_encoding, normalize_text, read_text
 
 __all__ = [
     "Extracted",
+    "PageError",
     "charset_of",
     "decode_html",
     "drop_boilerplate_lines",
     "extract_article",
+    "is_interface_line",
     "visible_text",
 ]
 
@@ -63,6 +67,24 @@ _BOILERPLATE = re.compile(
     ),
     re.IGNORECASE,
 )
+
+
+class PageError(Exception):
+    """One page's markup broke the parser: a problem of that page, not of the run."""
+
+
+def _html_stack() -> tuple[Any, type[BaseException]]:
+    """trafilatura and lxml's error base class; a missing or broken install (lxml >= 5.2 without
+    lxml_html_clean, which jusText needs) is an InstallationError for the whole run."""
+    try:
+        import trafilatura
+        from lxml.etree import LxmlError
+    except ImportError as exc:
+        package = exc.name or "trafilatura"
+        if "lxml_html_clean" in str(exc):  # lxml >= 5.2 moved lxml.html.clean out
+            package = "lxml_html_clean"
+        raise missing_package("reading HTML pages", package, exc) from exc
+    return trafilatura, LxmlError
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,23 +157,31 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
     Dates come only from the page's metadata and markup (no guessing from random dates in the
     text), as YYYY-MM-DD.
     """
-    import trafilatura
-
+    trafilatura, lxml_error = _html_stack()
     if not re.search(r"<(html|body)\b", html[:4096], re.IGNORECASE):
         # A fragment (JSONL "html" is often just the article body): trafilatura wants a document.
         html = f"<html><body>{html}</body></html>"
-    result = trafilatura.bare_extraction(
-        html,
-        url=url or None,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        favor_precision=True,
-        with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    try:
+        result = trafilatura.bare_extraction(
+            html,
+            url=url or None,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+            favor_precision=True,
+            with_metadata=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except ImportError as exc:  # a parser module trafilatura loads late
+        raise missing_package("reading HTML pages", exc.name or "trafilatura", exc) from exc
+    except (lxml_error, ValueError, UnicodeError, RecursionError) as exc:
+        raise PageError(str(exc) or type(exc).__name__) from exc
+    except Exception as exc:  # trafilatura tripping over one odd page; egiz's own bugs propagate
+        if not raised_by_library(exc):
+            raise
+        raise PageError(f"{type(exc).__name__}: {exc}") from exc
     if result is None:
         return Extracted("")
     # trafilatura >= 2 returns a Document object, 1.x a dict.
@@ -165,14 +195,15 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
     return Extracted(text, title=get("title"), date=get("date"), url=get("url"))
 
 
+def is_interface_line(line: str) -> bool:
+    """Whether a line is one of the site interface lines of ``_BOILERPLATE`` ("Нашли ошибку?
+    Выделите ее и нажмите Ctrl+Enter", "Бөлісу:", "© 2024 ..."); long lines never are."""
+    return len(line) <= _BOILERPLATE_MAX_CHARS and bool(_BOILERPLATE.search(line.strip()))
+
+
 def drop_boilerplate_lines(text: str) -> str:
     """Remove the interface lines trafilatura keeps (see ``_BOILERPLATE``); strip the ends."""
-    kept = [
-        line
-        for line in text.split("\n")
-        if len(line) > _BOILERPLATE_MAX_CHARS or not _BOILERPLATE.search(line.strip())
-    ]
-    return "\n".join(kept).strip()
+    return "\n".join(line for line in text.split("\n") if not is_interface_line(line)).strip()
 
 
 def visible_text(html: str) -> str:
@@ -181,6 +212,7 @@ def visible_text(html: str) -> str:
     Only used to tell an empty page (nothing to show: a JavaScript shell, a blank body) from a
     page that has text but no article in it.
     """
+    _html_stack()  # lxml with its html package, or one clear installation error
     import lxml.html
     from lxml.etree import ParserError
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from egiz.document import Problem
-from egiz.read.collection import Record, normalize_lang
+from egiz.read.record import Record, normalize_lang
 
 __all__ = ["read_jsonl"]
 
@@ -29,9 +29,10 @@ def read_jsonl(path: Path, *, encoding: str | None = None) -> Iterator[Record | 
     that cannot be opened, or a gzip stream that breaks off, ends with an "unreadable" Problem.
     """
     source = str(path)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        stream = opener(path, "rb")
+        with open(path, "rb") as head:
+            gzipped = head.read(2) == b"\x1f\x8b"  # by content, whatever the name says
+        stream = gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         yield Problem(source, "", "unreadable", f"cannot read ({exc.strerror or exc})")
         return

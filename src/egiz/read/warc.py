@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from egiz.document import Problem
-from egiz.errors import InputError
-from egiz.read.collection import Record
+from egiz.errors import InputError, raised_by_library
+from egiz.read.record import Record
 
 __all__ = ["read_warc", "url_id"]
 
@@ -39,7 +39,17 @@ def url_id(key: str) -> str:
 
 
 def read_warc(path: Path) -> Iterator[Record | Problem]:
-    """Yield a Record per HTML response and a Problem per broken stretch of the file."""
+    """Yield a Record per HTML response and a Problem per broken stretch of the file; a file
+    that gives neither (only requests, metadata, images) is reported as "empty"."""
+    found = 0
+    for item in _read_warc(path):
+        found += 1
+        yield item
+    if not found:
+        yield Problem(str(path), "", "empty", "no HTML pages in this WARC file")
+
+
+def _read_warc(path: Path) -> Iterator[Record | Problem]:
     source = str(path)
     try:
         stream = open(path, "rb")  # noqa: SIM115 -- closed by the with below
@@ -67,6 +77,8 @@ def _read_records(
     gzip stream (see :func:`read_warc`). The first `skip` records are passed over.
     """
     from warcio.archiveiterator import ArchiveIterator
+
+    record_errors = _record_errors()
 
     position: int | None = 0
     broken: tuple[int, str] | None = None  # where a bad stretch began and why: not reported yet
@@ -97,7 +109,11 @@ def _read_records(
                 if item is not None:
                     yield item
             position = None
-        except Exception as exc:  # warcio, zlib and HTTP parsing raise many kinds
+        except Exception as exc:
+            # warcio, zlib and HTTP parsing raise many kinds for broken data (warcio even an
+            # AttributeError on a cut-off record); egiz's own exceptions are bugs: not hidden.
+            if not isinstance(exc, record_errors) and not raised_by_library(exc):
+                raise
             if "non-chunked gzip" in str(exc):
                 return count
             at = current if current is not None else records.offset
@@ -115,6 +131,18 @@ def _read_records(
     if broken is not None:
         yield _broken(source, broken, None)
     return None
+
+
+def _record_errors() -> tuple[type[BaseException], ...]:
+    """What warcio and the decompressors raise for broken data (not for bugs)."""
+    from warcio.bufferedreaders import ChunkedDataException
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
+
+    return (
+        _BadRecord, ArchiveLoadFailed, StatusAndHeadersParserException, ChunkedDataException,
+        ValueError, EOFError, OSError, zlib.error,
+    )  # fmt: skip
 
 
 class _BadRecord(Exception):

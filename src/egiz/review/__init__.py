@@ -59,6 +59,8 @@ def load_files(
     encoding: str | None = None,
     params: AlignParams | None = None,
     progress: bool = False,
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
 ) -> tuple[int, tuple[WatchedFile, WatchedFile]]:
     """Align two files as one document pair into the store (once: a pair already there with the
     same texts is reused, corrections and all). Returns the pair id and the files to watch.
@@ -70,7 +72,8 @@ def load_files(
     from egiz.read import read_text
 
     src_path, tgt_path = Path(src), Path(tgt)
-    texts = (read_text(src_path, encoding), read_text(tgt_path, encoding))
+    src_encoding, tgt_encoding = src_encoding or encoding, tgt_encoding or encoding  # per side
+    texts = (read_text(src_path, src_encoding), read_text(tgt_path, tgt_encoding))
     ids = (src_path.name, tgt_path.name)
     hashes = (text_hash(texts[0]), text_hash(texts[1]))
     with Store(store_path) as store:
@@ -113,8 +116,8 @@ def load_files(
     if found[0]["status"] != "aligned":
         raise EgizError(f"cannot align {src_path} and {tgt_path}: {found[0]['error']}")
     watched = (
-        WatchedFile(src_path.resolve(), "src", encoding, hashes[0]),
-        WatchedFile(tgt_path.resolve(), "tgt", encoding, hashes[1]),
+        WatchedFile(src_path.resolve(), "src", src_encoding, hashes[0]),
+        WatchedFile(tgt_path.resolve(), "tgt", tgt_encoding, hashes[1]),
     )
     return int(found[0]["id"]), watched
 
