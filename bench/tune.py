@@ -42,8 +42,9 @@ from egiz.align.calibration import calibration_for  # noqa: E402
 # name -> (low, high, scale): "log" draws log-uniformly, "lin" uniformly, "int" an integer
 SPACE: dict[str, tuple[float, float, str]] = {
     "evidence_weight": (0.3, 3.0, "log"),
+    "size_exponent": (0.0, 1.5, "lin"),
     "aligned_prior_strength": (2.0, 100.0, "log"),
-    "shape_prior_strength": (2.0, 200.0, "log"),
+    "shape_prior_strength": (2.0, 2000.0, "log"),
     "paragraph_penalty": (0.0, 3.0, "lin"),
     "self_calibration": (1, 3, "int"),
 }
@@ -163,13 +164,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--encoder", default="e5")
     ap.add_argument("--loto", action="store_true", help="leave-one-type-out table")
+    ap.add_argument("--types", default=",".join(TYPES), help="document types to tune on")
     args = ap.parse_args(argv)
     if args.loto:
         loto(args.draws, args.seed, args.encoder)
         return
     embedder = MemoEmbedder(args.encoder)
     cal = calibration_for(embedder.encoder.name)[0]
-    sets = load_sets("tune", TYPES, small=True)
+    sets = load_sets("tune", args.types.split(","), small=True)
     params, scores, _ = search(sets, embedder, cal, args.draws, args.seed)
     print(f"\nsignature: egiz:{__version__}|enc:{embedder.encoder.name}|cal:{cal.encoder}|"
           f"tune.py --draws {args.draws} --seed {args.seed}|tune parts\n")  # fmt: skip

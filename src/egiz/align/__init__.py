@@ -39,8 +39,10 @@ class AlignParams:
     """
 
     max_bead: int = 4  # sentences per side of one bead
-    # Weight of the calibrated evidence (log-odds) against the document's priors in the DP.
+    # Weight of the calibrated evidence (log-odds) against the document's priors in the DP ...
     evidence_weight: float = 1.0
+    # ... times ((a + b) / 2) ** size_exponent for a bead of a + b sentences (0: per bead).
+    size_exponent: float = 0.0
     # Pseudo-sentences behind the prior share of sentences with a counterpart (0.5) when the
     # document re-estimates it: a few sentences say little, a long document speaks for itself.
     aligned_prior_strength: float = 10.0
@@ -64,6 +66,7 @@ class AlignParams:
         checks = [
             (self.max_bead >= 1, "max_bead must be at least 1"),
             (self.evidence_weight > 0, "evidence_weight must be positive"),
+            (self.size_exponent >= 0, "size_exponent must be 0 or more"),
             (self.aligned_prior_strength > 0, "aligned_prior_strength must be positive"),
             (self.shape_prior_strength > 0, "shape_prior_strength must be positive"),
             (self.self_calibration >= 0, "self_calibration must be 0 or more"),
@@ -228,12 +231,12 @@ def align_embedded(
     priors = doc.initial_priors()
     shapes, odds = doc.solve(priors)
     for _ in range(params.self_calibration):
-        priors = doc.estimate_priors(shapes)
+        priors = doc.estimate_priors(shapes, odds, priors)
         shapes, odds = doc.solve(priors)
     refine = embed_texts is not None and params.refine != "none" and params.max_bead > 1
     if refine and doc.use_joined_embeddings(shapes, embed_texts):
         shapes, odds = doc.solve(priors)
-        priors = doc.estimate_priors(shapes)
+        priors = doc.estimate_priors(shapes, odds, priors)
         shapes, odds = doc.solve(priors)
     return doc.beads(shapes, odds, priors)
 

@@ -24,6 +24,9 @@ RATIO_RANGE = (0.33, 3.0)  # expected target/source length (wide characters coun
 # Pseudo-pairs behind the generic calibration's unrelated-pair cosine and spread: vectors of an
 # encoder without a calibration of its own are judged by their document, unless it has no pairs.
 GENERIC_PRIOR_STRENGTH = 0.5
+# Neighbouring 1-1 beads whose sentences match across by more than this many spreads get their
+# 2-2 bead re-checked with joined texts.
+CROSSING_Z = 3.0
 # Pseudo-beads behind the prior length ratio 1.0: a document of a few sentences cannot say what
 # its ratio is (the total ratio of a 1-sentence document is its one pair's, whatever it is).
 RATIO_PRIOR_STRENGTH = 5.0
@@ -36,13 +39,13 @@ class DocumentPriors:
     log_odds: float  # that a sentence has a counterpart (per sentence of a bead, on average)
     shape: np.ndarray  # (max_bead, max_bead): log prior of each bead shape relative to 1-1
     ratio: float  # expected target/source length in characters
-    aligned: float = 0.0  # sentences in aligned beads of the path the estimate came from
-    total: float = 0.0  # sentences of that path
+    aligned: float = 0.0  # sentences with a counterpart in the pass the estimate came from
+    total: float = 0.0  # sentences of the document
     prior: float = 0.5  # the calibration's share of sentences with a counterpart ...
     strength: float = 1.0  # ... and the pseudo-sentences behind it
 
     def log_odds_without(self, sentences: int) -> float:
-        """The prior log-odds as this path says it without one aligned bead of `sentences`:
+        """The prior log-odds as the document says it without one aligned bead of `sentences`:
         what a bead's probability may rest on, so that a document of a few sentences does not
         vouch for itself."""
         if self.total == 0:
@@ -68,6 +71,9 @@ class BandCosines:
     tgt_means: np.ndarray
     src_norm: np.ndarray  # (n, max_bead) norms of summed spans (`dp.span_norms`)
     tgt_norm: np.ndarray
+    cband: np.ndarray  # sentence similarities in the band (`dp.band_dots`) ...
+    clo: np.ndarray  # ... for the target sentences clo[r] <= t < chi[r] of source sentence r
+    chi: np.ndarray
 
 
 def band_cosines(
@@ -83,8 +89,9 @@ def band_cosines(
     src_null = score.span_nulls(x, tgt_means, src_norm)
     tgt_null = score.span_nulls(y, src_means, tgt_norm)
     return BandCosines(
-        lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm
-    )
+        lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
+        clo, chi,
+    )  # fmt: skip
 
 
 def null_sigma(
@@ -142,6 +149,11 @@ class DocumentScorer:
             bc.tgt_null, self.y, bc.tgt_norm, self.dirs, null_prior.transpose(0, 2, 1)
         )
         k0 = self.prior_count = NULL_PRIOR_STRENGTH if own_calibration else GENERIC_PRIOR_STRENGTH
+        # each sentence's null cosine as a 1-1 pair, for the weakest-link feature
+        n, m = self.n, self.m
+        sn, tn = self.src_nulls[0, :, 1:, 0, 0], self.tgt_nulls[0, :, 1:, 0, 0]
+        self.src_mu = np.ascontiguousarray((sn[0] * (m - 1) + sn[1] * k0) / (m - 1 + k0))
+        self.tgt_mu = np.ascontiguousarray((tn[0] * (n - 1) + tn[1] * k0) / (n - 1 + k0))
         sigma = null_sigma(self.x, self.y, bc, mb, sigma_prior[0], k0)
         # joined texts: the encoder's typical spread, scaled as this document's 1-1 spread is
         joined_sigma = sigma_prior[1] * (sigma[0, 0] / sigma_prior[0, 0, 0])
@@ -174,23 +186,39 @@ class DocumentScorer:
         return self._ratio(self.s_sig.lengths.sum(), self.t_sig.lengths.sum(), beads)
 
     def initial_priors(self) -> DocumentPriors:
-        rho = self.cal.prior_aligned
+        """The first pass's: even odds that a sentence has a counterpart (a permissive start the
+        document's own estimate then corrects), the calibration's bead shapes."""
         return DocumentPriors(
-            float(np.log(rho / (1 - rho))), self._shape_log_prior(self.shape_prior),
-            self._total_ratio(), prior=rho,
+            0.0, self._shape_log_prior(self.shape_prior), self._total_ratio(),
+            prior=self.cal.prior_aligned,
         )  # fmt: skip
 
-    def estimate_priors(self, shapes: np.ndarray) -> DocumentPriors:
-        """The priors this document's path says: share of sentences with a counterpart and
-        bead-shape frequencies (each shrunk towards the calibration's), length ratio of the
-        aligned beads."""
-        p = self.params
+    def ratio_of(self, shapes: np.ndarray) -> float:
+        """Target/source length ratio of the aligned beads of a path, shrunk towards 1.0."""
+        ls = lt = 0.0
+        beads = i = j = 0
+        for a, b in shapes:
+            if a and b:
+                ls += self.s_sig.lengths[i : i + a].sum()
+                lt += self.t_sig.lengths[j : j + b].sum()
+                beads += 1
+            i, j = i + a, j + b
+        return self._ratio(ls, lt, beads) if beads else self._total_ratio()
+
+    def estimate_priors(
+        self, shapes: np.ndarray, odds: np.ndarray, used: DocumentPriors
+    ) -> DocumentPriors:
+        """The priors this document says: the share of sentences with a counterpart (a bead in
+        the band that holds them, whatever the path chose, has evidence for a translation) and
+        the bead-shape frequencies of the path `shapes` (each shrunk towards the calibration's),
+        and the length ratio of its aligned beads. `odds` and `used`: the pass that found it."""
+        p, bc = self.params, self.bc
         aligned = shapes[(shapes[:, 0] > 0) & (shapes[:, 1] > 0)]
         total = self.n + self.m
+        src_best, tgt_best = score.best_evidence(odds, bc.lo, bc.hi, bc.off, self.m, used.log_odds)
+        matched = float((src_best > 0).sum() + (tgt_best > 0).sum())
         rho = self.cal.prior_aligned
-        share = (aligned.sum() + p.aligned_prior_strength * rho) / (
-            total + p.aligned_prior_strength
-        )
+        share = (matched + p.aligned_prior_strength * rho) / (total + p.aligned_prior_strength)
         share = float(np.clip(share, *ALIGNED_RANGE))
         counts = np.zeros((self.mb, self.mb))
         for a, b in aligned:
@@ -198,17 +226,13 @@ class DocumentScorer:
         q = (counts + p.shape_prior_strength * self.shape_prior) / (
             len(aligned) + p.shape_prior_strength
         )
-        ls = lt = 0.0
-        i = j = 0
-        for a, b in shapes:
-            if a and b:
-                ls += self.s_sig.lengths[i : i + a].sum()
-                lt += self.t_sig.lengths[j : j + b].sum()
-            i, j = i + a, j + b
-        ratio = self._ratio(ls, lt, len(aligned)) if len(aligned) else self._total_ratio()
+        # the ratio of what has a counterpart: a path's partial beads would bend it their way
+        ls, lt = self.s_sig.lengths[src_best > 0].sum(), self.t_sig.lengths[tgt_best > 0].sum()
+        beads = min(int((src_best > 0).sum()), int((tgt_best > 0).sum()))
+        ratio = self._ratio(ls, lt, beads) if beads else self._total_ratio()
         return DocumentPriors(
             float(np.log(share / (1 - share))), self._shape_log_prior(q), ratio,
-            float(aligned.sum()), float(total), rho, p.aligned_prior_strength,
+            matched, float(total), rho, p.aligned_prior_strength,
         )  # fmt: skip
 
     # -- the DP -----------------------------------------------------------------------------------
@@ -217,12 +241,14 @@ class DocumentScorer:
         """Best path (bead shapes in order) and the log-odds of every bead in the band."""
         p, bc = self.params, self.bc
         gain, odds = score.bead_gains(
-            bc.cos, self.joined, bc.lo, bc.hi, bc.off, self.src_nulls, self.tgt_nulls,
+            bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, self.src_mu, self.tgt_mu,
+            self.joined, bc.lo,
+            bc.hi, bc.off, self.src_nulls, self.tgt_nulls,
             self.sigma, self.prior_count, self.s_sig.lengths, self.t_sig.lengths,
             self.s_sig.numbers, self.t_sig.numbers, self.s_sig.names, self.t_sig.names,
             self.s_sig.marks, self.t_sig.marks, self.s_par, self.t_par, priors.ratio,
             self.cal.weights, priors.log_odds, priors.shape, p.evidence_weight,
-            p.paragraph_penalty,
+            p.size_exponent, p.paragraph_penalty,
         )  # fmt: skip
         return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
 
@@ -257,6 +283,9 @@ class DocumentScorer:
             tgt_spans = _spans(set(range(self.m)), self.m, mb)
         else:
             src_spans, tgt_spans = _spans_to_recheck(shapes, self.n, self.m, mb)
+            cross_src, cross_tgt = self._crossing_pairs(shapes)
+            src_spans += [s for s in cross_src if s not in set(src_spans)]
+            tgt_spans += [s for s in cross_tgt if s not in set(tgt_spans)]
             budget = int(p.joined_budget * (self.n + self.m))
             src_spans, tgt_spans = _within_budget(src_spans, tgt_spans, budget)
         if not src_spans and not tgt_spans:
@@ -276,6 +305,34 @@ class DocumentScorer:
             self.tgt_nulls, tgt_index, tgt_vecs, tgt_spans, bc.src_means, self.dirs, w
         )
         return True
+
+    def _crossing_pairs(
+        self, shapes: np.ndarray, min_z: float = CROSSING_Z
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Two-sentence spans of neighbouring 1-1 beads whose sentences also match across
+        (x[i] ~ y[j+1] or x[i+1] ~ y[j]): where a 2-2 bead may be the translation."""
+        src: list[tuple[int, int]] = []
+        tgt: list[tuple[int, int]] = []
+        sigma = self.sigma[0, 0, 0]
+        i = j = 0
+        prev: tuple[int, int] | None = None
+        for a, b in shapes:
+            a, b = int(a), int(b)
+            if (a, b) == (1, 1):
+                if prev is not None:
+                    pi, pj = prev
+                    cross = max(
+                        float(self.x[pi] @ self.y[j]) - 0.5 * (self.src_mu[pi] + self.tgt_mu[j]),
+                        float(self.x[i] @ self.y[pj]) - 0.5 * (self.src_mu[i] + self.tgt_mu[pj]),
+                    )
+                    if cross / sigma > min_z:
+                        src.append((pi, 2))
+                        tgt.append((pj, 2))
+                prev = (i, j)
+            else:
+                prev = None
+            i, j = i + a, j + b
+        return src, tgt
 
     def _embed_spans(
         self,

@@ -27,8 +27,14 @@ from egiz.align.dp import NEG_INF, _popcount, offsets
 # competitors grow in number; "short" is near 1 for a few words and falls to 0 for long texts.
 # z x sparse and z x short let the model trust a cosine less where that is so (on short everyday
 # sentences unrelated pairs reach the cosines of translations far more often).
+# "weakest": of the bead's sentences, the one whose best link to a sentence of the other side
+# is weakest — its z as a 1-1 pair: in a true merge every sentence has a part of it on the other
+# side; a sentence swallowed from a neighbour or from nowhere has none.
+# "neighbours": how close each side is to the sentences just outside the bead on the other side,
+# in z (Bertalign's margin): a bead that leaves out a part of itself has a close neighbour.
 FEATURES = (
-    "z", "z_sparse", "sparse", "z_short", "short", "length", "numbers", "names", "marks", "bias",
+    "z", "z_sparse", "sparse", "z_short", "short", "weakest", "neighbours", "length", "numbers",
+    "names", "marks", "bias",
 )  # fmt: skip
 SHORT_CHARS = 20.0  # a bead side of this many characters has short = 0.5
 N_FEATURES = len(FEATURES)
@@ -83,6 +89,8 @@ def bead_features(
     name_t: np.int64,
     marks_s: np.int64,
     marks_t: np.int64,
+    weakest: float,
+    neighbours: float,
     out: np.ndarray,
 ) -> None:
     """Fill `out` (N_FEATURES) for one bead of cosine `c`.
@@ -106,17 +114,96 @@ def bead_features(
     out[2] = sparse
     out[3] = z * short
     out[4] = short
-    out[5] = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
-    out[6] = 0.0
+    out[5] = weakest
+    out[6] = 0.0 if np.isnan(neighbours) else (neighbours - 0.5 * (mu_s + mu_t)) / sigma
+    out[7] = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+    out[8] = 0.0
     if num_s != 0 or num_t != 0:
-        out[6] = 2.0 * _popcount(num_s & num_t) / _popcount(num_s | num_t) - 1.0
-    out[7] = 0.0
+        out[8] = 2.0 * _popcount(num_s & num_t) / _popcount(num_s | num_t) - 1.0
+    out[9] = 0.0
     if name_s != 0 and name_t != 0:
-        out[7] = 2.0 * _popcount(name_s & name_t) / _popcount(name_s | name_t) - 1.0
-    out[8] = 0.0  # a question or an exclamation on one side should be one on the other
+        out[9] = 2.0 * _popcount(name_s & name_t) / _popcount(name_s | name_t) - 1.0
+    out[10] = 0.0  # a question or an exclamation on one side should be one on the other
     if marks_s != 0 or marks_t != 0:
-        out[8] = 2.0 * _popcount(marks_s & marks_t) / _popcount(marks_s | marks_t) - 1.0
-    out[9] = 1.0
+        out[10] = 2.0 * _popcount(marks_s & marks_t) / _popcount(marks_s | marks_t) - 1.0
+    out[11] = 1.0
+
+
+@numba.njit(cache=True)
+def neighbour_cosine(
+    cband: np.ndarray,
+    coff: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    i: int,
+    a: int,
+    j: int,
+    b: int,
+    src_norm: float,
+    tgt_norm: float,
+) -> float:
+    """Mean of the source span's cosines with the target sentences just before and after the
+    bead and the target span's with the source sentences around it (NaN: none in the band)."""
+    n = clo.shape[0]
+    src_side = 0.0
+    src_k = 0
+    for t in (j - b - 1, j):  # the source span (rows i-a..i-1) against target sentence t
+        dot = 0.0
+        ok = t >= 0
+        for r in range(i - a, i):
+            if not ok or t < clo[r] or t >= chi[r]:
+                ok = False
+                break
+            dot += cband[coff[r] + t - clo[r]]
+        if ok:
+            src_side += dot / src_norm
+            src_k += 1
+    tgt_side = 0.0
+    tgt_k = 0
+    for r in (i - a - 1, i):  # the target span (columns j-b..j-1) against source sentence r
+        if r < 0 or r >= n or j - b < clo[r] or j > chi[r]:
+            continue
+        dot = 0.0
+        for t in range(j - b, j):
+            dot += cband[coff[r] + t - clo[r]]
+        tgt_side += dot / tgt_norm
+        tgt_k += 1
+    if src_k and tgt_k:
+        return 0.5 * (src_side / src_k + tgt_side / tgt_k)
+    if src_k:
+        return src_side / src_k
+    if tgt_k:
+        return tgt_side / tgt_k
+    return np.nan
+
+
+@numba.njit(cache=True)
+def weakest_link(
+    dots: np.ndarray,
+    src0: int,
+    a: int,
+    tgt0: int,
+    b: int,
+    src_mu: np.ndarray,
+    tgt_mu: np.ndarray,
+    sigma: float,
+) -> float:
+    """min over the bead's sentences of their best 1-1 z with a sentence of the other side;
+    dots[r - src0, t - tgt0] = x[r] . y[t] for the bead's sentences."""
+    weakest = np.inf
+    for r in range(a):
+        best = -np.inf
+        for t in range(b):
+            z = (dots[r, t] - 0.5 * (src_mu[src0 + r] + tgt_mu[tgt0 + t])) / sigma
+            best = max(best, z)
+        weakest = min(weakest, best)
+    for t in range(b):
+        best = -np.inf
+        for r in range(a):
+            z = (dots[r, t] - 0.5 * (src_mu[src0 + r] + tgt_mu[tgt0 + t])) / sigma
+            best = max(best, z)
+        weakest = min(weakest, best)
+    return weakest
 
 
 @numba.njit(cache=True)
@@ -204,6 +291,13 @@ def null_spread(
 @numba.njit(cache=True)
 def bead_gains(
     cos: np.ndarray,
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    src_norm: np.ndarray,
+    tgt_norm: np.ndarray,
+    src_mu: np.ndarray,
+    tgt_mu: np.ndarray,
     joined: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
@@ -227,14 +321,17 @@ def bead_gains(
     log_odds: float,
     shape_prior: np.ndarray,
     evidence_weight: float,
+    size_exponent: float,
     paragraph_penalty: float,
 ):
     """Score every bead in the band: (gain, log_odds) arrays shaped like `cos`.
 
     log_odds = evidence (the calibrated model) + the document's prior log-odds that a bead is a
                translation; the bead's probability is its sigmoid.
-    gain     = evidence_weight * evidence + (a + b) / 2 * prior log-odds + log of the shape's
-               prior relative to 1-1 - paragraph_penalty if the bead crosses a paragraph break.
+    gain     = evidence_weight * ((a + b) / 2) ** size_exponent * evidence + (a + b) / 2 * prior
+               log-odds + log of the shape's prior relative to 1-1 - paragraph_penalty if the
+               bead crosses a paragraph break. size_exponent > 0 lets evidence count per
+               sentence: a merge that explains one more sentence is worth more than its part.
     An omission (1-0 / 0-1) has gain 0: a bead is kept only where it beats leaving its sentences
     out, which is what lets a document say "these are unrelated".
 
@@ -242,6 +339,8 @@ def bead_gains(
     sentences ending before i against target spans of b (`span_nulls`), [kind, 1, ...] the
     calibration's; kind 1 holds spans with a real embedding of their joined text (see `joined`).
     tgt_nulls[kind, which, j, b-1, a-1] likewise. sigma[kind, a-1, b-1]: spread of unrelated pairs.
+    cband, clo, chi: the sentence similarities (`dp.band_dots`); src_mu, tgt_mu: each sentence's
+    null cosine as a 1-1 pair (for `weakest_link`).
     """
     n1 = lo.shape[0]
     m = tgt_nulls.shape[2] - 1
@@ -250,6 +349,8 @@ def bead_gains(
     gain = np.full(cos.shape, NEG_INF, np.float32)
     odds = np.full(cos.shape, np.nan, np.float32)
     f = np.empty(weights.shape[1])
+    coff = offsets(clo, chi - 1)
+    dots = np.empty((mb, mb))
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
@@ -276,25 +377,62 @@ def bead_gains(
                         nt |= tgt_num[jj]
                         mt |= tgt_name[jj]
                         kt |= tgt_marks[jj]
+                    for r in range(a):
+                        row = i - a + r
+                        for t in range(b):
+                            dots[r, t] = cband[coff[row] + j - b + t - clo[row]]
+                    weak = weakest_link(dots, i - a, a, j - b, b, src_mu, tgt_mu, sigma[0, 0, 0])
+                    near = neighbour_cosine(
+                        cband, coff, clo, chi, i, a, j, b, src_norm[i - 1, a - 1],
+                        tgt_norm[j - 1, b - 1],
+                    )  # fmt: skip
                     is_joined = joined[c0, a - 1, b - 1] != 0
                     k = 1 if is_joined else 0
                     bead_features(
                         cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
                         src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
                         m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
-                        ls, lt, ratio, ns, nt, ms, mt, ks, kt, f,
+                        ls, lt, ratio, ns, nt, ms, mt, ks, kt, weak, near, f,
                     )  # fmt: skip
                     g = group_of(a, b, is_joined, f[2])
                     ev = 0.0
                     for q in range(f.shape[0]):
                         ev += weights[g, q] * f[q]
                     size = 0.5 * (a + b)
-                    gv = evidence_weight * ev + size * log_odds + shape_prior[a - 1, b - 1]
+                    gv = evidence_weight * size**size_exponent * ev + size * log_odds
+                    gv += shape_prior[a - 1, b - 1]
                     if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
                         gv -= paragraph_penalty
                     gain[c0, a - 1, b - 1] = gv
                     odds[c0, a - 1, b - 1] = ev + log_odds
     return gain, odds
+
+
+@numba.njit(cache=True)
+def best_evidence(
+    odds: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int, log_odds: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The highest evidence (log-odds less the prior `log_odds` they were computed with) of any
+    bead in the band that holds each source and each target sentence: does it have a
+    counterpart somewhere, whatever the path chose?"""
+    n1 = lo.shape[0]
+    mb = odds.shape[1]
+    src = np.full(n1 - 1, -np.inf)
+    tgt = np.full(m, -np.inf)
+    for i in range(1, n1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            c0 = off[i] + j - lo[i]
+            for a in range(1, min(mb, i) + 1):
+                for b in range(1, min(mb, j) + 1):
+                    v = odds[c0, a - 1, b - 1]
+                    if np.isnan(v):
+                        continue
+                    v -= log_odds
+                    for r in range(i - a, i):
+                        src[r] = max(src[r], v)
+                    for jj in range(j - b, j):
+                        tgt[jj] = max(tgt[jj], v)
+    return src, tgt
 
 
 def sigmoid(x: float) -> float:

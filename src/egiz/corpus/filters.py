@@ -12,8 +12,8 @@ Two kinds of filter:
   the collection itself and taken out of the texts before alignment (:func:`strip_boilerplate`);
   the lines removed are counted per site.
 
-The alignment score is only compared with `FilterParams.min_score`: whatever its scale (the
-aligner's margin, or a calibrated probability), nothing else here depends on it.
+The alignment score — the probability that a bead's two sides are translations of each other —
+is only compared with `FilterParams.min_score` (default `egiz.align.DEFAULT_MIN_SCORE`, 0.5).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 
+from egiz.align import DEFAULT_MIN_SCORE
 from egiz.corpus.store import BeadRecord
 from egiz.document import Document
 
@@ -49,7 +50,8 @@ __all__ = [
 class FilterParams:
     """What a bead must pass to enter the corpus (besides not being a duplicate).
 
-    `min_score`: the aligner's score a bead needs. `max_len_ratio`: longer over shorter side, in
+    `min_score`: the aligner's score a bead needs (a probability; 0.5: more likely a translation
+    than not). `max_len_ratio`: longer over shorter side, in
     characters (clean kk-ru pairs stay within 0.45-1.75). `min_numbers`: share of the numbers
     written in digits that the other side has (in digits or words); FLORES: 95% of true pairs
     with digits reach 0.5, 3% of wrong ones do. `check_language`: no side may be detected as
@@ -58,7 +60,7 @@ class FilterParams:
     than this on a side (after markup and entities are removed) is junk.
     """
 
-    min_score: float = 1.0
+    min_score: float = DEFAULT_MIN_SCORE
     max_len_ratio: float = 2.0
     min_numbers: float = 0.5
     check_language: bool = True
