@@ -49,13 +49,13 @@ TEXT = PairText([Sentence(t) for t in KK], [Sentence(t) for t in RU], "kk", "ru"
 
 
 def _beads(spec: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[BeadRecord]:
-    """Aligner beads (score 1.05) over TEXT."""
+    """Aligner beads (score 0.95) over TEXT."""
     return [
         measure_bead(
             k,
             s,
             t,
-            1.05 if s and t else 0.0,
+            0.95 if s and t else 0.0,
             " ".join(KK[i] for i in s),
             " ".join(RU[j] for j in t),
             "kk",
@@ -101,7 +101,7 @@ def test_an_unlinked_pair_stays_where_it_was() -> None:
 def test_taking_one_sentence_out_of_a_merge_keeps_the_rest_linked() -> None:
     beads, _, _ = apply_edit(START, "unlink", {"src": [], "tgt": [1]}, TEXT)
     assert _shape(beads)[:2] == [((0,), (0,)), ((), (1,))]
-    assert beads[0].origin == "review" and beads[0].score == 1.05  # the aligner's evidence
+    assert beads[0].origin == "review" and beads[0].score == 0.95  # the aligner's evidence
 
 
 def test_merge_and_split_are_inverse() -> None:
@@ -510,7 +510,7 @@ def test_a_hand_made_bead_is_exported_with_its_origin_whatever_min_score(
     res = _post(client, "edit", view, action="link", src=link["src"], tgt=link["tgt"])
     assert res.status_code == 200
     out = tmp_path / "corpus.jsonl"
-    export_corpus(store_path, out, "jsonl", min_score=5.0)  # no aligner bead scores that high
+    export_corpus(store_path, out, "jsonl", min_score=0.99)  # no aligner bead scores that high
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["src_ids"], r["tgt_ids"], r["origin"]) for r in rows] == [
         (link["src"], link["tgt"], "review")

@@ -274,7 +274,7 @@ def _many_pairs(path: Path, n: int) -> None:
                 [((0,), (0,)), ((1,), (1,))] if k != 7 else [((0,), (0,)), ((1,), ()), ((), (1,))]
             )
             beads = [
-                measure_bead(i, s, t, 1.05 if s and t else 0.0,
+                measure_bead(i, s, t, 0.95 if s and t else 0.0,
                              " ".join(src[a].text for a in s), " ".join(tgt[b].text for b in t),
                              "kk", "ru")
                 for i, (s, t) in enumerate(shapes)
