@@ -43,6 +43,7 @@ from egiz.align.calibration import calibration_for  # noqa: E402
 SPACE: dict[str, tuple[float, float, str]] = {
     "evidence_weight": (0.3, 3.0, "log"),
     "size_exponent": (0.0, 1.5, "lin"),
+    "merge_bonus": (-1.0, 3.0, "lin"),
     "aligned_prior_strength": (2.0, 100.0, "log"),
     "shape_prior_strength": (2.0, 2000.0, "log"),
     "paragraph_penalty": (0.0, 3.0, "lin"),

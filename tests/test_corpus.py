@@ -519,7 +519,9 @@ def test_export_every_format(mined: tuple[Path, Path, Any], tmp_path: Path) -> N
     assert n_all == n_kept + sum(s.filtered.values())
     reasons = {json.loads(x)["reason"] for x in (tmp_path / "all.jsonl").read_text().splitlines()}
     assert {"", "duplicate", "near-duplicate"} <= reasons
-    top = export_corpus(store, tmp_path / "top.tsv", "tsv", min_score=2.0)
+    scores = sorted(r["score"] for r in rows)
+    assert scores[0] < scores[-1]
+    top = export_corpus(store, tmp_path / "top.tsv", "tsv", min_score=scores[-1])
     assert 0 < top < n_kept
     with pytest.raises(EgizError, match="unknown corpus format"):
         export_corpus(store, tmp_path / "x", "csv")

@@ -43,6 +43,10 @@ class AlignParams:
     evidence_weight: float = 1.0
     # ... times ((a + b) / 2) ** size_exponent for a bead of a + b sentences (0: per bead).
     size_exponent: float = 0.0
+    # Log-odds per sentence beyond 1-1 in a bead. The calibration says how likely each bead is a
+    # translation, group by group; whether a merge beats its part plus an omission is the DP's
+    # question, and this is the one setting that weighs the groups against each other.
+    merge_bonus: float = 0.0
     # Pseudo-sentences behind the prior share of sentences with a counterpart (0.5) when the
     # document re-estimates it: a few sentences say little, a long document speaks for itself.
     aligned_prior_strength: float = 10.0

@@ -248,7 +248,7 @@ class DocumentScorer:
             self.s_sig.numbers, self.t_sig.numbers, self.s_sig.names, self.t_sig.names,
             self.s_sig.marks, self.t_sig.marks, self.s_par, self.t_par, priors.ratio,
             self.cal.weights, priors.log_odds, priors.shape, p.evidence_weight,
-            p.size_exponent, p.paragraph_penalty,
+            p.size_exponent, p.merge_bonus, p.paragraph_penalty,
         )  # fmt: skip
         return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
 

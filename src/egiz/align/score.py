@@ -322,6 +322,7 @@ def bead_gains(
     shape_prior: np.ndarray,
     evidence_weight: float,
     size_exponent: float,
+    merge_bonus: float,
     paragraph_penalty: float,
 ):
     """Score every bead in the band: (gain, log_odds) arrays shaped like `cos`.
@@ -329,9 +330,10 @@ def bead_gains(
     log_odds = evidence (the calibrated model) + the document's prior log-odds that a bead is a
                translation; the bead's probability is its sigmoid.
     gain     = evidence_weight * ((a + b) / 2) ** size_exponent * evidence + (a + b) / 2 * prior
-               log-odds + log of the shape's prior relative to 1-1 - paragraph_penalty if the
-               bead crosses a paragraph break. size_exponent > 0 lets evidence count per
-               sentence: a merge that explains one more sentence is worth more than its part.
+               log-odds + log of the shape's prior relative to 1-1 + merge_bonus per sentence
+               beyond 1-1 - paragraph_penalty if the bead crosses a paragraph break.
+               size_exponent > 0 lets evidence count per sentence: a merge that explains one
+               more sentence is worth more than its part.
     An omission (1-0 / 0-1) has gain 0: a bead is kept only where it beats leaving its sentences
     out, which is what lets a document say "these are unrelated".
 
@@ -400,7 +402,7 @@ def bead_gains(
                         ev += weights[g, q] * f[q]
                     size = 0.5 * (a + b)
                     gv = evidence_weight * size**size_exponent * ev + size * log_odds
-                    gv += shape_prior[a - 1, b - 1]
+                    gv += shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
                     if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
                         gv -= paragraph_penalty
                     gain[c0, a - 1, b - 1] = gv

@@ -58,7 +58,7 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
         np.zeros(bc.cos.shape, np.int8), lo, hi, bc.off, src_nulls, tgt_nulls,
         np.stack([sigma, sigma]), 1e-6, zeros_n.astype(np.float64), zeros_m.astype(np.float64),
         zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, 1.0, weights,
-        0.0, shape, 1.0, 0.0, 0.0,
+        0.0, shape, 1.0, 0.0, 0.0, 0.0,
     )  # fmt: skip
     return dp.best_path(gain, lo, hi, off=bc.off, m=m)[::-1]
 
