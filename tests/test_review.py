@@ -510,7 +510,7 @@ def test_a_hand_made_bead_is_exported_with_its_origin_whatever_min_score(
     res = _post(client, "edit", view, action="link", src=link["src"], tgt=link["tgt"])
     assert res.status_code == 200
     out = tmp_path / "corpus.jsonl"
-    export_corpus(store_path, out, "jsonl", min_score=1.5)  # beyond any probability: no aligner bead
+    export_corpus(store_path, out, "jsonl", min_score=1.5)  # above any probability
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["src_ids"], r["tgt_ids"], r["origin"]) for r in rows] == [
         (link["src"], link["tgt"], "review")
