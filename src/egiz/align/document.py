@@ -167,6 +167,9 @@ class DocumentScorer:
         self.s_par = self.s_par.astype(np.int64)
         self.t_par = self.t_par.astype(np.int64)
         self.joined_texts = 0  # texts sent to the encoder by `use_joined_embeddings`
+        self.src_cum = np.concatenate([[0.0], np.cumsum(s_sig.lengths)])
+        self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
+        self.evidence = self._evidence()
 
     # -- priors -----------------------------------------------------------------------------------
 
@@ -237,18 +240,25 @@ class DocumentScorer:
 
     # -- the DP -----------------------------------------------------------------------------------
 
+    def _evidence(self) -> np.ndarray:
+        """Every bead's calibrated evidence but its length term (see `score.bead_evidence`)."""
+        bc = self.bc
+        return score.bead_evidence(
+            bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, self.src_mu, self.tgt_mu,
+            self.joined, bc.lo, bc.hi, bc.off, self.src_nulls, self.tgt_nulls, self.sigma,
+            self.prior_count, self.s_sig.lengths, self.t_sig.lengths, self.s_sig.numbers,
+            self.t_sig.numbers, self.s_sig.names, self.t_sig.names, self.s_sig.marks,
+            self.t_sig.marks, self.cal.weights,
+        )  # fmt: skip
+
     def solve(self, priors: DocumentPriors) -> tuple[np.ndarray, np.ndarray]:
         """Best path (bead shapes in order) and the log-odds of every bead in the band."""
         p, bc = self.params, self.bc
         gain, odds = score.bead_gains(
-            bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, self.src_mu, self.tgt_mu,
-            self.joined, bc.lo,
-            bc.hi, bc.off, self.src_nulls, self.tgt_nulls,
-            self.sigma, self.prior_count, self.s_sig.lengths, self.t_sig.lengths,
-            self.s_sig.numbers, self.t_sig.numbers, self.s_sig.names, self.t_sig.names,
-            self.s_sig.marks, self.t_sig.marks, self.s_par, self.t_par, priors.ratio,
-            self.cal.weights, priors.log_odds, priors.shape, p.evidence_weight,
-            p.size_exponent, p.merge_bonus, p.paragraph_penalty,
+            self.evidence, self.joined, bc.lo, bc.hi, bc.off, self.m, self.src_cum, self.tgt_cum,
+            self.s_par, self.t_par, priors.ratio, self.cal.weights, priors.log_odds,
+            priors.shape, p.evidence_weight, p.size_exponent, p.merge_bonus,
+            p.paragraph_penalty,
         )  # fmt: skip
         return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
 
@@ -304,6 +314,7 @@ class DocumentScorer:
         _mix_joined_nulls(
             self.tgt_nulls, tgt_index, tgt_vecs, tgt_spans, bc.src_means, self.dirs, w
         )
+        self.evidence = self._evidence()
         return True
 
     def _crossing_pairs(

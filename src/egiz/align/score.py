@@ -288,8 +288,11 @@ def null_spread(
     return spread, count
 
 
+LENGTH = FEATURES.index("length")
+
+
 @numba.njit(cache=True)
-def bead_gains(
+def bead_evidence(
     cos: np.ndarray,
     cband: np.ndarray,
     clo: np.ndarray,
@@ -314,28 +317,11 @@ def bead_gains(
     tgt_name: np.ndarray,
     src_marks: np.ndarray,
     tgt_marks: np.ndarray,
-    src_par: np.ndarray,
-    tgt_par: np.ndarray,
-    ratio: float,
     weights: np.ndarray,
-    log_odds: float,
-    shape_prior: np.ndarray,
-    evidence_weight: float,
-    size_exponent: float,
-    merge_bonus: float,
-    paragraph_penalty: float,
-):
-    """Score every bead in the band: (gain, log_odds) arrays shaped like `cos`.
-
-    log_odds = evidence (the calibrated model) + the document's prior log-odds that a bead is a
-               translation; the bead's probability is its sigmoid.
-    gain     = evidence_weight * ((a + b) / 2) ** size_exponent * evidence + (a + b) / 2 * prior
-               log-odds + log of the shape's prior relative to 1-1 + merge_bonus per sentence
-               beyond 1-1 - paragraph_penalty if the bead crosses a paragraph break.
-               size_exponent > 0 lets evidence count per sentence: a merge that explains one
-               more sentence is worth more than its part.
-    An omission (1-0 / 0-1) has gain 0: a bead is kept only where it beats leaving its sentences
-    out, which is what lets a document say "these are unrelated".
+) -> np.ndarray:
+    """The calibrated evidence (log-odds) of every bead in the band, shaped like `cos`, less its
+    length term: that one depends on the document's length ratio, which `bead_gains` adds pass
+    by pass, so the costly part is computed once.
 
     src_nulls[kind, 0, i, a-1, b-1]: the document's null cosine of the source span of a
     sentences ending before i against target spans of b (`span_nulls`), [kind, 1, ...] the
@@ -348,8 +334,7 @@ def bead_gains(
     m = tgt_nulls.shape[2] - 1
     n = n1 - 1
     mb = cos.shape[1]
-    gain = np.full(cos.shape, NEG_INF, np.float32)
-    odds = np.full(cos.shape, np.nan, np.float32)
+    evidence = np.full(cos.shape, np.nan, np.float32)
     f = np.empty(weights.shape[1])
     coff = offsets(clo, chi - 1)
     dots = np.empty((mb, mb))
@@ -394,12 +379,72 @@ def bead_gains(
                         cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
                         src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
                         m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
-                        ls, lt, ratio, ns, nt, ms, mt, ks, kt, weak, near, f,
+                        ls, lt, 1.0, ns, nt, ms, mt, ks, kt, weak, near, f,
                     )  # fmt: skip
                     g = group_of(a, b, is_joined, f[2])
                     ev = 0.0
                     for q in range(f.shape[0]):
-                        ev += weights[g, q] * f[q]
+                        if q != LENGTH:
+                            ev += weights[g, q] * f[q]
+                    evidence[c0, a - 1, b - 1] = ev
+    return evidence
+
+
+@numba.njit(cache=True)
+def bead_gains(
+    evidence: np.ndarray,
+    joined: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    m: int,
+    src_cum: np.ndarray,
+    tgt_cum: np.ndarray,
+    src_par: np.ndarray,
+    tgt_par: np.ndarray,
+    ratio: float,
+    weights: np.ndarray,
+    log_odds: float,
+    shape_prior: np.ndarray,
+    evidence_weight: float,
+    size_exponent: float,
+    merge_bonus: float,
+    paragraph_penalty: float,
+):
+    """Gains of every bead for one DP pass: (gain, log_odds) arrays shaped like `evidence`.
+
+    evidence = `bead_evidence` + the length term for this pass's length `ratio` (src_cum,
+               tgt_cum: cumulative sentence lengths from 0);
+    log_odds = evidence + the document's prior log-odds that a bead is a translation; the bead's
+               probability is its sigmoid;
+    gain     = evidence_weight * ((a + b) / 2) ** size_exponent * evidence + (a + b) / 2 * prior
+               log-odds + log of the shape's prior relative to 1-1 + merge_bonus per sentence
+               beyond 1-1 - paragraph_penalty if the bead crosses a paragraph break.
+               size_exponent > 0 lets evidence count per sentence: a merge that explains one
+               more sentence is worth more than its part.
+    An omission (1-0 / 0-1) has gain 0: a bead is kept only where it beats leaving its sentences
+    out, which is what lets a document say "these are unrelated".
+    """
+    n1 = lo.shape[0]
+    n = n1 - 1
+    mb = evidence.shape[1]
+    gain = np.full(evidence.shape, NEG_INF, np.float32)
+    odds = np.full(evidence.shape, np.nan, np.float32)
+    for i in range(1, n1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            c0 = off[i] + j - lo[i]
+            for a in range(1, min(mb, i) + 1):
+                for b in range(1, min(mb, j) + 1):
+                    ev = evidence[c0, a - 1, b - 1]
+                    if np.isnan(ev):
+                        continue
+                    ls = src_cum[i] - src_cum[i - a]
+                    lt = tgt_cum[j] - tgt_cum[j - b]
+                    dev = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+                    others = min(n - a + 1.0, m - b + 1.0) - 1.0
+                    sparse = NULL_PRIOR_STRENGTH / (others + NULL_PRIOR_STRENGTH)
+                    g = group_of(a, b, joined[c0, a - 1, b - 1] != 0, sparse)
+                    ev += weights[g, LENGTH] * dev
                     size = 0.5 * (a + b)
                     gv = evidence_weight * size**size_exponent * ev + size * log_odds
                     gv += shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
@@ -444,6 +489,7 @@ def sigmoid(x: float) -> float:
 __all__ = [
     "FEATURES",
     "GROUPS",
+    "bead_evidence",
     "bead_features",
     "bead_gains",
     "group_of",

@@ -52,13 +52,16 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     weights[:, 0] = 1.0
     weights[:, -1] = -2.0
     shape = np.log(np.array([[1.0, 0.1], [0.1, 0.02]]))
-    gain, _ = score.bead_gains(
+    zeros = np.zeros(bc.cos.shape, np.int8)
+    evidence = score.bead_evidence(
         bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, bc.src_null[1:, 0, 0],
-        bc.tgt_null[1:, 0, 0],
-        np.zeros(bc.cos.shape, np.int8), lo, hi, bc.off, src_nulls, tgt_nulls,
+        bc.tgt_null[1:, 0, 0], zeros, lo, hi, bc.off, src_nulls, tgt_nulls,
         np.stack([sigma, sigma]), 1e-6, zeros_n.astype(np.float64), zeros_m.astype(np.float64),
-        zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, 1.0, weights,
-        0.0, shape, 1.0, 0.0, 0.0, 0.0,
+        zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, weights,
+    )  # fmt: skip
+    gain, _ = score.bead_gains(
+        evidence, zeros, lo, hi, bc.off, m, np.zeros(n + 1), np.zeros(m + 1), zeros_n, zeros_m,
+        1.0, weights, 0.0, shape, 1.0, 0.0, 0.0, 0.0,
     )  # fmt: skip
     return dp.best_path(gain, lo, hi, off=bc.off, m=m)[::-1]
 
