@@ -99,6 +99,25 @@ def search(
             best = (objective, params, scores)
             log(f"draw {k}: {objective:.4f} {fmt(scores)} {fmt(values)}")
     assert best is not None
+    # then one round of coordinate steps from the best: random draws are sparse in 7 dimensions
+    for name, (lo, hi, scale) in SPACE.items():
+        current = getattr(best[1], name)
+        if scale == "int":
+            steps = [current - 1, current + 1]
+        elif scale == "log":
+            steps = [current / 1.6, current * 1.6]
+        else:
+            steps = [current - 0.25 * (hi - lo), current + 0.25 * (hi - lo)]
+        for value in steps:
+            if not lo <= value <= hi:
+                continue
+            params = replace(best[1], **{name: type(current)(value)})
+            scores = evaluate(sets, params, embedder, cal)
+            objective = sum(scores.values()) / len(scores)
+            history.append((objective, {name: value}, scores))
+            if objective > best[0] + 0.001:
+                best = (objective, params, scores)
+                log(f"step {name}={value:.3g}: {objective:.4f} {fmt(scores)}")
     # round to what the data can resolve, keep the rounding if it costs nothing measurable
     values = rounded({k: getattr(best[1], k) for k in SPACE})
     params = replace(base, **values)
