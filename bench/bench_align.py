@@ -25,11 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -333,8 +335,11 @@ def quality_rows(
                     peer_rows[s].cells[ts.key] = Cell("n/a (no scores: every bead kept)")
                 continue
             src_lang, tgt_lang = ts.langs
-            runs = peers.run_peers(ts.key, ts.docs, src_lang, tgt_lang, systems, log)
-            for s, run in runs.items():
+            runs = guarded(
+                "peers", peers.run_peers, ts.key, ts.docs, src_lang, tgt_lang, systems, log
+            )
+            for s in systems:
+                run = (runs or {}).get(s) or peers.PeerRun(s, failed="run_peers raised")
                 if run.failed and not run.beads:
                     peer_rows[s].cells[ts.key] = Cell(f"failed: {run.failed[:60]}")
                     log(f"{s} on {ts.label}: FAILED {run.failed}")
@@ -778,6 +783,42 @@ def scaling_line(points: Sequence[ScalePoint]) -> SpeedLine:
     )
 
 
+def guarded(what: str, fn: Callable[..., Any], *args: object) -> Any:
+    """fn(*args), or None if it raised: a failed measurement is reported as failed, and the rest
+    of a long run still stands."""
+    try:
+        return fn(*args)
+    except Exception:
+        log(f"{what} FAILED:\n{traceback.format_exc()}")
+        return None
+
+
+def failed_line(measure: str) -> SpeedLine:
+    return SpeedLine(measure, "failed (see stderr)", "", None, "", None)
+
+
+def texts_per_sentence(rows: Sequence[Row], sets: Sequence[TestSet]) -> list[SpeedLine]:
+    """Texts the egiz rows embedded per input sentence over the F1 sets: each sentence once, plus
+    the joined texts the refinement asked for."""
+    keys = {ts.key for ts in sets if ts.kind == "f1"}
+    n = sum(ts.n_src + ts.n_tgt for ts in sets if ts.key in keys)
+    out = []
+    for k, row in enumerate(rows[:2]):
+        joined = sum(v for key, v in row.joined.items() if key in keys)
+        per = 1 + joined / n
+        out.append(
+            SpeedLine(
+                f"texts embedded per input sentence, {row.name}, all F1 sets",
+                f"{n} sentences + {joined} joined texts",
+                "1 text per sentence",
+                per,
+                "≤ 1.3" if k == 0 else "",
+                per <= 1.3 if k == 0 else None,
+            )
+        )
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--encoder", default="e5", help="e5 (default), trigram or st:PATH")
@@ -815,29 +856,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"  {secs(vectors.prefetch(ts))}")
     rows, agreement = quality_rows(sets, vectors, calibration, threshold, systems)
 
+    out_path = Path(args.out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = out_path.with_suffix(".quality.md")  # kept if a later section fails
+    partial.write_text("\n".join(quality_table(rows, sets) + targets_table(rows, sets)) + "\n")
+
     # speed --------------------------------------------------------------------------------------
     reps = 1 if quick else 3
-    speed: list[SpeedLine] = []
-    sentences_all = sum(ts.n_src + ts.n_tgt for ts in sets if ts.kind == "f1")
-    for row in rows[:2]:
-        joined = sum(v for k, v in row.joined.items() if k in {ts.key for ts in sets if ts.kind == "f1"})  # noqa: E501  # fmt: skip
-        per = 1 + joined / sentences_all
-        is_default = row is rows[0]
-        speed.append(
-            SpeedLine(
-                f"texts embedded per input sentence, {row.name}, all F1 sets",
-                f"{sentences_all} sentences + {joined} joined texts",
-                "1 text per sentence",
-                per,
-                "≤ 1.3" if is_default else "",
-                per <= 1.3 if is_default else None,
-            )
-        )
-    e2e_lines, e2e_note = end_to_end(args.encoder, reps)
+    speed = texts_per_sentence(rows, sets)
+    e2e = guarded("end to end", end_to_end, args.encoder, reps)
+    e2e_lines, e2e_note = e2e if e2e else ([failed_line("cold end to end")], "")
     speed += e2e_lines
     flores_cmp = next(ts for ts in sets if ts.key == "flores-cmp")
     pool = make_pool(flores_cmp, vectors)
-    dp_line, dp_note = dp_versus_bertalign(pool, calibration, reps, bool(systems))
+    dp = guarded("DP vs Bertalign", dp_versus_bertalign, pool, calibration, reps, bool(systems))
+    dp_line, dp_note = dp if dp else (failed_line(f"DP {DP_SIZE} × {DP_SIZE}"), "")
     speed.append(dp_line)
     bible = next(ts for ts in sets if ts.key == "bible")
     bert = next((r for r in rows if r.name == peers.LABELS["bertalign"]), None)
@@ -854,22 +887,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     sizes = [s for s in SCALING_SIZES if not (quick and s > 4000)]
-    points = scaling(pool, calibration, sizes, quick)
-    speed.append(scaling_line(points))
-    real = [("Bible test doc", bible.docs[0]), ("regular 1:2 long doc", next(ts for ts in sets if ts.key == "regular-1:2").docs[0])]  # noqa: E501  # fmt: skip
+    points = guarded("scaling", scaling, pool, calibration, sizes, quick) or []
+    speed.append(scaling_line(points) if points else failed_line("scaling"))
+    regular = next(ts for ts in sets if ts.key == "regular-1:2")
+    real = [("Bible test doc", bible.docs[0]), ("regular 1:2 long doc", regular.docs[0])]
     band_sizes = [s for s in BAND_CHECK_SIZES if not (quick and s > 1000)]
-    bands = band_versus_full(pool, real, vectors, calibration, band_sizes)
-    n_differ = sum(b[3] for b in bands)
-    speed.append(
-        SpeedLine(
-            f"band vs full DP, {len(bands)} documents up to {bands[-len(real) - 1][1]}",
-            f"{n_differ} beads differ",
-            "full DP (no band)",
-            None,
-            "0 differ",
-            n_differ == 0,
+    bands = guarded("band vs full", band_versus_full, pool, real, vectors, calibration, band_sizes)
+    if bands:
+        n_differ = sum(b[3] for b in bands)
+        largest = max(bands, key=lambda b: b[2])[1]
+        speed.append(
+            SpeedLine(
+                f"band vs full DP, {len(bands)} documents up to {largest}",
+                f"{n_differ} beads differ",
+                "full DP (no band)",
+                None,
+                "0 differ",
+                n_differ == 0,
+            )
         )
-    )
+    else:
+        bands = []
+        speed.append(failed_line("band vs full DP"))
 
     # report -------------------------------------------------------------------------------------
     set_sig = (
@@ -952,9 +991,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines += run_notes(started, wall0, load_start)
     report = "\n".join(lines) + "\n"
     print(report)
-    out_path = Path(args.out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(report, encoding="utf-8")
+    partial.unlink(missing_ok=True)
     log(f"written to {out_path}")
     return 0
 
