@@ -470,3 +470,34 @@ def test_readme_lists_every_option() -> None:
                 if opt.startswith("--") and f"`{opt}" not in readme:
                     missing.append(f"egiz {name} {opt}")
     assert missing == []
+
+
+# -- messages --------------------------------------------------------------------------------------
+
+
+def test_align_moses_message_names_both_files(seeds, tmp_path: Path) -> None:
+    prefix = tmp_path / "out" / "corpus"
+    result = invoke("align", *seeds, "--encoder", "trigram", "-f", "moses", "-o", prefix)
+    kk, ru = tmp_path / "out" / "corpus.kk", tmp_path / "out" / "corpus.ru"
+    assert kk.is_file() and ru.is_file() and not prefix.exists()
+    assert result.stderr.rstrip().endswith(f"; wrote {kk} and {ru}")
+
+
+def test_review_on_every_address_prints_urls_one_can_open(
+    seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--host 0.0.0.0 listens everywhere, but http://0.0.0.0:PORT/ is no address to open: the
+    message gives this machine's name for other machines, and the loopback URL for this one."""
+    import socket
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # no serving
+    args = ["--store", tmp_path / "r.db", "--encoder", "trigram", "--host", "0.0.0.0", "-q"]
+    result = invoke("review", *seeds, *args, "--port", "0")
+    urls = [line for line in result.stderr.splitlines() if "http://" in line]
+    assert len(urls) == 2 and not any("0.0.0.0" in line for line in urls), result.stderr
+    port = urls[0].split(":")[-1].split("/")[0]
+    assert urls[0].startswith(f"egiz review: http://{socket.gethostname()}:{port}/?token=")
+    assert urls[1].startswith(f"egiz review: on this machine: http://127.0.0.1:{port}/?token=")
+    assert urls[0].endswith("#/pair/1") and urls[1].endswith("#/pair/1")
