@@ -44,7 +44,7 @@ class _Command(typer.core.TyperCommand):
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if isinstance(param, typer.core.TyperArgument):
-                name = param.metavar or param.name.upper()
+                name = param.metavar or param.name.upper() + ("..." if param.nargs != 1 else "")
                 pieces.append(name if param.required else f"[{name}]")
             else:
                 pieces.extend(param.get_usage_pieces(ctx))
