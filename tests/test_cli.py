@@ -442,7 +442,9 @@ def test_usage_names_the_arguments(command: str, usage: str) -> None:
 
 
 def test_flags_show_as_flags() -> None:
-    assert re.search(r"--include-filtered +--no-include-filtered +Also write", _help("export"))
+    assert re.search(r"--include-filtered +Also write", _help("export"))
+    # an option that is off unless given needs no --no-… twin
+    assert not re.findall(r"--no-(?!cache)[\w-]+", _help("export") + _help("mine") + _help("align"))
     assert re.search(r"--json +Print the summary", _help("mine"))
 
 

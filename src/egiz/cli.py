@@ -310,7 +310,10 @@ def align(
     src_lang: SrcLangOption = "kk",
     tgt_lang: TgtLangOption = "ru",
     presegmented: Annotated[
-        bool, typer.Option(help="The files have one sentence per line: don't split them.")
+        bool,
+        typer.Option(
+            "--presegmented", help="The files have one sentence per line: don't split them."
+        ),
     ] = False,
     fmt: Annotated[
         AlignFormat,
@@ -835,13 +838,17 @@ def mine(
         ),
     ] = None,
     retry_failed: Annotated[
-        bool, typer.Option(help="Align again the pairs whose alignment failed in an earlier run.")
+        bool,
+        typer.Option(
+            "--retry-failed", help="Align again the pairs whose alignment failed in an earlier run."
+        ),
     ] = False,
     reuse_settings: Annotated[
         bool,
         typer.Option(
+            "--reuse-settings",
             help="Add to a store mined with other alignment settings (encoder, preset, egiz "
-            "version); its aligned pairs stay as they are."
+            "version); its aligned pairs stay as they are.",
         ),
     ] = False,
     preset: PresetOption = Preset.fast,
@@ -913,8 +920,9 @@ def export_store(
     include_filtered: Annotated[
         bool,
         typer.Option(
+            "--include-filtered",
             help="Also write the beads the filters left out, with keep and reason columns "
-            "(tmx: a filtered property)."
+            "(tmx: a filtered property).",
         ),
     ] = False,
 ) -> None:
