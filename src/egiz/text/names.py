@@ -77,6 +77,8 @@ _TITLE_WORDS = tuple(
         # capitalised in one language, translated in the other: the Earth, the Sun, God
         *("жер", "земл", "күн", "солнц", "луна", "құдай", "бог", "аллах", "господ"),
         *("вы", "вас", "вам", "ваш", "сіз"),  # the polite "you", capitalised in letters
+        # common nouns capitalised by convention: the Motherland, the Constitution, the Games
+        *("отан", "родин", "конституц", "олимпиад", "жолдау", "послани", "тәуелсізд"),
         *("төтенше", "өкілетті", "чрезвычайн", "полномочн"),
         # English words of place names, transliterated on one side, translated on the other
         *("маунт", "харбор", "порт", "сент", "лейк", "ривер", "бич", "форт", "кейп", "айленд"),
@@ -86,6 +88,16 @@ _TITLE_WORDS = tuple(
 )
 # Function words of Latin-script titles quoted in a kk or ru text ("The Simpsons").
 _LATIN_FUNCTION = frozenset(("the", "of", "and", "a", "an", "in", "on", "for", "to", "de", "la"))
+# Given names Russian (and Kazakh after it) translates rather than transliterates, for monarchs,
+# saints and popes: Луи XVI / Людовик XVI, King George / Король Георг.
+_GIVEN_NAMES = (
+    ("луи", "людовик"), ("джордж", "георг"), ("чарльз", "карл"), ("генри", "генрих"),
+    ("уильям", "вильгельм"), ("джеймс", "яков"), ("джон", "иоанн"), ("питер", "пётр"),
+    ("пол", "павел"), ("майкл", "михаил"), ("джозеф", "иосиф"), ("фредерик", "фридрих"),
+    ("франсуа", "франциск"), ("фрэнсис", "франциск"), ("хуан", "иоанн"), ("мэри", "мария"),
+    ("джошуа", "иисус"), ("джейкоб", "иаков"), ("мэттью", "матфей"), ("эндрю", "андрей"),
+    ("стивен", "стефан"), ("томас", "фома"), ("мартин", "мартин"),
+)  # fmt: skip
 _KK_LETTERS = re.compile("[әғқңөұүһі]")
 _KK_SURNAME = re.compile("^.{3,}(ов|ев|ова|ева|ин|ина|ұлы|қызы|бек|бай)$")
 # Russian surnames and patronymics, whatever the dictionary says (Токаев is also "токай")
@@ -96,6 +108,8 @@ _PARTS = re.compile(r"[-'’]")
 _OPENERS = set("«„“\"'‹([")
 _SENTENCE_END = set(".!?…")
 _LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile("[а-яёәғқңөұүһі]", re.IGNORECASE)
+_LATIN_WORD = re.compile("[A-Za-z]+")
 _SNOWBALL = {
     "ru": "russian", "en": "english", "de": "german", "fr": "french", "es": "spanish",
     "it": "italian", "pt": "portuguese", "tr": "turkish", "uk": "russian",
@@ -114,6 +128,7 @@ class Name:
     text: str  # as written (one part of a hyphenated word)
     key: str  # Latin key of its stem
     weak: bool  # evidence only: never reported as missing
+    run: int = 0  # which run of space-separated capitalised words of its sentence it is in
 
 
 def _is_heading(sentence: str) -> bool:
@@ -187,7 +202,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
         # Қорғаныс министрлігі), translated on the other side; Kazakh people's names, which
         # also have them, are transliterated there and matched before this matters
         return True
-    if lang == "ru" and _common_russian(low):
+    if lang == "ru" and _CYRILLIC.match(low) and _common_russian(low):
         return True
     if lang in ("ru", "uk") and _RU_ADJECTIVE.search(low) and len(low) >= 5:
         return True
@@ -205,11 +220,9 @@ def _common_russian(word: str) -> bool:
     if morph is None:
         return False
     parses = morph.parse(word)
-    return (
-        bool(parses)
-        and parses[0].is_known
-        and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
-    )
+    # a word the dictionary does not know is guessed from its ending: when no guess is a proper
+    # name either, it is a common noun's derivation (Троецарствие, Скрепыш), a translated name
+    return bool(parses) and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
 
 
 @functools.cache
@@ -259,8 +272,15 @@ def find_names(sentence: str, lang: str) -> list[Name]:
 def _find_names(sentence: str, lang: str) -> tuple[Name, ...]:
     if _is_heading(sentence):
         return ()
-    found = []
+    found: list[Name] = []
+    run, run_end = -1, -1
     for m in _WORD.finditer(sentence):
+        if not m.group()[0].isupper():
+            continue
+        # capitalised words separated by spaces only are one name (Джонг Сеорк Парк)
+        if run_end < 0 or sentence[run_end : m.start()].strip():
+            run += 1
+        run_end = m.end()
         if _opens(sentence, m.start()):
             continue
         for part in _PARTS.split(m.group()):
@@ -268,7 +288,13 @@ def _find_names(sentence: str, lang: str) -> tuple[Name, ...]:
                 continue
             key = to_latin_key(name_stem(part, lang))
             if len(key) >= 2:
-                found.append(Name(part, key, _weak(part, lang, key)))
+                found.append(Name(part, key, _weak(part, lang, key), run))
+    if lang != "en" and _CYRILLIC.search(sentence):
+        # two or more Latin-script names in a row in a Cyrillic sentence: the foreign name of an
+        # organisation, event or title (Medecines Sans Frontieres, Giant Slalom), which the
+        # other version as often translates: evidence only
+        latin = [n.run for n in found if _LATIN_WORD.fullmatch(n.text)]
+        found = [Name(n.text, n.key, True, n.run) if latin.count(n.run) >= 2 else n for n in found]
     return tuple(found)
 
 
@@ -382,17 +408,49 @@ def missing_names(
     Ближний Восток). So a name *replaced* by another one goes unreported: precision first.
     """
     to_tgt, to_src = _gazetteer(src_lang, tgt_lang), _gazetteer(tgt_lang, src_lang)
-    src_all = [n for s in src for n in find_names(s, src_lang)]
-    tgt_all = [n for s in tgt for n in find_names(s, tgt_lang)]
-    if not any(not n.weak for n in src_all) and not any(not n.weak for n in tgt_all):
+    src_all = [(k, n) for k, s in enumerate(src) for n in find_names(s, src_lang)]
+    tgt_all = [(k, n) for k, s in enumerate(tgt) for n in find_names(s, tgt_lang)]
+    if not any(not n.weak for _, n in src_all) and not any(not n.weak for _, n in tgt_all):
         return (), ()
     src_ev = _evidence([*src, *src_context], src_lang)
     tgt_ev = _evidence([*tgt, *tgt_context], tgt_lang)
-    src_left = [n for n in src_all if not _matched(n, tgt_ev, to_tgt)]
-    tgt_left = [n for n in tgt_all if not _matched(n, src_ev, to_src)]
-    only_src = [n.text for n in src_left if not n.weak][_spare(tgt_left) :]
-    only_tgt = [n.text for n in tgt_left if not n.weak][_spare(src_left) :]
+    src_left = _unmatched(src_all, tgt_ev, to_tgt)
+    tgt_left = _unmatched(tgt_all, src_ev, to_src)
+    # the other side's leftovers within the bead itself, neighbours aside, for the runs: a word
+    # matched in a neighbouring bead can still be this bead's spelling of the person's name
+    src_rest = (
+        src_left if not src_context else _unmatched(src_all, _evidence(tgt, tgt_lang), to_tgt)
+    )
+    tgt_rest = (
+        tgt_left if not tgt_context else _unmatched(tgt_all, _evidence(src, src_lang), to_src)
+    )
+    only_src = _reported(src_left, tgt_left, bool(tgt_rest))
+    only_tgt = _reported(tgt_left, src_left, bool(src_rest))
     return tuple(dict.fromkeys(only_src)), tuple(dict.fromkeys(only_tgt))
+
+
+def _unmatched(
+    names: list[tuple[int, Name]], other: _Evidence, gazetteer: dict[str, frozenset[str]]
+) -> list[tuple[Name, bool]]:
+    """The names with no match on the other side, each with whether another name of its run
+    matched (then it is likely the same person's other name, spelled too differently to match:
+    Джонг Сеорк Парк / Пак Чон Сок)."""
+    matched = [_matched(n, other, gazetteer) for _, n in names]
+    found_runs = {(k, n.run) for (k, n), ok in zip(names, matched, strict=True) if ok}
+    return [
+        (n, (k, n.run) in found_runs) for (k, n), ok in zip(names, matched, strict=True) if not ok
+    ]
+
+
+def _reported(
+    left: list[tuple[Name, bool]], other_left: list[tuple[Name, bool]], other_rest: bool
+) -> list[str]:
+    """The unmatched names to report, given what the other side leaves unmatched: while the
+    bead's other side leaves anything (`other_rest`), a name whose run matched is taken for a
+    differently spelled part of that name, and each leftover of the other side (neighbours
+    counted) excuses one more name (see `_spare`)."""
+    names = [n for n, mate in left if not n.weak and not (mate and other_rest)]
+    return [n.text for n in names][_spare([n for n, _ in other_left]) :]
 
 
 def load_gazetteer(lang: str, other: str) -> None:
@@ -450,6 +508,10 @@ def _gazetteer(lang: str, other: str) -> dict[str, frozenset[str]]:
                 if len(key) >= 3:
                     table.setdefault(keys_a[0][:_MIN_PREFIX], set()).add(key[:_MIN_PREFIX])
                 break
+    for x, y in _GIVEN_NAMES:
+        for a_word, b_word in ((x, y), (y, x)):
+            key_a, key_b = to_latin_key(name_stem(a_word, lang)), to_latin_key(b_word)
+            table.setdefault(key_a[:_MIN_PREFIX], set()).add(key_b[:_MIN_PREFIX])
     return {k: frozenset(v) for k, v in table.items()}
 
 
