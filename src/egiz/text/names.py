@@ -149,6 +149,9 @@ def _opens(sentence: str, start: int) -> bool:
         return True
     if sentence[k] in "-–—" and (k == 0 or sentence[k - 1].isspace()):  # "— Бүгін ..."
         return _opens(sentence, k)
+    initial = k >= 1 and sentence[k - 1].isupper() and (k == 1 or not sentence[k - 2].isalpha())
+    if sentence[k] == "." and initial:  # an initial: В. Путин, Л.Н.Гумилев
+        return False
     return sentence[k] in _SENTENCE_END or sentence[k] == ":"
 
 
@@ -202,7 +205,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
         # Қорғаныс министрлігі), translated on the other side; Kazakh people's names, which
         # also have them, are transliterated there and matched before this matters
         return True
-    if lang == "ru" and _CYRILLIC.match(low) and _common_russian(low):
+    if lang == "ru" and _CYRILLIC.match(low) and _common_russian(low, len(low) >= 7):
         return True
     if lang in ("ru", "uk") and _RU_ADJECTIVE.search(low) and len(low) >= 5:
         return True
@@ -211,7 +214,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _common_russian(word: str) -> bool:
+def _common_russian(word: str, guessed: bool = True) -> bool:
     """A word the Russian dictionary (pymorphy3, OpenCorpora) knows, in no reading a proper
     name: Средневековье, Война, Служба, Стрелец. Capitalised, it heads a translated name."""
     if _RU_SURNAME.search(word):
@@ -222,7 +225,11 @@ def _common_russian(word: str) -> bool:
     parses = morph.parse(word)
     # a word the dictionary does not know is guessed from its ending: when no guess is a proper
     # name either, it is a common noun's derivation (Троецарствие, Скрепыш), a translated name
-    return bool(parses) and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
+    return (
+        bool(parses)
+        and (guessed or parses[0].is_known)
+        and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
+    )
 
 
 @functools.cache
@@ -307,6 +314,11 @@ class _Evidence:
     names: tuple[tuple[str, str], ...]  # (stem key, raw key) of its capitalised words
     words: str = ""  # every word's raw key, space-separated (compounds: новозеландские)
 
+    @functools.cached_property
+    def name_keys(self) -> frozenset[str]:
+        """The stem and raw keys of the capitalised words."""
+        return frozenset(k for pair in self.names for k in pair)
+
 
 def _evidence(sentences: Iterable[str], lang: str) -> _Evidence:
     parts = [_sentence_evidence(s, lang) for s in sentences]
@@ -367,7 +379,9 @@ def _matched(name: Name, other: _Evidence, gazetteer: dict[str, frozenset[str]])
                 return True
         elif key in other.prefixes:  # a short name: Рим, Лун, Боб
             return True
-        if any(key[:n] in other.keys for n in range(2, len(key))):  # Ур / Ура, Джон / Джо
+        # a capitalised word of the other side is a shorter form (Ур / Ура, Джон / Джо); not any
+        # word, or every name starting like "не", "на", "по" (Непал) would have a counterpart
+        if any(key[:n] in other.name_keys for n in range(2, len(key))):
             return True
     for key in (stem_key, *(stem_key[len(p) :] for p in _RU_PREFIXES if stem_key.startswith(p))):
         if any(e in other.prefixes for e in gazetteer.get(key[:_MIN_PREFIX], ())):
