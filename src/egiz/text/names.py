@@ -102,6 +102,9 @@ _KK_LETTERS = re.compile("[әғқңөұүһі]")
 _KK_SURNAME = re.compile("^.{3,}(ов|ев|ова|ева|ин|ина|ұлы|қызы|бек|бай)$")
 # Russian surnames and patronymics, whatever the dictionary says (Токаев is also "токай")
 _RU_SURNAME = re.compile(r"^.{3,}(ов|ев|ёв|ович|евич|овна|евна)(а|у|ым|ом|е|ой|ых|ыми|ы)?$")
+# suffixes of Russian abstract and diminutive nouns: a word unknown to the dictionary that ends
+# so is derived from common words (Троецарствие, Скрепыш), not a foreign name (Раннелс)
+_DERIVED = ("ство", "ствие", "ние", "ость", "ыш")
 _PROPER_TAGS = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad"))
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _PARTS = re.compile(r"[-'’]")
@@ -146,13 +149,22 @@ def _opens(sentence: str, start: int) -> bool:
     if k < 0:
         return True
     if sentence[k] in _OPENERS:
-        return True
+        # a straight quote right after a word closes a quotation ("Голдаст" Раннелс)
+        return sentence[k] not in "\"'" or k == 0 or not sentence[k - 1].isalnum()
     if sentence[k] in "-–—" and (k == 0 or sentence[k - 1].isspace()):  # "— Бүгін ..."
         return _opens(sentence, k)
     initial = k >= 1 and sentence[k - 1].isupper() and (k == 1 or not sentence[k - 2].isalpha())
     if sentence[k] == "." and initial:  # an initial: В. Путин, Л.Н.Гумилев
         return False
     return sentence[k] in _SENTENCE_END or sentence[k] == ":"
+
+
+def _after_quote(sentence: str, start: int) -> bool:
+    """Whether the word at `start` follows a closing quotation mark."""
+    k = start - 1
+    while k >= 0 and sentence[k].isspace():
+        k -= 1
+    return k >= 1 and (sentence[k] in "»”" or (sentence[k] in "\"'" and sentence[k - 1].isalnum()))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -205,7 +217,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
         # Қорғаныс министрлігі), translated on the other side; Kazakh people's names, which
         # also have them, are transliterated there and matched before this matters
         return True
-    if lang == "ru" and _CYRILLIC.match(low) and _common_russian(low, len(low) >= 7):
+    if lang == "ru" and _CYRILLIC.match(low) and _common_russian(low, True):
         return True
     if lang in ("ru", "uk") and _RU_ADJECTIVE.search(low) and len(low) >= 5:
         return True
@@ -227,7 +239,7 @@ def _common_russian(word: str, guessed: bool = True) -> bool:
     # name either, it is a common noun's derivation (Троецарствие, Скрепыш), a translated name
     return (
         bool(parses)
-        and (guessed or parses[0].is_known)
+        and (parses[0].is_known or (guessed and parses[0].normal_form.endswith(_DERIVED)))
         and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
     )
 
@@ -295,7 +307,12 @@ def _find_names(sentence: str, lang: str) -> tuple[Name, ...]:
                 continue
             key = to_latin_key(name_stem(part, lang))
             if len(key) >= 2:
-                found.append(Name(part, key, _weak(part, lang, key), run))
+                # Kazakh puts the noun of a quoted name after it ("АТОМ" Жобасы, «Нұр Отан»
+                # партиясы), Russian before it (проект «АТОМ»): there it is no name
+                weak = _weak(part, lang, key) or (
+                    lang == "kk" and _after_quote(sentence, m.start())
+                )
+                found.append(Name(part, key, weak, run))
     if lang != "en" and _CYRILLIC.search(sentence):
         # two or more Latin-script names in a row in a Cyrillic sentence: the foreign name of an
         # organisation, event or title (Medecines Sans Frontieres, Giant Slalom), which the
@@ -379,9 +396,9 @@ def _matched(name: Name, other: _Evidence, gazetteer: dict[str, frozenset[str]])
                 return True
         elif key in other.prefixes:  # a short name: Рим, Лун, Боб
             return True
-        # a capitalised word of the other side is a shorter form (Ур / Ура, Джон / Джо); not any
-        # word, or every name starting like "не", "на", "по" (Непал) would have a counterpart
-        if any(key[:n] in other.name_keys for n in range(2, len(key))):
+        # a capitalised word of the other side is a shorter form (Джон / Джо); not any word,
+        # nor two letters, or every name starting like "не", "Ол" (Непал, Оливер) would match
+        if any(key[:n] in other.name_keys for n in range(3, len(key))):
             return True
     for key in (stem_key, *(stem_key[len(p) :] for p in _RU_PREFIXES if stem_key.startswith(p))):
         if any(e in other.prefixes for e in gazetteer.get(key[:_MIN_PREFIX], ())):
