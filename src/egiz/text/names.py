@@ -6,7 +6,8 @@ names nothing). Some capitalised words are *weak*: they count as evidence that a
 present but are never reported themselves, because they are usually common words capitalised
 by convention: Cyrillic abbreviations (АҚШ / США, ҚР / РК are translated, not transliterated),
 Russian adjectives (Национальный банк, Северной Кореи), Kazakh adjectives (Ұлттық,
-Канадалық) and the nouns of official titles (Президент, Үкімет, Төрағасы).
+Канадалық), the nouns of official titles (Президент, Үкімет, Төрағасы), and runs of Latin-script
+names in a Cyrillic sentence (Medecines Sans Frontieres, translated on the other side).
 
 A name is matched across scripts through `egiz.text.translit.to_latin_key` of its *stem*: Kazakh
 case, possessive and plural endings are stripped (Тоқаевтың -> Тоқаев, Астанада -> Астана), and
@@ -14,7 +15,9 @@ Russian declension by the Snowball stemmer (Токаевым -> Токаев). S
 prefix or are close in edit distance (Далхоузи / Дэлхаузи), or through a small gazetteer of
 names that are translated rather than transliterated (Мәскеу / Москва, Үндістан / Индия,
 Солтүстік / Северная, Германия / немецкий), built from the Unicode CLDR territory, city and
-language names that `babel` ships.
+language names that `babel` ships, and of given names Russian translates (Луи / Людовик). The
+other words of a run of names one of which matched are the same person's (Джонг Сеорк Парк /
+Пак Чон Сок).
 
     >>> missing_names(["Кеше Тоқаев Мәскеуге барды."], ["Вчера Токаев прилетел в Москву."])
     ((), ())
