@@ -181,7 +181,11 @@ def name_stem(word: str, lang: str) -> str:
             if step == 3 and not relational:
                 continue  # a locative there only before "-ғы"
             for ending in endings:
-                if low.endswith(ending) and len(low) - len(ending) >= 3:
+                if (
+                    low.endswith(ending)
+                    and len(low) - len(ending) >= 3
+                    and _kk_ending_fits(low[: -len(ending)], ending)
+                ):
                     low = low[: -len(ending)]
                     relational = relational or step == 2
                     break
@@ -191,6 +195,26 @@ def name_stem(word: str, lang: str) -> str:
         return low
     stem = stemmer.stemWord(low)
     return stem if len(stem) >= 3 else low[: max(3, len(stem))]
+
+
+_KK_VOWELS = frozenset("аәеиоөұүыіэюяуё")
+
+
+def _kk_ending_fits(stem: str, ending: str) -> bool:
+    """Whether a Kazakh case ending in "н" can follow `stem`. The locative and dative in "н"
+    follow only the possessive -ы/-і (қала-сы-нда), the ablative also м, н, ң (Қазақстан-нан),
+    the accusative any vowel (Алматы-ны), the genitive a vowel or м, н, ң (Қазақстан-ның): so
+    Қазақстанда is Қазақстан-да and Иранда Иран-да, not Қазақста-нда, Ира-нда."""
+    if not ending.startswith("н"):
+        return True
+    last = stem[-1]
+    if ending in ("ны", "ні"):
+        return last in _KK_VOWELS
+    if ending in ("ның", "нің"):
+        return last in _KK_VOWELS or last in "мнң"
+    if ending in ("нан", "нен"):
+        return last in "ыімнң"
+    return last in "ыі"
 
 
 @functools.cache
