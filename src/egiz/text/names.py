@@ -476,14 +476,15 @@ def missing_names(
     tgt_left = _unmatched(tgt_all, src_ev, to_src)
     # the other side's leftovers within the bead itself, neighbours aside, for the runs: a word
     # matched in a neighbouring bead can still be this bead's spelling of the person's name
-    src_rest = (
-        src_left if not src_context else _unmatched(src_all, _evidence(tgt, tgt_lang), to_tgt)
+    # (worked out only when a run needs it)
+    tgt_rest = _has_mate(src_left) and bool(
+        _unmatched(tgt_all, _evidence(src, src_lang), to_src) if src_context else tgt_left
     )
-    tgt_rest = (
-        tgt_left if not tgt_context else _unmatched(tgt_all, _evidence(src, src_lang), to_src)
+    src_rest = _has_mate(tgt_left) and bool(
+        _unmatched(src_all, _evidence(tgt, tgt_lang), to_tgt) if tgt_context else src_left
     )
-    only_src = _reported(src_left, tgt_left, bool(tgt_rest))
-    only_tgt = _reported(tgt_left, src_left, bool(src_rest))
+    only_src = _reported(src_left, tgt_left, tgt_rest)
+    only_tgt = _reported(tgt_left, src_left, src_rest)
     return tuple(dict.fromkeys(only_src)), tuple(dict.fromkeys(only_tgt))
 
 
@@ -498,6 +499,10 @@ def _unmatched(
     return [
         (n, (k, n.run) in found_runs) for (k, n), ok in zip(names, matched, strict=True) if not ok
     ]
+
+
+def _has_mate(left: list[tuple[Name, bool]]) -> bool:
+    return any(mate and not n.weak for n, mate in left)
 
 
 def _reported(
