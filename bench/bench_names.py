@@ -1,19 +1,31 @@
 #!/usr/bin/env python
 """Name-mismatch precision of `egiz diff`: of the names it reports as present on one side of a
-bead only, how many really are (checked by hand).
+bead only, how many really are (checked by hand), and on a controlled set how many it finds.
 
-    .venv/bin/python bench/bench_names.py [--list new|old] [--labels FILE]
+    .venv/bin/python bench/bench_names.py [--time] [--list WHAT] [--labels FILE]
 
-Real kk/ru pairs, aligned as published (no aligner: every flag is the detector's own doing):
-FLORES-200 devtest (281 articles, 1,012 sentence pairs, one bead each), the Tatoeba kaz-rus
-test set (1,400 pairs, news sentences among them) and the seed article (its hand-checked
-beads, as in tests/test_report.py). Every flag of this egiz is labelled by hand in
-tests/fixtures/names/labels.json ("missing": the other side of the bead has no counterpart of
-the name, under any spelling or translation), and so is a random sample of 50 flags (seed 0)
-of the detector before issue 11 (kept below as the baseline, run in the same script). A flag
+Natural set: real kk/ru pairs, aligned as published (no aligner: every flag is the detector's
+own doing): FLORES-200 devtest (281 articles, 1,012 sentence pairs, one bead each), the Tatoeba
+kaz-rus test set (1,400 pairs, news sentences among them) and the seed article (its
+hand-checked beads, as in tests/test_report.py). Faithful translations: a name really missing
+is rare there, and every one of these flags was looked at while the detector was written (the
+development set).
+
+Controlled set (see `controlled_beads`): two consecutive sentences of a FLORES article or two
+consecutive Tatoeba lines make a bead, and one side loses one of its two sentences (a seeded
+coin), so the names of the other side's sentence really are missing there; windows whose
+taken-out sentence has no capitalised word after its first are skipped. Even articles and
+windows are the tune part, odd ones the test part: 60 beads each. The test part is the one
+reported: every capitalised word of its taken-out sentences is labelled (a name the bead's other
+side has no counterpart of, or not), which gives recall as well as precision.
+
+Labels: tests/fixtures/names/labels.json ("missing": the other side of the bead has no
+counterpart of the name, under any spelling or translation), including a random sample of 50
+flags (seed 0) of the detector before issue 11 (the baseline, run in the same script). A flag
 without a label is counted and shown, never guessed.
 
---list prints a detector's flags with both texts, for labelling.
+--list new|old|control-test|control-tune|candidates prints flags (or the test part's
+candidate words) with both texts, for labelling. --time times `divergences()` on each set.
 """
 
 from __future__ import annotations
@@ -23,6 +35,8 @@ import json
 import random
 import re
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +77,81 @@ def real_pairs() -> dict[str, object]:
         kk, ru, [Bead(tuple(s), tuple(t), score) for s, t, score in seed_beads]
     )
     return sets
+
+
+# The controlled set: real aligned pairs with a sentence taken out of one side, so that side of
+# the bead really lacks what the taken-out sentence says. Two consecutive FLORES sentences of one
+# article (or two consecutive Tatoeba lines) make a bead; a seeded coin picks the side that loses
+# one of them and which one; the window is kept only when the lost sentence's translation has a
+# capitalised word after its first (a candidate name, by a rule independent of the detector), so
+# that most beads have a name to find. FLORES articles with an even index and Tatoeba windows
+# with an even index are the tune part (looked at while writing the detector), the others the
+# test part (labelled and reported).
+CONTROL_SEED = 11
+CONTROL_BEADS = 60  # per part
+_CAPITAL_AFTER_FIRST = re.compile(r"\s[^\W\d_a-zа-яёәғқңөұүһі]")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One bead of the controlled set: `lacks` ("kk" or "ru") lost the translation of `dropped`."""
+
+    kk: tuple[str, ...]
+    ru: tuple[str, ...]
+    lacks: str
+    dropped: str  # the sentence of the other side whose translation was taken out
+    origin: str  # where the window comes from: "flores <article> <sentence>" or "tatoeba <line>"
+
+
+def controlled_beads(part: str) -> list[Control]:
+    """The controlled beads of `part` ("tune" or "test"), in a fixed order."""
+    docs = [json.loads(line) for line in (DATA / "flores200-devtest" / "docs_by_url.jsonl").open()]
+    windows: list[tuple[list[str], list[str], str]] = []
+    for p, doc in enumerate(docs):
+        if (p % 2 == 0) == (part == "tune"):
+            for i in range(0, len(doc["kk"]) - 1, 2):
+                windows.append((doc["kk"][i : i + 2], doc["ru"][i : i + 2], f"flores {p} {i}"))
+    base = DATA / "tatoeba-kaz-rus" / "tatoeba-test-v2021-08-07"
+    kk_lines = base.with_suffix(".kaz").read_text(encoding="utf-8").splitlines()
+    ru_lines = base.with_suffix(".rus").read_text(encoding="utf-8").splitlines()
+    for w, i in enumerate(range(0, len(kk_lines) - 1, 2)):
+        if (w % 2 == 0) == (part == "tune"):
+            windows.append((kk_lines[i : i + 2], ru_lines[i : i + 2], f"tatoeba {i}"))
+    rng = random.Random(CONTROL_SEED)
+    eligible = []
+    for kk, ru, origin in windows:
+        lacks, which = rng.choice(("kk", "ru")), rng.randrange(2)
+        full, short = (ru, kk) if lacks == "kk" else (kk, ru)
+        dropped = full[which].strip()
+        if _CAPITAL_AFTER_FIRST.search(dropped):
+            kept = tuple(s for k, s in enumerate(short) if k != which)
+            pair = (kept, tuple(full)) if lacks == "kk" else (tuple(full), kept)
+            eligible.append(Control(*pair, lacks, dropped, origin))
+    return rng.sample(eligible, min(CONTROL_BEADS, len(eligible)))
+
+
+def control_flags(beads: list[Control]) -> list[tuple[int, str, str]]:
+    """(bead, side, name as written) of this egiz on the controlled beads, one bead at a time
+    (no neighbours), through the function `divergences()` calls for each bead."""
+    from egiz.report.diverge import bead_divergence
+
+    out = []
+    for k, c in enumerate(beads):
+        only_kk, only_ru = bead_divergence(list(c.kk), list(c.ru), "kk", "ru").names
+        out += [(k, "kk", n) for n in only_kk] + [(k, "ru", n) for n in only_ru]
+    return out
+
+
+def candidates(beads: list[Control]) -> list[tuple[int, str, str]]:
+    """(bead, side, word) of every capitalised word (any position, each part of a hyphenated
+    word) of each taken-out sentence: what recall is measured against, once labelled."""
+    out = []
+    for k, c in enumerate(beads):
+        side = "ru" if c.lacks == "kk" else "kk"
+        words = [p for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", c.dropped)
+                 for p in re.split(r"[-'’]", w)]  # fmt: skip
+        out += [(k, side, w) for w in dict.fromkeys(words) if len(w) >= 2 and w[0].isupper()]
+    return out
 
 
 def new_flags(alignment: object) -> list[tuple[int, str, str]]:
@@ -138,66 +227,119 @@ def _surface(key: str, text: str) -> str:
     return key
 
 
+def _precision(labels: dict, flags: list) -> tuple[int, int, int, str, int]:
+    """labelled, really missing, not missing, precision, unlabelled."""
+    known = [labels[f] for f in flags if f in labels]
+    tp = sum(known)
+    return (
+        len(known),
+        tp,
+        len(known) - tp,
+        f"{tp / len(known):.2f}" if known else "-",
+        (len(flags) - len(known)),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--list", choices=("new", "old"))
+    parser.add_argument(
+        "--list", choices=("new", "old", "control-test", "control-tune", "candidates")
+    )
     parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--time", action="store_true", help="time the detector on each set")
     args = parser.parse_args()
     from egiz import __version__
+    from egiz.report import divergences
 
     labels_file = json.loads(args.labels.read_text(encoding="utf-8"))
     labels = {
         (f["set"], f["bead"], f["side"], f["name"]): f["missing"] for f in labels_file["flags"]
     }
     sets = real_pairs()
-    found = {"new": [], "old": []}
+    controls = {part: controlled_beads(part) for part in ("tune", "test")}
+    found: dict[str, list] = {"new": [], "old": []}
+    timing = {}
+    from egiz.text.names import missing_names
+
+    missing_names(["Кеше Тоқаев келді."], ["Вчера Нью-Йорк."])  # builds the gazetteer (~1 s)
     for name, alignment in sets.items():
+        start = time.perf_counter()
+        divergences(alignment)  # type: ignore[arg-type]
+        timing[name] = time.perf_counter() - start
         found["new"] += [(name, *f) for f in new_flags(alignment)]
         found["old"] += [(name, *f) for f in old_flags(alignment)]
+    for part, beads in controls.items():
+        start = time.perf_counter()
+        found[f"control-{part}"] = [(f"control-{part}", *f) for f in control_flags(beads)]
+        timing[f"control-{part}"] = time.perf_counter() - start
+    cands = [("control-test", *c) for c in candidates(controls["test"])]
     old_sample = random.Random(0).sample(found["old"], min(SAMPLE, len(found["old"])))
     if args.list:
-        for flag in found["new"] if args.list == "new" else old_sample:
-            name, bead, side, word = flag
-            a = sets[name]
-            b = a.beads[bead]  # type: ignore[attr-defined]
-            mark = labels.get(flag, "?")
-            print(f"{name} #{bead} {side} {word}  [{mark}]")
-            print("   kk:", a.src_text(b))  # type: ignore[attr-defined]
-            print("   ru:", a.tgt_text(b))  # type: ignore[attr-defined]
+        _print_list(args.list, found, old_sample, cands, sets, controls, labels)
         return
     beads = sum(sum(not b.is_omission for b in a.beads) for a in sets.values())  # type: ignore[attr-defined]
-    rows = []
-    for title, flags, labelled_from in (
-        ("egiz diff (this version)", found["new"], found["new"]),
-        ("before issue 11 (baseline, same script)", found["old"], old_sample),
-    ):
-        known = [labels[f] for f in labelled_from if f in labels]
-        tp = sum(known)
-        rows.append(
-            (title, len(flags), len(labelled_from), len(known), tp, len(known) - tp,
-             f"{tp / len(known):.2f}" if known else "-", len(labelled_from) - len(known))
-        )  # fmt: skip
-    by_set = {name: sum(1 for f in found["new"] if f[0] == name) for name in sets}
+    natural, control = found["new"], found["control-test"]
+    flagged = set(control)
+    truth = [c for c in cands if labels.get(c)]  # names really missing: recall's denominator
+    recall = sum(c in flagged for c in truth) / len(truth) if truth else None
+    rows = [
+        ("natural: real pairs as published (development set)", beads, len(natural),
+         *_precision(labels, natural), "-"),
+        (f"controlled, test part ({CONTROL_BEADS} beads lacking a sentence)", CONTROL_BEADS,
+         len(control), *_precision(labels, control),
+         f"{recall:.2f} of {len(truth)}" if recall is not None else "-"),
+        ("natural + controlled test", beads + CONTROL_BEADS, len(natural) + len(control),
+         *_precision(labels, natural + control), "-"),
+        ("before issue 11 on the natural set (baseline, sample of 50)", beads,
+         len(found["old"]), *_precision(labels, old_sample), "-"),
+    ]  # fmt: skip
+    by_set = {name: sum(1 for f in natural if f[0] == name) for name in sets}
     print(
-        f"egiz {__version__} name-mismatch precision · real kk/ru pairs as published: "
-        f"FLORES-200 devtest, Tatoeba kaz-rus test, seed article · {beads} aligned beads · "
-        f"labels {LABELS.relative_to(ROOT)} · baseline "
-        f"sample {SAMPLE} flags, random seed 0"
+        f"egiz {__version__} name-mismatch precision · natural: FLORES-200 devtest, Tatoeba "
+        f"kaz-rus test, seed article as published · controlled: seed {CONTROL_SEED} · "
+        f"labels {LABELS.relative_to(ROOT)} · baseline sample {SAMPLE} flags, random seed 0"
     )
     print()
     print(
-        "| detector | name flags (all sets) | flags in the labelled sample | labelled | "
-        "name really missing | not missing | precision | unlabelled |"
+        "| flags of | beads | name flags | labelled | name really missing | not missing | "
+        "precision | unlabelled | recall (names taken out) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(str(c) for c in row) + " |")
     print()
-    print("flags of this egiz per set: " + ", ".join(f"{k} {v}" for k, v in by_set.items()))
-    if any(r[-1] for r in rows):
+    print("natural flags per set: " + ", ".join(f"{k} {v}" for k, v in by_set.items()))
+    if args.time:
+        total = sum(timing[k] for k in sets)
+        print(
+            "time of divergences() (names, numbers, blocks): "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in timing.items())
+            + f" · natural {1000 * total / beads:.2f} ms per bead"
+        )
+    if any(r[-2] for r in rows):
         print(
             "(some flags have no label: label them with --list, see the docstring)", file=sys.stderr
         )
+
+
+def _print_list(what, found, old_sample, cands, sets, controls, labels) -> None:
+    """Each flag (or candidate) with both texts of its bead, for labelling."""
+    flags = {"old": old_sample, "candidates": cands}.get(what) or found[what]
+    flagged = set(found["control-test"])
+    for flag in flags:
+        name, bead, side, word = flag
+        if name.startswith("control-"):
+            c = controls[name.removeprefix("control-")][bead]
+            kk, ru, extra = " ".join(c.kk), " ".join(c.ru), f" lacks {c.lacks}: {c.dropped}"
+        else:
+            a = sets[name]
+            b = a.beads[bead]  # type: ignore[attr-defined]
+            kk, ru, extra = a.src_text(b), a.tgt_text(b), ""  # type: ignore[attr-defined]
+        mark = labels.get(flag, "?")
+        seen = " flagged" if what == "candidates" and flag in flagged else ""
+        print(f"{name} #{bead} {side} {word}  [{mark}]{seen}{extra}")
+        print("   kk:", kk)
+        print("   ru:", ru)
 
 
 if __name__ == "__main__":

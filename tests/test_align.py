@@ -587,3 +587,21 @@ def test_band_gives_the_same_beads_as_a_full_dp(monkeypatch) -> None:
     monkeypatch.setattr(search, "FULL_DP_CELLS", 10**9)
     full = run()
     assert banded == full
+
+
+# Text+Berg (de-fr, Die Alpen 1957): German 3 is French 4 + 5, and 5 is a short clause ("il faut
+# se hâter") that barely moves a sum of sentence vectors.
+ALPINE = json.loads(
+    (Path(__file__).parent / "fixtures" / "textberg_alpine.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.e5
+def test_a_short_piece_of_a_split_sentence_joins_its_bead() -> None:
+    """Left out by the DP on summed vectors, the clause is taken into its neighbour's bead
+    because the real embedding of the joined French says it belongs there."""
+    result = egiz.align(ALPINE["de"], ALPINE["fr"], src_lang="de", tgt_lang="fr")
+    beads = {(b.src, b.tgt): b.score for b in result.beads}
+    assert beads.get(((3,), (4, 5)), 0.0) >= 0.5, result.beads
+    assert ((2,), (2, 3)) in beads
+    assert not list(result.unaligned()), result.beads

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 import egiz
@@ -394,3 +395,111 @@ def test_no_cache_writes_no_database(
     assert invoke(*args).stdout == first
     assert sum(counting_trigram) == encoded  # nothing was remembered
     assert list(egiz_cache_dir.iterdir()) == []
+
+
+# -- help ------------------------------------------------------------------------------------------
+
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+# typer's own notation, which says nothing to a user: `{src}` for a required argument, `<bool>`,
+# `<str>`, `<list[str]>`, `<int range>`, `<fast|accurate>` for values
+TYPER_PLACEHOLDER = re.compile(r"\{\w+\}|<[\w|\[\], ]+>")
+
+
+def _help(*command: str) -> str:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}, prog_name="egiz")
+    assert result.exit_code == 0, result.output
+    return "\n".join(line.rstrip() for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_reads_well(command: str) -> None:
+    """No typer placeholders in any --help, and every argument and option says what it does."""
+    text = _help(*([command] if command else []))
+    assert not TYPER_PLACEHOLDER.findall(text), TYPER_PLACEHOLDER.findall(text)
+    group = typer.main.get_command(app)
+    cmd = group.commands[command] if command else group  # type: ignore[attr-defined]
+    ctx = cmd.make_context(command or "egiz", ["--help"], resilient_parsing=True)
+    for param in cmd.get_params(ctx):
+        assert (param.help or "").strip(), f"egiz {command}: {param.name} has no help"
+        if param.param_type_name == "option" and not param.is_flag:
+            assert param.metavar, f"egiz {command}: {param.opts} shows typer's type, not a name"
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("align", "egiz align [OPTIONS] KK_FILE RU_FILE"),
+        ("diff", "egiz diff [OPTIONS] [KK_FILE] [RU_FILE]"),
+        ("review", "egiz review [OPTIONS] [KK_FILE] [RU_FILE]"),
+        ("split", "egiz split [OPTIONS] FILE"),
+        ("eval", "egiz eval [OPTIONS] GOLD TEST [GOLD TEST]..."),
+        ("pair", "egiz pair [OPTIONS] [SOURCE...]"),
+        ("mine", "egiz mine [OPTIONS] [SOURCE...]"),
+    ],
+)
+def test_usage_names_the_arguments(command: str, usage: str) -> None:
+    assert f"Usage: {usage}\n" in _help(command)
+
+
+def test_flags_show_as_flags() -> None:
+    assert re.search(r"--include-filtered +Also write", _help("export"))
+    # an option that is off unless given needs no --no-… twin
+    assert not re.findall(r"--no-(?!cache)[\w-]+", _help("export") + _help("mine") + _help("align"))
+    assert re.search(r"--json +Print the summary", _help("mine"))
+
+
+def test_preset_help_says_the_budgets_of_the_presets() -> None:
+    from egiz.align import PRESETS, AlignParams
+
+    fast = AlignParams.preset("fast").joined_budget
+    accurate = AlignParams.preset("accurate").joined_budget
+    assert set(PRESETS) == {"fast", "accurate"} and fast < accurate
+    said = f"budget of {fast} joined texts per input sentence; accurate: within {accurate} per"
+    group = typer.main.get_command(app)
+    for name in ("align", "diff", "review", "mine"):
+        (preset,) = [p for p in group.commands[name].params if p.name == "preset"]  # type: ignore[attr-defined]
+        assert said in " ".join((preset.help or "").split()), name
+
+
+def test_readme_lists_every_option() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    missing = []
+    for name in COMMANDS:
+        cmd = group.commands[name]  # type: ignore[attr-defined]
+        for param in cmd.params:
+            for opt in [*param.opts, *param.secondary_opts]:
+                if opt.startswith("--") and f"`{opt}" not in readme:
+                    missing.append(f"egiz {name} {opt}")
+    assert missing == []
+
+
+# -- messages --------------------------------------------------------------------------------------
+
+
+def test_align_moses_message_names_both_files(seeds, tmp_path: Path) -> None:
+    prefix = tmp_path / "out" / "corpus"
+    result = invoke("align", *seeds, "--encoder", "trigram", "-f", "moses", "-o", prefix)
+    kk, ru = tmp_path / "out" / "corpus.kk", tmp_path / "out" / "corpus.ru"
+    assert kk.is_file() and ru.is_file() and not prefix.exists()
+    assert result.stderr.rstrip().endswith(f"; wrote {kk} and {ru}")
+
+
+def test_review_on_every_address_prints_urls_one_can_open(
+    seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--host 0.0.0.0 listens everywhere, but http://0.0.0.0:PORT/ is no address to open: the
+    message gives this machine's name for other machines, and the loopback URL for this one."""
+    import socket
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # no serving
+    args = ["--store", tmp_path / "r.db", "--encoder", "trigram", "--host", "0.0.0.0", "-q"]
+    result = invoke("review", *seeds, *args, "--port", "0")
+    urls = [line for line in result.stderr.splitlines() if "http://" in line]
+    assert len(urls) == 2 and not any("0.0.0.0" in line for line in urls), result.stderr
+    port = urls[0].split(":")[-1].split("/")[0]
+    assert urls[0].startswith(f"egiz review: http://{socket.gethostname()}:{port}/?token=")
+    assert urls[1].startswith(f"egiz review: on this machine: http://127.0.0.1:{port}/?token=")
+    assert urls[0].endswith("#/pair/1") and urls[1].endswith("#/pair/1")

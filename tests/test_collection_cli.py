@@ -218,3 +218,34 @@ def test_a_broken_installation_is_not_bad_input(tmp_path: Path, seed_folders) ->
     line = error_line(proc.stderr)
     assert "broken installation" in line and "lxml_html_clean" in line
     assert "pip install lxml_html_clean" in line
+
+
+def test_every_file_written_is_named(seed_folders, tmp_path, monkeypatch, capsys) -> None:
+    """The message of a command that writes files names each one: all of moses' (two sides and
+    the provenance table), the one file of the other formats, and every -o."""
+    kk, ru = seed_folders
+    store = tmp_path / "c.db"
+    code, out, err = run("mine", kk, ru, "--store", store, "--encoder", "trigram", "-q",
+                         monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert code == 0 and f"store {store}:" in out, err
+    prefix = tmp_path / "x" / "corpus"
+    code, _, err = run("export", "--store", store, "-f", "moses", "-o", prefix,
+                       monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    moses = [tmp_path / "x" / f"corpus.{end}" for end in ("kk", "ru", "provenance.tsv")]
+    assert code == 0 and all(p.is_file() for p in moses), err
+    assert err.strip().endswith(f"records to {moses[0]}, {moses[1]} and {moses[2]}")
+    assert sorted((tmp_path / "x").iterdir()) == sorted(moses)  # and nothing else
+    for fmt in ("parquet", "tsv", "jsonl", "tmx"):
+        target = tmp_path / f"corpus.{fmt}"
+        code, _, err = run("export", "--store", store, "-f", fmt, "-o", target,
+                           monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+        assert code == 0 and target.is_file() and err.strip().endswith(f"records to {target}")
+    pairs, report, latin = tmp_path / "pairs.tsv", tmp_path / "d.html", tmp_path / "latn.txt"
+    for args, target in (
+        (["pair", kk, ru, "--encoder", "trigram", "-o", pairs], pairs),
+        (["diff", "--store", store, "-f", "html", "-o", report], report),
+        (["translit", kk / "seed.txt", "--to", "latn2021", "-o", latin], latin),
+    ):
+        code, out, err = run(*args, monkeypatch=monkeypatch, capsys=capsys)
+        assert code == 0 and out == "" and target.is_file(), err
+        assert err.strip().splitlines()[-1].endswith(f"wrote {target}"), err

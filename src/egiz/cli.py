@@ -9,16 +9,66 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from egiz.alignment import Alignment
 from egiz.errors import EgizError, InstallationError
 
+
+class _NamedArgument(typer.core.TyperArgument):
+    """An argument whose name (KK_FILE, SOURCE...) says what it is: no `<str>` type beside it."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+def _plain_types(params: list[Any]) -> list[Any]:
+    """Help without typer's `<type>` column where it says nothing: a flag takes no value (typer
+    would print `<bool>`), an argument is named by its metavar."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+        elif type(param) is typer.core.TyperArgument and param.metavar:
+            param.__class__ = _NamedArgument
+    return params
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose usage line reads as the user types it: `egiz align [OPTIONS] KK_FILE
+    RU_FILE` (typer writes required arguments in braces, `{src}`)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_types(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, typer.core.TyperArgument):
+                name = param.metavar or param.name.upper() + ("..." if param.nargs != 1 else "")
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+class _Group(typer.core.TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_types(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="Align the Kazakh and Russian versions of a text into parallel sentences.",
+    help="Align the Kazakh and Russian versions of a text into parallel sentences, show where "
+    "they differ, mine whole collections into a corpus.",
 )
+
+
+def _command(name: str | None = None) -> Any:
+    """`app.command` with egiz's help layout."""
+    return app.command(name, cls=_Command)
 
 
 class AlignFormat(str, Enum):
@@ -35,21 +85,148 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-class ScoreFormat(str, Enum):
-    text = "text"
-    json = "json"
+class Preset(str, Enum):
+    fast = "fast"
+    accurate = "accurate"
 
 
-# Options several commands share.
-EncoderOption = Annotated[str, typer.Option(help="e5 | trigram | st:PATH (local model).")]
+def _choices(enum: type[Enum]) -> str:
+    return "|".join(member.value for member in enum)  # type: ignore[attr-defined]
+
+
+def _lang_option(value: str) -> str:
+    """typer callback: every --src-lang/--tgt-lang/--lang goes through the one normaliser."""
+    from egiz.text.langcodes import normalize_lang_code
+
+    try:
+        return normalize_lang_code(value)
+    except EgizError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+# Arguments and options several commands share. KK_FILE / RU_FILE: the two versions of one text
+# (Kazakh and Russian unless --src-lang / --tgt-lang say otherwise).
+_LANG_CODES = "an ISO 639 code or BCP 47 tag: kk, kaz, kk-KZ, ru, en ..."
+KkFileArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="KK_FILE",
+        help="The Kazakh version (a text file; in --src-lang if given); - reads standard input.",
+    ),
+]
+RuFileArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="RU_FILE",
+        help="The Russian version (a text file; in --tgt-lang if given); - reads standard input.",
+    ),
+]
+SrcLangOption = Annotated[
+    str,
+    typer.Option(metavar="LANG", help=f"Language of KK_FILE, {_LANG_CODES}", callback=_lang_option),
+]
+TgtLangOption = Annotated[
+    str,
+    typer.Option(metavar="LANG", help=f"Language of RU_FILE, {_LANG_CODES}", callback=_lang_option),
+]
+EncoderOption = Annotated[
+    str,
+    typer.Option(
+        metavar="ENCODER",
+        help="Sentence encoder: e5 (multilingual-e5-small, built in), trigram (character "
+        "trigrams, no model) or st:PATH (a local sentence-transformers model folder).",
+    ),
+]
 EncodingOption = Annotated[
-    str | None, typer.Option(help="Force the input encoding of both sides (default: detect).")
+    str | None,
+    typer.Option(
+        metavar="ENCODING",
+        help="Encoding of both files, e.g. cp1251, kz1048, utf-16 (default: detected per file).",
+    ),
 ]
 SrcEncodingOption = Annotated[
-    str | None, typer.Option(help="Force the encoding of SRC only (default: detect).")
+    str | None,
+    typer.Option(
+        metavar="ENCODING", help="Encoding of KK_FILE only, over --encoding (default: detected)."
+    ),
 ]
 TgtEncodingOption = Annotated[
-    str | None, typer.Option(help="Force the encoding of TGT only (default: detect).")
+    str | None,
+    typer.Option(
+        metavar="ENCODING", help="Encoding of RU_FILE only, over --encoding (default: detected)."
+    ),
+]
+# The budgets are AlignParams.joined_budget of egiz.align.PRESETS (a test checks they match).
+PresetOption = Annotated[
+    Preset,
+    typer.Option(
+        metavar=_choices(Preset),
+        help="Alignment settings. fast: sentences joined to check a merge are embedded within a "
+        "budget of 0.3 joined texts per input sentence; accurate: within 3.0 per sentence "
+        "(more encoder calls, for hard documents).",
+    ),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor write the embedding cache ($EGIZ_CACHE_DIR, else ~/.cache/egiz).",
+    ),
+]
+_SCRIPTS = "auto (detected sentence by sentence) | cyrl | latn2021 | latn2018 | latn2017 | arab"
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--output", metavar="FILE", help="Write to FILE instead of standard output."
+    ),
+]
+# pair and mine read collections: sources per side, or mixed ones whose languages are detected
+SideSrcLangOption = Annotated[
+    str,
+    typer.Option(
+        metavar="LANG",
+        help=f"Language of the first side (KK_SOURCE, --src-dir), {_LANG_CODES}",
+        callback=_lang_option,
+    ),
+]
+SideTgtLangOption = Annotated[
+    str,
+    typer.Option(
+        metavar="LANG",
+        help=f"Language of the second side (RU_SOURCE, --tgt-dir), {_LANG_CODES}",
+        callback=_lang_option,
+    ),
+]
+SrcDirOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--src-dir",
+        metavar="SOURCE",
+        help="A folder or file in --src-lang, like kk=SOURCE (repeatable).",
+    ),
+]
+TgtDirOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tgt-dir",
+        metavar="SOURCE",
+        help="A folder or file in --tgt-lang, like ru=SOURCE (repeatable).",
+    ),
+]
+SideSrcEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ENCODING",
+        help="Encoding of the --src-lang sources and of sources whose language is detected "
+        "(default: detected per file).",
+    ),
+]
+SideTgtEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ENCODING",
+        help="Encoding of the --tgt-lang sources (default: detected per file).",
+    ),
 ]
 
 
@@ -68,27 +245,10 @@ def _write_atomic(path: Path, text: str) -> None:
         out.write(text)
 
 
-class Preset(str, Enum):
-    fast = "fast"
-    accurate = "accurate"
-
-
-PresetOption = Annotated[
-    Preset,
-    typer.Option(
-        help="fast: embed each sentence once; accurate: also re-check merges and omissions "
-        "with joined sentences (~1.5 more encoder calls per sentence)."
-    ),
-]
-
-
-ScriptOption = Annotated[
-    str,
-    typer.Option(
-        help="Script of the Kazakh text: auto (detect) | cyrl | latn2021 | latn2018 | latn2017 "
-        "| arab."
-    ),
-]
+def _names(paths: list[Path]) -> str:
+    """`a`, `a and b`, `a, b and c`: the files a message says were written."""
+    names = [str(p) for p in paths]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _script(value: str, option: str, *, auto: bool = True) -> str:
@@ -131,7 +291,7 @@ def _align_files(
     from egiz.read import read_text
 
     if src == "-" and tgt == "-":
-        raise EgizError("only one of SRC and TGT can be read from stdin")
+        raise EgizError("only one of KK_FILE and RU_FILE can be - (stdin)")
     result = align_texts(
         read_text(src, encodings[0]),
         read_text(tgt, encodings[1]),
@@ -143,36 +303,69 @@ def _align_files(
     return result
 
 
-@app.command()
+@_command()
 def align(
-    src: Annotated[str, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")],
-    tgt: Annotated[str, typer.Argument(help="Target text file (Russian by default).")],
+    src: KkFileArgument,
+    tgt: RuFileArgument,
     src_lang: SrcLangOption = "kk",
     tgt_lang: TgtLangOption = "ru",
     presegmented: Annotated[
-        bool, typer.Option(help="Inputs have one sentence per line: don't split.")
+        bool,
+        typer.Option(
+            "--presegmented", help="The files have one sentence per line: don't split them."
+        ),
     ] = False,
-    fmt: Annotated[AlignFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        AlignFormat.tsv
-    ),
+    fmt: Annotated[
+        AlignFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="tsv: one row per bead with ids, kind, score and texts; beads: Vecalign's "
+            "format; jsonl: one object per bead; tmx: TMX 1.4b for CAT tools; moses: two "
+            "line-parallel files (needs -o).",
+        ),
+    ] = AlignFormat.tsv,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Output file (moses: prefix for OUT.kk, OUT.ru)."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write to FILE instead of standard output; for moses a prefix: FILE.kk and "
+            "FILE.ru (named by --src-lang and --tgt-lang).",
+        ),
     ] = None,
     encoder: EncoderOption = "e5",
     min_score: Annotated[
         float | None,
-        typer.Option(help="Leave out aligned beads scoring below this (omissions are kept)."),
+        typer.Option(
+            metavar="SCORE",
+            help="Leave out aligned beads scoring below SCORE, a probability such as 0.5 "
+            "(default: keep all; omissions are always listed).",
+        ),
     ] = None,
-    max_bead: Annotated[int, typer.Option(min=1, max=6, help="Sentences per bead side.")] = 4,
+    max_bead: Annotated[
+        int, typer.Option(min=1, max=6, metavar="N", help="Most sentences on one side of a bead.")
+    ] = 4,
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     src_encoding: SrcEncodingOption = None,
     tgt_encoding: TgtEncodingOption = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
-    src_script: ScriptOption = "auto",
-    tgt_script: ScriptOption = "auto",
+    no_cache: NoCacheOption = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, no summary on stderr.")
+    ] = False,
+    src_script: Annotated[
+        str,
+        typer.Option(metavar="SCRIPT", help=f"Script of KK_FILE if it is Kazakh: {_SCRIPTS}."),
+    ] = "auto",
+    tgt_script: Annotated[
+        str,
+        typer.Option(
+            metavar="SCRIPT", help=f"Script of RU_FILE if it is Kazakh (--tgt-lang kk): {_SCRIPTS}."
+        ),
+    ] = "auto",
 ) -> None:
     """Align two versions of one text, sentence by sentence."""
     from egiz.export import atomic_output, moses_paths, write_alignment, write_moses
@@ -188,15 +381,18 @@ def align(
         src_script=_script(src_script, "--src-script"),
         tgt_script=_script(tgt_script, "--tgt-script"),
     )  # fmt: skip
+    written: list[Path] = []
     if fmt is AlignFormat.moses:
         assert output is not None
         src_path, tgt_path = moses_paths(output, src_lang, tgt_lang)
         write_moses(result, src_path, tgt_path, min_score=min_score)
+        written = [src_path, tgt_path]
     elif output is None:
         write_alignment(result, fmt.value, sys.stdout, min_score=min_score)
     else:
         with atomic_output(output) as out:
             write_alignment(result, fmt.value, out, min_score=min_score)
+        written = [output]
     if not quiet:
         kinds: dict[str, int] = {}
         for bead in result.beads:
@@ -204,57 +400,84 @@ def align(
         summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
         print(
             f"egiz: {len(result.src_sentences)} {src_lang} and {len(result.tgt_sentences)} "
-            f"{tgt_lang} sentences -> beads: {summary}",
+            f"{tgt_lang} sentences -> beads: {summary}"
+            + (f"; wrote {_names(written)}" if written else ""),
             file=sys.stderr,
         )
 
 
-@app.command()
+@_command()
 def diff(
     src: Annotated[
-        str | None, typer.Argument(help="Source text file (Kazakh by default); - for stdin.")
+        str | None,
+        typer.Argument(
+            metavar="KK_FILE",
+            help="The Kazakh version (a text file; in --src-lang if given); - reads standard "
+            "input. Not with --store.",
+        ),
     ] = None,
     tgt: Annotated[
-        str | None, typer.Argument(help="Target text file (Russian by default).")
+        str | None,
+        typer.Argument(
+            metavar="RU_FILE",
+            help="The Russian version (a text file; in --tgt-lang if given); - reads standard "
+            "input. Not with --store.",
+        ),
     ] = None,
     store: Annotated[
         Path | None,
-        typer.Option(help="Instead of two files: every pair of this corpus store, worst first."),
+        typer.Option(
+            metavar="STORE",
+            help="Instead of two files: report every aligned pair of this corpus store (written "
+            "by egiz mine or egiz review), worst first.",
+        ),
     ] = None,
     src_lang: SrcLangOption = "kk",
     tgt_lang: TgtLangOption = "ru",
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        DiffFormat.text
-    ),
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text: a report (coloured in a terminal); html: one self-contained page; "
+            "json: for programs.",
+        ),
+    ] = DiffFormat.text,
+    output: OutputOption = None,
     encoder: EncoderOption = "e5",
     paraphrase_below: Annotated[
         float,
         typer.Option(
-            help="Aligned beads whose score (probability of a translation) is below this are "
-            "listed as paraphrases."
+            metavar="SCORE",
+            help="Aligned beads scoring below SCORE (the probability that they are "
+            "translations) are listed as paraphrases.",
         ),
     ] = 0.5,
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     src_encoding: SrcEncodingOption = None,
     tgt_encoding: TgtEncodingOption = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the cache.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_cache: NoCacheOption = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, no message on stderr.")
+    ] = False,
 ) -> None:
-    """Show where two versions of one article differ: sentences and paragraphs on one side only,
-    numbers and names that do not match, probable paraphrases, coverage."""
+    """Show where two versions of one text differ: one-sided sentences, numbers, names.
+
+    Sentences and whole paragraphs on one side only, numbers and names that do not match,
+    probable paraphrases, and the share of each side that is aligned."""
     from egiz.report import divergences, render_html, render_json, render_rich, render_text
 
     if output is not None:
         output = _output_path(output)
     if store is not None:
         if src is not None or tgt is not None:
-            raise EgizError("give KK RU or --store, not both")
-        _diff_store(store, fmt, output, paraphrase_below)
+            raise EgizError("give KK_FILE RU_FILE or --store, not both")
+        _diff_store(store, fmt, output, paraphrase_below, quiet)
         return
     if src is None or tgt is None:
-        raise EgizError("give KK RU (two files) or --store corpus.db")
+        raise EgizError("give KK_FILE RU_FILE (two files) or --store corpus.db")
     result = _align_files(
         src, tgt, _encodings(encoding, src_encoding, tgt_encoding), src_lang=src_lang,
         tgt_lang=tgt_lang, encoder=encoder, params=_params(preset), cache=not no_cache,
@@ -270,13 +493,21 @@ def diff(
         rendered = render_json(report) + "\n"
     else:
         rendered = render_text(report, result)
+    _write_report(rendered, output, quiet)
+
+
+def _write_report(rendered: str, output: Path | None, quiet: bool) -> None:
     if output is None:
         sys.stdout.write(rendered)
-    else:
-        _write_atomic(output, rendered)
+        return
+    _write_atomic(output, rendered)
+    if not quiet:
+        print(f"egiz: wrote {output}", file=sys.stderr)
 
 
-def _diff_store(store: Path, fmt: DiffFormat, output: Path | None, paraphrase_below: float) -> None:
+def _diff_store(
+    store: Path, fmt: DiffFormat, output: Path | None, paraphrase_below: float, quiet: bool
+) -> None:
     from egiz.report.corpus import (
         render_store_html,
         render_store_json,
@@ -295,19 +526,27 @@ def _diff_store(store: Path, fmt: DiffFormat, output: Path | None, paraphrase_be
         rendered = render_store_json(pairs, src_lang, tgt_lang) + "\n"
     else:
         rendered = render_store_text(pairs, src_lang, tgt_lang)
-    if output is None:
-        sys.stdout.write(rendered)
-    else:
-        _write_atomic(output, rendered)
+    _write_report(rendered, output, quiet)
 
 
-@app.command()
+_FileEncodingOption = Annotated[
+    str | None,
+    typer.Option(metavar="ENCODING", help="Encoding of FILE, e.g. cp1251 (default: detected)."),
+]
+
+
+@_command()
 def split(
-    file: Annotated[str, typer.Argument(help="Text file; - for stdin.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A text file; - reads standard input.")
+    ],
     lang: Annotated[
-        str, typer.Option(help="kk, ru, or another language code.", callback=_lang_option)
+        str,
+        typer.Option(
+            metavar="LANG", help=f"Language of FILE, {_LANG_CODES}", callback=_lang_option
+        ),
     ] = "kk",
-    encoding: EncodingOption = None,
+    encoding: _FileEncodingOption = None,
 ) -> None:
     """Print one sentence per line (a blank line between paragraphs)."""
     from egiz.read import read_text
@@ -323,34 +562,52 @@ def split(
         previous = sentence.paragraph
 
 
-@app.command()
+@_command()
 def translit(
-    file: Annotated[str, typer.Argument(help="Kazakh text file; - for stdin.")],
-    to: Annotated[str, typer.Option(help="latn2021 | latn2018 | latn2017 | cyrl | arab.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A Kazakh text file; - reads standard input.")
+    ],
+    to: Annotated[
+        str,
+        typer.Option(
+            metavar="SCRIPT", help="Script to write: latn2021 | latn2018 | latn2017 | cyrl | arab."
+        ),
+    ],
     source: Annotated[
-        str, typer.Option("--from", help="auto (detect, sentence by sentence) or a script.")
+        str, typer.Option("--from", metavar="SCRIPT", help=f"Script of FILE: {_SCRIPTS}.")
     ] = "auto",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
-    encoding: EncodingOption = None,
+    output: OutputOption = None,
+    encoding: _FileEncodingOption = None,
 ) -> None:
     """Write Kazakh text in another script (Cyrillic, Latin 2017/2018/2021, Arabic töte jazu)."""
     from egiz.read import read_text
     from egiz.text.script import transliterate
 
     target = _script(to, "--to", auto=False)
-    text = transliterate(read_text(file, encoding), target, _script(source, "--from"))
+    source = _script(source, "--from")
+    if output is not None:
+        output = _output_path(output)
+    text = transliterate(read_text(file, encoding), target, source)
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8", newline="\n")
+        _write_atomic(output, text)
+        print(f"egiz: wrote {output}", file=sys.stderr)
 
 
-@app.command("eval")
+@_command("eval")
 def evaluate(
     files: Annotated[
-        list[Path], typer.Argument(help="GOLD TEST [GOLD TEST ...] bead files (Vecalign format).")
+        list[Path],
+        typer.Argument(
+            metavar="GOLD TEST [GOLD TEST]...",
+            help="Bead files in Vecalign's format ([0]:[0, 1] per line): a gold alignment, then "
+            "the one to score; several pairs are scored together (micro-average).",
+        ),
     ],
-    json_output: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of TEST against GOLD, micro-averaged."""
     from egiz import __version__
@@ -397,26 +654,6 @@ class _Problems:
         return f"{self.total} problems ({kinds}{more})"
 
 
-def _lang_option(value: str) -> str:
-    """typer callback: every --src-lang/--tgt-lang/--lang goes through the one normaliser."""
-    from egiz.text.langcodes import normalize_lang_code
-
-    try:
-        return normalize_lang_code(value)
-    except EgizError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
-SrcLangOption = Annotated[str, typer.Option(help="Language of SRC.", callback=_lang_option)]
-TgtLangOption = Annotated[str, typer.Option(help="Language of TGT.", callback=_lang_option)]
-SrcDirOption = Annotated[
-    list[str] | None,
-    typer.Option("--src-dir", help="A source in --src-lang (repeatable; also LANG=PATH)."),
-]
-TgtDirOption = Annotated[
-    list[str] | None,
-    typer.Option("--tgt-dir", help="A source in --tgt-lang (repeatable; also LANG=PATH)."),
-]
 _DECLARED = re.compile(r"^([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)=(.+)$")
 
 
@@ -447,32 +684,51 @@ def _warn_sides(src_paths: list[str], tgt_paths: list[str]) -> None:
         _warn(f"{path} is given for both sides: pairing a collection with itself")
 
 
-@app.command()
+_READ_BY_CONTENT = "A source is a folder or a text, HTML, JSONL or WARC file, read by its content."
+
+
+@_command()
 def pair(
     sources: Annotated[
         list[str] | None,
         typer.Argument(
-            help="KK_SOURCE RU_SOURCE, or one mixed source, or LANG=SOURCE ... (folders, or "
-            "text/HTML/JSONL/WARC files, read by content)."
+            metavar="SOURCE...",
+            help="KK_SOURCE RU_SOURCE (one per language), one mixed source (languages detected "
+            "per document), or LANG=SOURCE ... (kk=crawl/kz ru=crawl/ru). " + _READ_BY_CONTENT,
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="pairs.tsv")] = None,
-    src_lang: Annotated[
-        str, typer.Option(help="Language of the first side.", callback=_lang_option)
-    ] = "kk",
-    tgt_lang: Annotated[
-        str, typer.Option(help="Language of the second side.", callback=_lang_option)
-    ] = "ru",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write the pairs to FILE instead of standard output: one per line, the two "
+            "document ids and the probability that they are versions of one article, "
+            "tab-separated.",
+        ),
+    ] = None,
+    src_lang: SideSrcLangOption = "kk",
+    tgt_lang: SideTgtLangOption = "ru",
     src_dir: SrcDirOption = None,
     tgt_dir: TgtDirOption = None,
     encoder: EncoderOption = "e5",
     threshold: Annotated[
         float | None,
-        typer.Option(help="Minimum pair probability (default 0.5: as likely as not)."),
+        typer.Option(
+            metavar="P",
+            help="Least probability of a pair (default 0.5: as likely as not); a document "
+            "whose best counterpart is below it stays unpaired.",
+        ),
     ] = None,
-    src_encoding: SrcEncodingOption = None,
-    tgt_encoding: TgtEncodingOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    src_encoding: SideSrcEncodingOption = None,
+    tgt_encoding: SideTgtEncodingOption = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar, no summary, no problem lines on stderr."
+        ),
+    ] = False,
 ) -> None:
     """Find which Kazakh article is the version of which Russian one (one-to-one)."""
     from egiz.pair import pair_documents, side_warnings, split_by_language
@@ -529,47 +785,81 @@ def pair(
         print(
             f"egiz: read {len(src_docs)} {src_lang} and {len(tgt_docs)} {tgt_lang} documents; "
             f"{len(result.pairs)} pairs; unpaired {src_lang} {len(result.unpaired_src)}, "
-            f"{tgt_lang} {len(result.unpaired_tgt)}; {problems.summary()}",
+            f"{tgt_lang} {len(result.unpaired_tgt)}; {problems.summary()}"
+            + (f"; wrote {target}" if target is not None else ""),
             file=sys.stderr,
         )
 
 
-@app.command()
+StoreOption = Annotated[
+    Path,
+    typer.Option(
+        metavar="STORE",
+        help="The corpus store, an SQLite file: created if missing, else added to (a killed run "
+        "resumes where it stopped).",
+    ),
+]
+
+
+@_command()
 def mine(
     sources: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Folders or text/HTML/JSONL/WARC files (languages detected per document), "
-            "or LANG=SOURCE to declare a side (kk=crawl/kz ru=crawl/ru)."
+            metavar="SOURCE...",
+            help="Sources whose languages are detected per document, or LANG=SOURCE to declare "
+            "a side (kk=crawl/kz ru=crawl/ru). " + _READ_BY_CONTENT,
         ),
     ] = None,
     *,
-    store: Annotated[Path, typer.Option(help="The corpus store (SQLite file).")],
-    src_lang: Annotated[str, typer.Option(callback=_lang_option)] = "kk",
-    tgt_lang: Annotated[str, typer.Option(callback=_lang_option)] = "ru",
+    store: StoreOption,
+    src_lang: SideSrcLangOption = "kk",
+    tgt_lang: SideTgtLangOption = "ru",
     src_dir: SrcDirOption = None,
     tgt_dir: TgtDirOption = None,
     encoder: EncoderOption = "e5",
-    workers: Annotated[int, typer.Option(min=1, help="Local processes aligning pairs.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Local processes that align the pairs.")
+    ] = 1,
     dask: Annotated[
-        str | None, typer.Option(help="Run on a Dask cluster: tcp://HOST:PORT.")
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Align on a running Dask cluster, its scheduler at ADDRESS (tcp://HOST:PORT), "
+            "instead of local processes.",
+        ),
     ] = None,
     min_score: Annotated[
-        float | None, typer.Option(help="Keep beads scoring at least this.")
+        float | None,
+        typer.Option(
+            metavar="SCORE",
+            help="Keep aligned beads scoring at least SCORE (default 0.5: more likely a "
+            "translation than not); the others stay in the store, filtered.",
+        ),
     ] = None,
-    retry_failed: Annotated[bool, typer.Option(help="Align failed pairs again.")] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed", help="Align again the pairs whose alignment failed in an earlier run."
+        ),
+    ] = False,
     reuse_settings: Annotated[
         bool,
         typer.Option(
-            help="Add to a store mined with other alignment settings (its aligned pairs stay "
-            "as they are)."
+            "--reuse-settings",
+            help="Add to a store mined with other alignment settings (encoder, preset, egiz "
+            "version); its aligned pairs stay as they are.",
         ),
     ] = False,
     preset: PresetOption = Preset.fast,
-    src_encoding: SrcEncodingOption = None,
-    tgt_encoding: TgtEncodingOption = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    src_encoding: SideSrcEncodingOption = None,
+    tgt_encoding: SideTgtEncodingOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars (the summary is still printed).")
+    ] = False,
 ) -> None:
     """Pair, align, score and filter a whole collection into a corpus store (resumable)."""
     import json
@@ -594,65 +884,126 @@ def mine(
     print(json.dumps(summary.to_dict(), indent=1) if json_output else summary.format())
 
 
-@app.command("export")
+@_command("export")
 def export_store(
-    store: Annotated[Path, typer.Option(help="The corpus store written by `egiz mine`.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet|tsv|jsonl|tmx|moses")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="File (moses: prefix).")],
-    min_score: Annotated[float | None, typer.Option(help="Drop beads below this.")] = None,
+    store: Annotated[
+        Path, typer.Option(metavar="STORE", help="The corpus store written by egiz mine.")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="parquet, tsv, jsonl: one record per sentence pair with its provenance; tmx: "
+            "TMX 1.4b; moses: two line-parallel files and a provenance table.",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="The file to write; for moses a prefix: FILE.kk, FILE.ru (the store's "
+            "languages) and FILE.provenance.tsv.",
+        ),
+    ],
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SCORE",
+            help="Also leave out beads scoring below SCORE (default: every bead the store "
+            "keeps; a bead linked by hand in egiz review stays whatever its score).",
+        ),
+    ] = None,
     include_filtered: Annotated[
-        bool, typer.Option(help="Also write filtered beads, with the reason.")
+        bool,
+        typer.Option(
+            "--include-filtered",
+            help="Also write the beads the filters left out, with keep and reason columns "
+            "(tmx: a filtered property).",
+        ),
     ] = False,
 ) -> None:
     """Export the mined corpus with provenance (document ids, urls, bead indices, scores)."""
-    from egiz.corpus.export import export_corpus
+    from egiz.corpus.export import export_corpus, export_paths
 
     n = export_corpus(store, output, fmt, min_score=min_score, include_filtered=include_filtered)
-    print(f"egiz: wrote {n} records to {output}", file=sys.stderr)
+    written = export_paths(store, output, fmt)
+    print(f"egiz: wrote {n} records to {_names(written)}", file=sys.stderr)
 
 
-@app.command()
+@_command()
 def review(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(help="KK RU: two text files to align and review (or give --store)."),
+    src: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="KK_FILE",
+            help="The Kazakh version of a text to align and review (a text file; in --src-lang "
+            "if given). Not needed with --store alone.",
+        ),
+    ] = None,
+    tgt: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="RU_FILE",
+            help="The Russian version (a text file; in --tgt-lang if given).",
+        ),
     ] = None,
     store: Annotated[
         Path | None,
         typer.Option(
-            help="Corpus store to review (with KK RU: where they go; default egiz-review.db)."
+            metavar="STORE",
+            help="The corpus store to review; with KK_FILE RU_FILE, the store their alignment "
+            "and corrections go to (default: egiz-review.db).",
         ),
     ] = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Address to listen on; any but a loopback one (e.g. 0.0.0.0) needs an access "
+            "token.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, metavar="PORT", help="Port (0: any free one).")
+    ] = 8000,
     token: Annotated[
         str | None,
-        typer.Option(help="Access token; required, and made up if missing, off 127.0.0.1."),
+        typer.Option(
+            metavar="TOKEN",
+            help="Access token the page must present; off loopback one is made up if not "
+            "given (the printed URL carries it).",
+        ),
     ] = None,
-    src_lang: Annotated[str, typer.Option(help="Language of KK.", callback=_lang_option)] = "kk",
-    tgt_lang: Annotated[str, typer.Option(help="Language of RU.", callback=_lang_option)] = "ru",
+    src_lang: SrcLangOption = "kk",
+    tgt_lang: TgtLangOption = "ru",
     encoder: EncoderOption = "e5",
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
     src_encoding: SrcEncodingOption = None,
     tgt_encoding: TgtEncodingOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar while aligning the files.")
+    ] = False,
 ) -> None:
     """Check and correct alignments in the browser; every correction is saved to the store."""
     from egiz.review import load_files, serve
 
-    if files and len(files) != 2:
-        raise EgizError("give KK RU (two files), or --store alone")
-    if not files and store is None:
-        raise EgizError("give KK RU (two files) or --store corpus.db")
-    if files:
+    if (src is None) != (tgt is None):
+        raise EgizError("give KK_FILE RU_FILE (two files), or --store alone")
+    if src is None and store is None:
+        raise EgizError("give KK_FILE RU_FILE (two files) or --store corpus.db")
+    if src is not None and tgt is not None:
         store = store or Path("egiz-review.db")
         pair_id, watched = load_files(
-            files[0], files[1], store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
+            src, tgt, store, src_lang=src_lang, tgt_lang=tgt_lang, encoder=encoder,
             encoding=encoding, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
             params=_params(preset), progress=not quiet and sys.stderr.isatty(),
         )  # fmt: skip
-        print(f"egiz review: {files[0]} and {files[1]} are pair {pair_id} in {store}; "
+        print(f"egiz review: {src} and {tgt} are pair {pair_id} in {store}; "
               f"corrections are saved there", file=sys.stderr)  # fmt: skip
         serve(store, host=host, port=port, token=token, watched=watched,
               start_path=f"/pair/{pair_id}")  # fmt: skip

@@ -242,6 +242,8 @@ def align_embedded(
         shapes, odds = doc.solve(priors)
         priors = doc.estimate_priors(shapes, odds, priors)
         shapes, odds = doc.solve(priors)
+    if refine:
+        shapes = doc.absorb_omissions(shapes, odds, priors, embed_texts)
     return doc.beads(shapes, odds, priors)
 
 

@@ -166,7 +166,8 @@ class DocumentScorer:
         self.t_par = t_sig.paragraphs if len(set(t_sig.paragraphs.tolist())) < m else np.zeros(m)
         self.s_par = self.s_par.astype(np.int64)
         self.t_par = self.t_par.astype(np.int64)
-        self.joined_texts = 0  # texts sent to the encoder by `use_joined_embeddings`
+        self.joined_texts = 0  # texts sent to the encoder for joined sentences
+        self._span_memo: dict[tuple[int, int, int], np.ndarray] = {}
         self.src_cum = np.concatenate([[0.0], np.cumsum(s_sig.lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
         self.evidence = self._evidence()
@@ -296,7 +297,7 @@ class DocumentScorer:
             cross_src, cross_tgt = self._crossing_pairs(shapes)
             src_spans += [s for s in cross_src if s not in set(src_spans)]
             tgt_spans += [s for s in cross_tgt if s not in set(tgt_spans)]
-            budget = int(p.joined_budget * (self.n + self.m))
+            budget = int(self.joined_budget() * REFINE_SHARE)
             src_spans, tgt_spans = _within_budget(src_spans, tgt_spans, budget)
         if not src_spans and not tgt_spans:
             return False
@@ -316,6 +317,88 @@ class DocumentScorer:
         )
         self.evidence = self._evidence()
         return True
+
+    def joined_budget(self) -> int:
+        """Joined texts this document may send to the encoder: `joined_budget` per sentence, and
+        a few more in a short document (where a handful of texts costs nothing)."""
+        if self.params.joined_budget <= 0:
+            return 0
+        return max(MIN_JOINED_TEXTS, int(self.params.joined_budget * (self.n + self.m)))
+
+    def absorb_omissions(
+        self,
+        shapes: np.ndarray,
+        odds: np.ndarray,
+        priors: DocumentPriors,
+        embed_texts: Callable[[Sequence[str]], np.ndarray],
+    ) -> np.ndarray:
+        """Merge a sentence the path left out into the aligned bead next to it when the joined
+        text says the bead is at least as good a translation with it (Bertalign's test: the
+        cosine of real embeddings of the joined sides). Summed vectors barely move when a short
+        piece of a split sentence is added, so the DP tends to leave such pieces out; only a
+        real embedding of the joined text shows that they belong. Only beads that are more
+        likely a translation than not take sentences in, so unrelated text stays out. Within
+        what is left of the joined-text budget."""
+        bc = self.bc
+        budget = self.joined_budget()
+        beads = [(int(a), int(b)) for a, b in shapes]
+        starts = _starts(beads)
+        k = 0
+        while k < len(beads) and self.joined_texts < budget:
+            a, b = beads[k]
+            if a and b:
+                k += 1
+                continue
+            best: tuple[float, int] | None = None
+            for nb in (k - 1, k + 1):
+                if not 0 <= nb < len(beads):
+                    continue
+                na, nb_b = beads[nb]
+                if not (na and nb_b) or na + a > self.mb or nb_b + b > self.mb:
+                    continue
+                i0, j0 = starts[min(nb, k)]  # where the merged bead would start and end
+                ni, nj = i0 + na + a, j0 + nb_b + b
+                if not bc.lo[ni] <= nj <= bc.hi[ni]:
+                    continue  # outside the band: no score for it
+                ci, cj = starts[nb][0] + na, starts[nb][1] + nb_b
+                own = float(odds[bc.off[ci] + cj - bc.lo[ci], na - 1, nb_b - 1])
+                if score.sigmoid(own - priors.log_odds + priors.log_odds_without(na + nb_b)) < 0.5:
+                    continue
+                si, sj = starts[nb]
+                before = self._joined_cosine(si, na, sj, nb_b, embed_texts)
+                after = self._joined_cosine(i0, na + a, j0, nb_b + b, embed_texts)
+                if after >= before and (best is None or after - before > best[0]):
+                    best = (after - before, nb)
+            if best is None:
+                k += 1
+                continue
+            nb = best[1]
+            na, nb_b = beads[nb]
+            beads[nb] = (na + a, nb_b + b)
+            del beads[k]
+            starts = _starts(beads)
+            k = max(0, min(k, nb) - 1)
+        return np.array(beads, np.int64).reshape(-1, 2)
+
+    def _joined_cosine(
+        self, i: int, a: int, j: int, b: int, embed_texts: Callable[[Sequence[str]], np.ndarray]
+    ) -> float:
+        """Cosine of the real embeddings of src[i:i+a] and tgt[j:j+b] joined (memoised)."""
+        src = self._span_vector(0, i, a, embed_texts)
+        return float(src @ self._span_vector(1, j, b, embed_texts))
+
+    def _span_vector(
+        self, side: int, start: int, size: int, embed_texts: Callable[[Sequence[str]], np.ndarray]
+    ) -> np.ndarray:
+        sentences, vecs = (self.src, self.x) if side == 0 else (self.tgt, self.y)
+        if size == 1:
+            return vecs[start]
+        key = (side, start, size)
+        if key not in self._span_memo:
+            text = " ".join(s.text for s in sentences[start : start + size])
+            self.joined_texts += 1
+            self._span_memo[key] = np.asarray(embed_texts([text])[0], np.float32)
+        return self._span_memo[key]
 
     def _crossing_pairs(
         self, shapes: np.ndarray, min_z: float = CROSSING_Z
@@ -365,6 +448,21 @@ class DocumentScorer:
         for k, (start, a) in enumerate(spans):
             index[start + a, a - 1] = n + k
         return index, np.vstack([vecs, joined])
+
+
+# Share of the joined-text budget for re-scoring the spans around merges and omissions; the
+# rest goes to `absorb_omissions` (measured on the tune parts: half and half beat either alone).
+REFINE_SHARE = 0.5
+MIN_JOINED_TEXTS = 8
+
+
+def _starts(beads: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(src, tgt) index where each bead of a path starts."""
+    out, i, j = [], 0, 0
+    for a, b in beads:
+        out.append((i, j))
+        i, j = i + a, j + b
+    return out
 
 
 def _sized(dirs: np.ndarray, max_bead: int) -> np.ndarray:

@@ -56,14 +56,12 @@ def export_corpus(
         )
     out = check_output_path(out)
     with Store(store_path, readonly=True) as store:
-        src_lang = store.get_meta("src_lang") or "kk"
-        tgt_lang = store.get_meta("tgt_lang") or "ru"
+        src_lang, tgt_lang = _languages(store)
         records = _records(store, min_score, include_filtered)
         if fmt == "parquet":
             return _write_parquet(records, out, include_filtered)
         if fmt == "moses":
-            src_path, tgt_path = moses_paths(out, src_lang, tgt_lang)
-            meta_path = out.with_name(f"{out.name}.provenance.tsv")
+            src_path, tgt_path, meta_path = _paths(out, fmt, src_lang, tgt_lang)
             with (
                 atomic_output(src_path) as src,
                 atomic_output(tgt_path) as tgt,
@@ -76,6 +74,23 @@ def export_corpus(
             if fmt == "jsonl":
                 return _write_jsonl(records, f, include_filtered)
             return _write_tmx(records, f, src_lang, tgt_lang, include_filtered)
+
+
+def export_paths(store_path: str | Path, out: str | Path, fmt: str) -> list[Path]:
+    """The files `export_corpus(store_path, out, fmt)` writes (for the message that names them)."""
+    with Store(store_path, readonly=True) as store:
+        return _paths(Path(out), fmt, *_languages(store))
+
+
+def _languages(store: Store) -> tuple[str, str]:
+    return store.get_meta("src_lang") or "kk", store.get_meta("tgt_lang") or "ru"
+
+
+def _paths(out: Path, fmt: str, src_lang: str, tgt_lang: str) -> list[Path]:
+    """`out`, or for moses the prefix's two sides and its provenance table."""
+    if fmt != "moses":
+        return [out]
+    return [*moses_paths(out, src_lang, tgt_lang), out.with_name(f"{out.name}.provenance.tsv")]
 
 
 def _records(

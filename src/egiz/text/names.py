@@ -6,7 +6,8 @@ names nothing). Some capitalised words are *weak*: they count as evidence that a
 present but are never reported themselves, because they are usually common words capitalised
 by convention: Cyrillic abbreviations (АҚШ / США, ҚР / РК are translated, not transliterated),
 Russian adjectives (Национальный банк, Северной Кореи), Kazakh adjectives (Ұлттық,
-Канадалық) and the nouns of official titles (Президент, Үкімет, Төрағасы).
+Канадалық), the nouns of official titles (Президент, Үкімет, Төрағасы), and runs of Latin-script
+names in a Cyrillic sentence (Medecines Sans Frontieres, translated on the other side).
 
 A name is matched across scripts through `egiz.text.translit.to_latin_key` of its *stem*: Kazakh
 case, possessive and plural endings are stripped (Тоқаевтың -> Тоқаев, Астанада -> Астана), and
@@ -14,7 +15,9 @@ Russian declension by the Snowball stemmer (Токаевым -> Токаев). S
 prefix or are close in edit distance (Далхоузи / Дэлхаузи), or through a small gazetteer of
 names that are translated rather than transliterated (Мәскеу / Москва, Үндістан / Индия,
 Солтүстік / Северная, Германия / немецкий), built from the Unicode CLDR territory, city and
-language names that `babel` ships.
+language names that `babel` ships, and of given names Russian translates (Луи / Людовик). The
+other words of a run of names one of which matched are the same person's (Джонг Сеорк Парк /
+Пак Чон Сок).
 
     >>> missing_names(["Кеше Тоқаев Мәскеуге барды."], ["Вчера Токаев прилетел в Москву."])
     ((), ())
@@ -77,6 +80,8 @@ _TITLE_WORDS = tuple(
         # capitalised in one language, translated in the other: the Earth, the Sun, God
         *("жер", "земл", "күн", "солнц", "луна", "құдай", "бог", "аллах", "господ"),
         *("вы", "вас", "вам", "ваш", "сіз"),  # the polite "you", capitalised in letters
+        # common nouns capitalised by convention: the Motherland, the Constitution, the Games
+        *("отан", "родин", "конституц", "олимпиад", "жолдау", "послани", "тәуелсізд"),
         *("төтенше", "өкілетті", "чрезвычайн", "полномочн"),
         # English words of place names, transliterated on one side, translated on the other
         *("маунт", "харбор", "порт", "сент", "лейк", "ривер", "бич", "форт", "кейп", "айленд"),
@@ -86,16 +91,31 @@ _TITLE_WORDS = tuple(
 )
 # Function words of Latin-script titles quoted in a kk or ru text ("The Simpsons").
 _LATIN_FUNCTION = frozenset(("the", "of", "and", "a", "an", "in", "on", "for", "to", "de", "la"))
+# Given names Russian (and Kazakh after it) translates rather than transliterates, for monarchs,
+# saints and popes: Луи XVI / Людовик XVI, King George / Король Георг.
+_GIVEN_NAMES = (
+    ("луи", "людовик"), ("джордж", "георг"), ("чарльз", "карл"), ("генри", "генрих"),
+    ("уильям", "вильгельм"), ("джеймс", "яков"), ("джон", "иоанн"), ("питер", "пётр"),
+    ("пол", "павел"), ("майкл", "михаил"), ("джозеф", "иосиф"), ("фредерик", "фридрих"),
+    ("франсуа", "франциск"), ("фрэнсис", "франциск"), ("хуан", "иоанн"), ("мэри", "мария"),
+    ("джошуа", "иисус"), ("джейкоб", "иаков"), ("мэттью", "матфей"), ("эндрю", "андрей"),
+    ("стивен", "стефан"), ("томас", "фома"), ("мартин", "мартин"),
+)  # fmt: skip
 _KK_LETTERS = re.compile("[әғқңөұүһі]")
 _KK_SURNAME = re.compile("^.{3,}(ов|ев|ова|ева|ин|ина|ұлы|қызы|бек|бай)$")
 # Russian surnames and patronymics, whatever the dictionary says (Токаев is also "токай")
 _RU_SURNAME = re.compile(r"^.{3,}(ов|ев|ёв|ович|евич|овна|евна)(а|у|ым|ом|е|ой|ых|ыми|ы)?$")
+# suffixes of Russian abstract and diminutive nouns: a word unknown to the dictionary that ends
+# so is derived from common words (Троецарствие, Скрепыш), not a foreign name (Раннелс)
+_DERIVED = ("ство", "ствие", "ние", "ость", "ыш")
 _PROPER_TAGS = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad"))
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _PARTS = re.compile(r"[-'’]")
 _OPENERS = set("«„“\"'‹([")
 _SENTENCE_END = set(".!?…")
 _LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile("[а-яёәғқңөұүһі]", re.IGNORECASE)
+_LATIN_WORD = re.compile("[A-Za-z]+")
 _SNOWBALL = {
     "ru": "russian", "en": "english", "de": "german", "fr": "french", "es": "spanish",
     "it": "italian", "pt": "portuguese", "tr": "turkish", "uk": "russian",
@@ -114,6 +134,7 @@ class Name:
     text: str  # as written (one part of a hyphenated word)
     key: str  # Latin key of its stem
     weak: bool  # evidence only: never reported as missing
+    run: int = 0  # which run of space-separated capitalised words of its sentence it is in
 
 
 def _is_heading(sentence: str) -> bool:
@@ -131,10 +152,22 @@ def _opens(sentence: str, start: int) -> bool:
     if k < 0:
         return True
     if sentence[k] in _OPENERS:
-        return True
+        # a straight quote right after a word closes a quotation ("Голдаст" Раннелс)
+        return sentence[k] not in "\"'" or k == 0 or not sentence[k - 1].isalnum()
     if sentence[k] in "-–—" and (k == 0 or sentence[k - 1].isspace()):  # "— Бүгін ..."
         return _opens(sentence, k)
+    initial = k >= 1 and sentence[k - 1].isupper() and (k == 1 or not sentence[k - 2].isalpha())
+    if sentence[k] == "." and initial:  # an initial: В. Путин, Л.Н.Гумилев
+        return False
     return sentence[k] in _SENTENCE_END or sentence[k] == ":"
+
+
+def _after_quote(sentence: str, start: int) -> bool:
+    """Whether the word at `start` follows a closing quotation mark."""
+    k = start - 1
+    while k >= 0 and sentence[k].isspace():
+        k -= 1
+    return k >= 1 and (sentence[k] in "»”" or (sentence[k] in "\"'" and sentence[k - 1].isalnum()))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -148,7 +181,11 @@ def name_stem(word: str, lang: str) -> str:
             if step == 3 and not relational:
                 continue  # a locative there only before "-ғы"
             for ending in endings:
-                if low.endswith(ending) and len(low) - len(ending) >= 3:
+                if (
+                    low.endswith(ending)
+                    and len(low) - len(ending) >= 3
+                    and _kk_ending_fits(low[: -len(ending)], ending)
+                ):
                     low = low[: -len(ending)]
                     relational = relational or step == 2
                     break
@@ -158,6 +195,26 @@ def name_stem(word: str, lang: str) -> str:
         return low
     stem = stemmer.stemWord(low)
     return stem if len(stem) >= 3 else low[: max(3, len(stem))]
+
+
+_KK_VOWELS = frozenset("аәеиоөұүыіэюяуё")
+
+
+def _kk_ending_fits(stem: str, ending: str) -> bool:
+    """Whether a Kazakh case ending in "н" can follow `stem`. The locative and dative in "н"
+    follow only the possessive -ы/-і (қала-сы-нда), the ablative also м, н, ң (Қазақстан-нан),
+    the accusative any vowel (Алматы-ны), the genitive a vowel or м, н, ң (Қазақстан-ның): so
+    Қазақстанда is Қазақстан-да and Иранда Иран-да, not Қазақста-нда, Ира-нда."""
+    if not ending.startswith("н"):
+        return True
+    last = stem[-1]
+    if ending in ("ны", "ні"):
+        return last in _KK_VOWELS
+    if ending in ("ның", "нің"):
+        return last in _KK_VOWELS or last in "мнң"
+    if ending in ("нан", "нен"):
+        return last in "ыімнң"
+    return last in "ыі"
 
 
 @functools.cache
@@ -187,7 +244,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
         # Қорғаныс министрлігі), translated on the other side; Kazakh people's names, which
         # also have them, are transliterated there and matched before this matters
         return True
-    if lang == "ru" and _common_russian(low):
+    if lang == "ru" and _CYRILLIC.match(low) and _common_russian(low, True):
         return True
     if lang in ("ru", "uk") and _RU_ADJECTIVE.search(low) and len(low) >= 5:
         return True
@@ -196,7 +253,7 @@ def _weak(part: str, lang: str, key: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _common_russian(word: str) -> bool:
+def _common_russian(word: str, guessed: bool = True) -> bool:
     """A word the Russian dictionary (pymorphy3, OpenCorpora) knows, in no reading a proper
     name: Средневековье, Война, Служба, Стрелец. Capitalised, it heads a translated name."""
     if _RU_SURNAME.search(word):
@@ -205,9 +262,11 @@ def _common_russian(word: str) -> bool:
     if morph is None:
         return False
     parses = morph.parse(word)
+    # a word the dictionary does not know is guessed from its ending: when no guess is a proper
+    # name either, it is a common noun's derivation (Троецарствие, Скрепыш), a translated name
     return (
         bool(parses)
-        and parses[0].is_known
+        and (parses[0].is_known or (guessed and parses[0].normal_form.endswith(_DERIVED)))
         and not any(_PROPER_TAGS & p.tag.grammemes for p in parses)
     )
 
@@ -259,8 +318,15 @@ def find_names(sentence: str, lang: str) -> list[Name]:
 def _find_names(sentence: str, lang: str) -> tuple[Name, ...]:
     if _is_heading(sentence):
         return ()
-    found = []
+    found: list[Name] = []
+    run, run_end = -1, -1
     for m in _WORD.finditer(sentence):
+        if not m.group()[0].isupper():
+            continue
+        # capitalised words separated by spaces only are one name (Джонг Сеорк Парк)
+        if run_end < 0 or sentence[run_end : m.start()].strip():
+            run += 1
+        run_end = m.end()
         if _opens(sentence, m.start()):
             continue
         for part in _PARTS.split(m.group()):
@@ -268,7 +334,18 @@ def _find_names(sentence: str, lang: str) -> tuple[Name, ...]:
                 continue
             key = to_latin_key(name_stem(part, lang))
             if len(key) >= 2:
-                found.append(Name(part, key, _weak(part, lang, key)))
+                # Kazakh puts the noun of a quoted name after it ("АТОМ" Жобасы, «Нұр Отан»
+                # партиясы), Russian before it (проект «АТОМ»): there it is no name
+                weak = _weak(part, lang, key) or (
+                    lang == "kk" and _after_quote(sentence, m.start())
+                )
+                found.append(Name(part, key, weak, run))
+    if lang != "en" and _CYRILLIC.search(sentence):
+        # two or more Latin-script names in a row in a Cyrillic sentence: the foreign name of an
+        # organisation, event or title (Medecines Sans Frontieres, Giant Slalom), which the
+        # other version as often translates: evidence only
+        latin = [n.run for n in found if _LATIN_WORD.fullmatch(n.text)]
+        found = [Name(n.text, n.key, True, n.run) if latin.count(n.run) >= 2 else n for n in found]
     return tuple(found)
 
 
@@ -280,6 +357,11 @@ class _Evidence:
     keys: frozenset[str]  # every word's stem and raw keys
     names: tuple[tuple[str, str], ...]  # (stem key, raw key) of its capitalised words
     words: str = ""  # every word's raw key, space-separated (compounds: новозеландские)
+
+    @functools.cached_property
+    def name_keys(self) -> frozenset[str]:
+        """The stem and raw keys of the capitalised words."""
+        return frozenset(k for pair in self.names for k in pair)
 
 
 def _evidence(sentences: Iterable[str], lang: str) -> _Evidence:
@@ -341,7 +423,9 @@ def _matched(name: Name, other: _Evidence, gazetteer: dict[str, frozenset[str]])
                 return True
         elif key in other.prefixes:  # a short name: Рим, Лун, Боб
             return True
-        if any(key[:n] in other.keys for n in range(2, len(key))):  # Ур / Ура, Джон / Джо
+        # a capitalised word of the other side is a shorter form (Джон / Джо); not any word,
+        # nor two letters, or every name starting like "не", "Ол" (Непал, Оливер) would match
+        if any(key[:n] in other.name_keys for n in range(3, len(key))):
             return True
     for key in (stem_key, *(stem_key[len(p) :] for p in _RU_PREFIXES if stem_key.startswith(p))):
         if any(e in other.prefixes for e in gazetteer.get(key[:_MIN_PREFIX], ())):
@@ -382,17 +466,54 @@ def missing_names(
     Ближний Восток). So a name *replaced* by another one goes unreported: precision first.
     """
     to_tgt, to_src = _gazetteer(src_lang, tgt_lang), _gazetteer(tgt_lang, src_lang)
-    src_all = [n for s in src for n in find_names(s, src_lang)]
-    tgt_all = [n for s in tgt for n in find_names(s, tgt_lang)]
-    if not any(not n.weak for n in src_all) and not any(not n.weak for n in tgt_all):
+    src_all = [(k, n) for k, s in enumerate(src) for n in find_names(s, src_lang)]
+    tgt_all = [(k, n) for k, s in enumerate(tgt) for n in find_names(s, tgt_lang)]
+    if not any(not n.weak for _, n in src_all) and not any(not n.weak for _, n in tgt_all):
         return (), ()
     src_ev = _evidence([*src, *src_context], src_lang)
     tgt_ev = _evidence([*tgt, *tgt_context], tgt_lang)
-    src_left = [n for n in src_all if not _matched(n, tgt_ev, to_tgt)]
-    tgt_left = [n for n in tgt_all if not _matched(n, src_ev, to_src)]
-    only_src = [n.text for n in src_left if not n.weak][_spare(tgt_left) :]
-    only_tgt = [n.text for n in tgt_left if not n.weak][_spare(src_left) :]
+    src_left = _unmatched(src_all, tgt_ev, to_tgt)
+    tgt_left = _unmatched(tgt_all, src_ev, to_src)
+    # the other side's leftovers within the bead itself, neighbours aside, for the runs: a word
+    # matched in a neighbouring bead can still be this bead's spelling of the person's name
+    # (worked out only when a run needs it)
+    tgt_rest = _has_mate(src_left) and bool(
+        _unmatched(tgt_all, _evidence(src, src_lang), to_src) if src_context else tgt_left
+    )
+    src_rest = _has_mate(tgt_left) and bool(
+        _unmatched(src_all, _evidence(tgt, tgt_lang), to_tgt) if tgt_context else src_left
+    )
+    only_src = _reported(src_left, tgt_left, tgt_rest)
+    only_tgt = _reported(tgt_left, src_left, src_rest)
     return tuple(dict.fromkeys(only_src)), tuple(dict.fromkeys(only_tgt))
+
+
+def _unmatched(
+    names: list[tuple[int, Name]], other: _Evidence, gazetteer: dict[str, frozenset[str]]
+) -> list[tuple[Name, bool]]:
+    """The names with no match on the other side, each with whether another name of its run
+    matched (then it is likely the same person's other name, spelled too differently to match:
+    Джонг Сеорк Парк / Пак Чон Сок)."""
+    matched = [_matched(n, other, gazetteer) for _, n in names]
+    found_runs = {(k, n.run) for (k, n), ok in zip(names, matched, strict=True) if ok}
+    return [
+        (n, (k, n.run) in found_runs) for (k, n), ok in zip(names, matched, strict=True) if not ok
+    ]
+
+
+def _has_mate(left: list[tuple[Name, bool]]) -> bool:
+    return any(mate and not n.weak for n, mate in left)
+
+
+def _reported(
+    left: list[tuple[Name, bool]], other_left: list[tuple[Name, bool]], other_rest: bool
+) -> list[str]:
+    """The unmatched names to report, given what the other side leaves unmatched: while the
+    bead's other side leaves anything (`other_rest`), a name whose run matched is taken for a
+    differently spelled part of that name, and each leftover of the other side (neighbours
+    counted) excuses one more name (see `_spare`)."""
+    names = [n for n, mate in left if not n.weak and not (mate and other_rest)]
+    return [n.text for n in names][_spare([n for n, _ in other_left]) :]
 
 
 def load_gazetteer(lang: str, other: str) -> None:
@@ -450,6 +571,10 @@ def _gazetteer(lang: str, other: str) -> dict[str, frozenset[str]]:
                 if len(key) >= 3:
                     table.setdefault(keys_a[0][:_MIN_PREFIX], set()).add(key[:_MIN_PREFIX])
                 break
+    for x, y in _GIVEN_NAMES:
+        for a_word, b_word in ((x, y), (y, x)):
+            key_a, key_b = to_latin_key(name_stem(a_word, lang)), to_latin_key(b_word)
+            table.setdefault(key_a[:_MIN_PREFIX], set()).add(key_b[:_MIN_PREFIX])
     return {k: frozenset(v) for k, v in table.items()}
 
 
