@@ -315,6 +315,34 @@ def test_bad_input_exits_2_with_one_line(case: str, message: str, seeds, tmp_pat
     assert list(tmp_path.glob("*.kk")) == []  # nothing half-written
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("align",), "Missing argument 'KK_FILE'"),
+        (("align", "a.txt", "b.txt", "--format", "xyz"), "'xyz' is not one of"),
+        (("align", "a.txt", "b.txt", "--nosuch"), "No such option: --nosuch"),
+        (("nosuch",), "No such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], message: str, tmp_path: Path):
+    """click's own usage errors read like egiz's: one line, the help to see, exit code 2."""
+    proc = egiz_process(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    line = _one_line(proc.stderr, "egiz: error: ")
+    assert message in line
+    assert "--help" in line
+
+
+def test_python_dash_m_egiz(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "egiz", "split", "-", "--lang", "kk"],
+        input="Бүгін күн жылы. Ертең жаңбыр жауады.",
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["Бүгін күн жылы.", "Ертең жаңбыр жауады."]
+
+
 def test_empty_file_against_seed_subprocess(seeds, tmp_path: Path) -> None:
     _, ru_path = seeds
     empty = tmp_path / "empty.txt"

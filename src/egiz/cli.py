@@ -1018,7 +1018,13 @@ def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2, a broken
     installation one line and exit code 3."""
     try:
-        app()
+        # standalone_mode=False: click's usage errors come here, to be one line like ours
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except typer.Abort:
+        print("egiz: interrupted", file=sys.stderr)
+        sys.exit(130)
     except InstallationError as err:  # not the user's input: another exit code
         print(f"egiz: error: {err}", file=sys.stderr)
         sys.exit(3)
@@ -1040,6 +1046,16 @@ def main() -> None:
             f"egiz: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
             file=sys.stderr,
         )
+        sys.exit(2)
+    except Exception as err:
+        # click's UsageError (a missing argument, a bad --format, an unknown command): one line,
+        # exit 2. Matched by name: typer ships its own copy of click in newer versions.
+        if not any(c.__name__ == "UsageError" for c in type(err).__mro__):
+            raise
+        ctx = getattr(err, "ctx", None)
+        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = " ".join(err.format_message().split()).replace("Value error, ", "")
+        print(f"egiz: error: {message}{where}", file=sys.stderr)
         sys.exit(2)
 
 

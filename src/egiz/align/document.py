@@ -266,7 +266,6 @@ class DocumentScorer:
     def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
         """Beads of the path; an aligned bead's score is its probability, on the prior the rest
         of the document gives (`DocumentPriors.log_odds_without`)."""
-        bc = self.bc
         out: list[Bead] = []
         i = j = 0
         for a, b in shapes:
@@ -274,8 +273,7 @@ class DocumentScorer:
             ni, nj = i + a, j + b
             p = 0.0
             if a and b:
-                own = float(odds[bc.off[ni] + nj - bc.lo[ni], a - 1, b - 1])
-                p = score.sigmoid(own - priors.log_odds + priors.log_odds_without(a + b))
+                p = self._probability(odds, ni, nj, a, b, priors)
             out.append(Bead(tuple(range(i, ni)), tuple(range(j, nj)), round(p, 6)))
             i, j = ni, nj
         return out
@@ -361,9 +359,10 @@ class DocumentScorer:
                 if not bc.lo[ni] <= nj <= bc.hi[ni]:
                     continue  # outside the band: no score for it
                 ci, cj = starts[nb][0] + na, starts[nb][1] + nb_b
-                own = float(odds[bc.off[ci] + cj - bc.lo[ci], na - 1, nb_b - 1])
-                if score.sigmoid(own - priors.log_odds + priors.log_odds_without(na + nb_b)) < 0.5:
-                    continue
+                if self._probability(odds, ci, cj, na, nb_b, priors) < 0.5:
+                    continue  # the bead itself is not a translation: it takes nothing in
+                if self._probability(odds, ni, nj, na + a, nb_b + b, priors) < 0.5:
+                    continue  # nor is what it would become: the score it would get says so
                 si, sj = starts[nb]
                 before = self._joined_cosine(si, na, sj, nb_b, embed_texts)
                 after = self._joined_cosine(i0, na + a, j0, nb_b + b, embed_texts)
@@ -379,6 +378,13 @@ class DocumentScorer:
             starts = _starts(beads)
             k = max(0, min(k, nb) - 1)
         return np.array(beads, np.int64).reshape(-1, 2)
+
+    def _probability(
+        self, odds: np.ndarray, i: int, j: int, a: int, b: int, priors: DocumentPriors
+    ) -> float:
+        """The reported probability of the bead of a x b sentences ending before (i, j)."""
+        own = float(odds[self.bc.off[i] + j - self.bc.lo[i], a - 1, b - 1])
+        return score.sigmoid(own - priors.log_odds + priors.log_odds_without(a + b))
 
     def _joined_cosine(
         self, i: int, a: int, j: int, b: int, embed_texts: Callable[[Sequence[str]], np.ndarray]

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import product
 
 __all__ = ["extract_numbers", "numbers_agree"]
@@ -224,6 +225,7 @@ _VAGUE_WORDS = {
 _KK_NOT_ONE = re.compile(r"(?i)\b((?:тағы|белгілі|да|де)\s+)бір\b|\bбір-бір\w*")
 
 
+@lru_cache(maxsize=65536)  # the same words come back in every sentence: stems are looked up once
 def _lookup(word: str, lang: str) -> _Word | None:
     word = word.lower().replace("ё", "е")
     if word in _VAGUE_WORDS.get(lang, ()):
