@@ -1,0 +1,59 @@
+"""The benchmark's own helpers (bench/): fast, no e5, no peers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import datasets as ds  # noqa: E402
+from bench.bench_align import TestSet as BenchSet  # noqa: E402
+from bench.bench_align import score_set  # noqa: E402
+from bench.peers import overlap_inputs  # noqa: E402
+
+
+def test_overlap_inputs_follow_bertalign_layout() -> None:
+    """Layer k at position p is the k sentences ending at p (normalised sum); the first k-1
+    positions are padding, as Bertalign's Encoder.transform lays them out."""
+    rng = np.random.default_rng(0)
+    vecs = rng.standard_normal((5, 8)).astype(np.float32)
+    texts = ["a", "bb", "ccc", "dddd", "eeeee"]
+    out, lens = overlap_inputs(vecs, texts, 3)
+    assert out.shape == (3, 5, 8) and lens.shape == (3, 5)
+    want = vecs[2] + vecs[3] + vecs[4]
+    np.testing.assert_allclose(out[2, 4], want / np.linalg.norm(want), rtol=1e-5)
+    assert lens[2, 4] == len("ccc dddd eeeee")
+    assert lens[1, 0] == lens[2, 1] == 3  # "PAD"
+    assert list(lens[0]) == [1, 2, 3, 4, 5]
+
+
+def test_unrelated_cells_count_kept_beads_at_the_min_score() -> None:
+    doc = ds.Doc("u", ["a", "b"], ["c", "d"], [0, 0], [0, 0], [], "kk", "ru")
+    ts = BenchSet("unrelated", "unrelated", [doc, doc], "unrelated", peers=False)
+    out = [
+        [((0,), (0,), 0.9), ((1,), (1,), 0.2)],  # one bead kept
+        [((0,), (), 0.99), ((1,), (), 0.99), ((), (0,), 0.9), ((), (1,), 0.9)],  # omissions only
+    ]
+    cell = score_set(ts, out)
+    assert cell.kept == 1 and cell.docs_kept == 0.5
+    no_scores = score_set(ts, [[((0,), (0,), None)], []])  # a system without scores keeps all
+    assert no_scores.kept == 1
+
+
+@pytest.mark.skipif(not (ds.DATA / "bible-en-zh").exists(), reason="no ../shared/data")
+def test_bible_head_cuts_at_a_chapter_no_gold_bead_crosses() -> None:
+    full = ds.bible("test")[0]
+    head = ds.bible_head(full, 1000)
+    assert 800 < len(head.src) < 1200 and 0 < len(head.tgt) < len(full.tgt)
+    assert head.src_verse is not None and head.tgt_verse is not None
+    assert head.src_verse[-1].rsplit(":", 1)[0] != full.src_verse[len(head.src)].rsplit(":", 1)[0]  # type: ignore[index]
+    covered_s = sorted(i for s, _ in head.gold for i in s)
+    assert covered_s and max(covered_s) < len(head.src)
+    assert max(j for _, t in head.gold for j in t) < len(head.tgt)
+    assert head.gold == full.gold[: len(head.gold)]  # the same beads, in order
