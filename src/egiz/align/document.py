@@ -9,7 +9,7 @@ from the whole document (or a fixed-seed sample of it), never from the band.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -337,47 +337,90 @@ class DocumentScorer:
         real embedding of the joined text shows that they belong. Only beads that are more
         likely a translation than not take sentences in, so unrelated text stays out. Within
         what is left of the joined-text budget."""
-        bc = self.bc
         budget = self.joined_budget()
         beads = [(int(a), int(b)) for a, b in shapes]
         starts = _starts(beads)
+        # the spans the first sweep will ask for, embedded in one batch (one text per call
+        # would cost the encoder's per-call overhead each time); half of what is left, so that
+        # beads grown by a merge can still be checked
+        wanted: list[tuple[int, int, int]] = []
+        for k, (a, b) in enumerate(beads):
+            if not (a and b):
+                for nb, merged in self._absorbers(beads, starts, k, odds, priors):
+                    (si, sj), (na, nbb) = starts[nb], beads[nb]
+                    wanted += [(0, si, na), (1, sj, nbb), (0, *merged[0]), (1, *merged[1])]
+        self._prefetch_spans(wanted, (budget - self.joined_texts) // 2, embed_texts)
         k = 0
         while k < len(beads) and self.joined_texts < budget:
-            a, b = beads[k]
-            if a and b:
+            if beads[k][0] and beads[k][1]:
                 k += 1
                 continue
             best: tuple[float, int] | None = None
-            for nb in (k - 1, k + 1):
-                if not 0 <= nb < len(beads):
-                    continue
-                na, nb_b = beads[nb]
-                if not (na and nb_b) or na + a > self.mb or nb_b + b > self.mb:
-                    continue
-                i0, j0 = starts[min(nb, k)]  # where the merged bead would start and end
-                ni, nj = i0 + na + a, j0 + nb_b + b
-                if not bc.lo[ni] <= nj <= bc.hi[ni]:
-                    continue  # outside the band: no score for it
-                ci, cj = starts[nb][0] + na, starts[nb][1] + nb_b
-                if self._probability(odds, ci, cj, na, nb_b, priors) < 0.5:
-                    continue  # the bead itself is not a translation: it takes nothing in
-                if self._probability(odds, ni, nj, na + a, nb_b + b, priors) < 0.5:
-                    continue  # nor is what it would become: the score it would get says so
-                si, sj = starts[nb]
-                before = self._joined_cosine(si, na, sj, nb_b, embed_texts)
-                after = self._joined_cosine(i0, na + a, j0, nb_b + b, embed_texts)
+            for nb, (src_span, tgt_span) in self._absorbers(beads, starts, k, odds, priors):
+                (si, sj), (na, nbb) = starts[nb], beads[nb]
+                before = self._joined_cosine(si, na, sj, nbb, embed_texts)
+                after = self._joined_cosine(*src_span, *tgt_span, embed_texts)
                 if after >= before and (best is None or after - before > best[0]):
                     best = (after - before, nb)
             if best is None:
                 k += 1
                 continue
             nb = best[1]
-            na, nb_b = beads[nb]
-            beads[nb] = (na + a, nb_b + b)
+            beads[nb] = (beads[nb][0] + beads[k][0], beads[nb][1] + beads[k][1])
             del beads[k]
             starts = _starts(beads)
             k = max(0, min(k, nb) - 1)
         return np.array(beads, np.int64).reshape(-1, 2)
+
+    def _absorbers(
+        self,
+        beads: list[tuple[int, int]],
+        starts: list[tuple[int, int]],
+        k: int,
+        odds: np.ndarray,
+        priors: DocumentPriors,
+    ) -> Iterator[tuple[int, tuple[tuple[int, int], tuple[int, int]]]]:
+        """The neighbours of the omission `k` that may take it in, with the (start, size) of
+        the source and target spans of the bead they would become."""
+        a, b = beads[k]
+        bc = self.bc
+        for nb in (k - 1, k + 1):
+            if not 0 <= nb < len(beads):
+                continue
+            na, nbb = beads[nb]
+            if not (na and nbb) or na + a > self.mb or nbb + b > self.mb:
+                continue
+            i0, j0 = starts[min(nb, k)]  # where the merged bead would start and end
+            ni, nj = i0 + na + a, j0 + nbb + b
+            if not bc.lo[ni] <= nj <= bc.hi[ni]:
+                continue  # outside the band: no score for it
+            ci, cj = starts[nb][0] + na, starts[nb][1] + nbb
+            if self._probability(odds, ci, cj, na, nbb, priors) < 0.5:
+                continue  # the bead itself is not a translation: it takes nothing in
+            if self._probability(odds, ni, nj, na + a, nbb + b, priors) < 0.5:
+                continue  # nor is what it would become: the score it would get says so
+            yield nb, ((i0, na + a), (j0, nbb + b))
+
+    def _prefetch_spans(
+        self,
+        spans: list[tuple[int, int, int]],
+        limit: int,
+        embed_texts: Callable[[Sequence[str]], np.ndarray],
+    ) -> None:
+        """Embed at most `limit` of the multi-sentence (side, start, size) spans not embedded
+        yet, in one call."""
+        todo = [sp for sp in dict.fromkeys(spans) if sp[2] > 1 and sp not in self._span_memo]
+        todo = todo[: max(0, limit)]
+        if not todo:
+            return
+        texts = [
+            " ".join(s.text for s in (self.src if side == 0 else self.tgt)[i : i + size])
+            for side, i, size in todo
+        ]
+        self.joined_texts += len(texts)
+        vecs = np.asarray(embed_texts(texts), np.float32)
+        for sp, vec in zip(todo, vecs, strict=True):
+            self._span_memo[sp] = vec
 
     def _probability(
         self, odds: np.ndarray, i: int, j: int, a: int, b: int, priors: DocumentPriors
