@@ -395,9 +395,10 @@ class DocumentScorer:
             if not bc.lo[ni] <= nj <= bc.hi[ni]:
                 continue  # outside the band: no score for it
             ci, cj = starts[nb][0] + na, starts[nb][1] + nbb
-            if self._probability(odds, ci, cj, na, nbb, priors) < 0.5:
+            # (written `not >=` so that a cell without a score, NaN, is refused too)
+            if not self._probability(odds, ci, cj, na, nbb, priors) >= 0.5:
                 continue  # the bead itself is not a translation: it takes nothing in
-            if self._probability(odds, ni, nj, na + a, nbb + b, priors) < 0.5:
+            if not self._probability(odds, ni, nj, na + a, nbb + b, priors) >= 0.5:
                 continue  # nor is what it would become: the score it would get says so
             yield nb, ((i0, na + a), (j0, nbb + b))
 
