@@ -414,10 +414,8 @@ class DocumentScorer:
         todo = todo[: max(0, limit)]
         if not todo:
             return
-        texts = [
-            " ".join(s.text for s in (self.src if side == 0 else self.tgt)[i : i + size])
-            for side, i, size in todo
-        ]
+        sides = (self.src, self.tgt)
+        texts = [_joined_text(sides[side], i, size) for side, i, size in todo]
         self.joined_texts += len(texts)
         vecs = np.asarray(embed_texts(texts), np.float32)
         for sp, vec in zip(todo, vecs, strict=True):
@@ -440,15 +438,10 @@ class DocumentScorer:
     def _span_vector(
         self, side: int, start: int, size: int, embed_texts: Callable[[Sequence[str]], np.ndarray]
     ) -> np.ndarray:
-        sentences, vecs = (self.src, self.x) if side == 0 else (self.tgt, self.y)
         if size == 1:
-            return vecs[start]
-        key = (side, start, size)
-        if key not in self._span_memo:
-            text = " ".join(s.text for s in sentences[start : start + size])
-            self.joined_texts += 1
-            self._span_memo[key] = np.asarray(embed_texts([text])[0], np.float32)
-        return self._span_memo[key]
+            return (self.x if side == 0 else self.y)[start]
+        self._prefetch_spans([(side, start, size)], 1, embed_texts)
+        return self._span_memo[(side, start, size)]
 
     def _crossing_pairs(
         self, shapes: np.ndarray, min_z: float = CROSSING_Z
@@ -492,7 +485,7 @@ class DocumentScorer:
         index[1:, 0] = np.arange(n)
         if not spans:
             return index, vecs
-        texts = [" ".join(s.text for s in sentences[start : start + a]) for start, a in spans]
+        texts = [_joined_text(sentences, start, a) for start, a in spans]
         self.joined_texts += len(texts)
         joined = np.ascontiguousarray(embed_texts(texts), np.float32)
         for k, (start, a) in enumerate(spans):
@@ -504,6 +497,11 @@ class DocumentScorer:
 # rest goes to `absorb_omissions` (measured on the tune parts: half and half beat either alone).
 REFINE_SHARE = 0.5
 MIN_JOINED_TEXTS = 8
+
+
+def _joined_text(sentences: Sequence[Sentence], start: int, size: int) -> str:
+    """The text of `size` sentences from `start`, as the encoder sees a joined span."""
+    return " ".join(s.text for s in sentences[start : start + size])
 
 
 def _starts(beads: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
