@@ -482,7 +482,7 @@ def test_preset_help_says_the_budgets_of_the_presets() -> None:
     fast = AlignParams.preset("fast").joined_budget
     accurate = AlignParams.preset("accurate").joined_budget
     assert set(PRESETS) == {"fast", "accurate"} and fast < accurate
-    said = f"budget of {fast} joined texts per input sentence; accurate: within {accurate} per"
+    said = f"budget of {fast} times the input's characters; accurate: within {accurate} times"
     group = typer.main.get_command(app)
     for name in ("align", "diff", "review", "mine"):
         (preset,) = [p for p in group.commands[name].params if p.name == "preset"]  # type: ignore[attr-defined]

@@ -162,8 +162,8 @@ PresetOption = Annotated[
     typer.Option(
         metavar=_choices(Preset),
         help="Alignment settings. fast: sentences joined to check a merge are embedded within a "
-        "budget of 0.3 joined texts per input sentence; accurate: within 3.0 per sentence "
-        "(more encoder calls, for hard documents).",
+        "budget of 0.3 times the input's characters; accurate: within 10.0 times "
+        "(more encoder work, for hard documents).",
     ),
 ]
 NoCacheOption = Annotated[

@@ -59,7 +59,8 @@ class AlignParams:
     # Re-score spans with real embeddings of their joined sentences: none | local (around the
     # merges the path considers) | all (every span, like Vecalign's and Bertalign's overlaps).
     refine: str = "local"
-    # Most joined texts "local" embeds, per input sentence (the encoder is the bottleneck).
+    # Most joined text "local" embeds, in characters per character of the input sentences: the
+    # encoder is the bottleneck and its work grows with the length of what it reads.
     joined_budget: float = 0.3
 
     def __post_init__(self) -> None:
@@ -115,11 +116,11 @@ class AlignParams:
         return cls(**values)  # type: ignore[arg-type]
 
 
-# "fast": the defaults (joined texts within a budget of 0.3 per sentence). "accurate": joined
-# texts for every span the path considers, however many.
+# "fast": the defaults (joined text within 0.3 of the input's characters). "accurate": joined
+# texts for (nearly) every span the path considers.
 PRESETS: dict[str, dict[str, object]] = {
     "fast": {},
-    "accurate": {"joined_budget": 3.0},
+    "accurate": {"joined_budget": 10.0},
 }
 
 

@@ -166,7 +166,8 @@ class DocumentScorer:
         self.t_par = t_sig.paragraphs if len(set(t_sig.paragraphs.tolist())) < m else np.zeros(m)
         self.s_par = self.s_par.astype(np.int64)
         self.t_par = self.t_par.astype(np.int64)
-        self.joined_texts = 0  # texts sent to the encoder for joined sentences
+        self.joined_texts = 0  # texts sent to the encoder for joined sentences ...
+        self.joined_chars = 0  # ... and their characters (the budget: work grows with length)
         self._span_memo: dict[tuple[int, int, int], np.ndarray] = {}
         self.src_cum = np.concatenate([[0.0], np.cumsum(s_sig.lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
@@ -296,7 +297,9 @@ class DocumentScorer:
             src_spans += [s for s in cross_src if s not in set(src_spans)]
             tgt_spans += [s for s in cross_tgt if s not in set(tgt_spans)]
             budget = int(self.joined_budget() * REFINE_SHARE)
-            src_spans, tgt_spans = _within_budget(src_spans, tgt_spans, budget)
+            src_spans, tgt_spans = _within_budget(
+                src_spans, tgt_spans, budget, self._span_cost(0), self._span_cost(1)
+            )
         if not src_spans and not tgt_spans:
             return False
         src_index, src_vecs = self._embed_spans(self.src, self.x, src_spans, embed_texts)
@@ -317,11 +320,27 @@ class DocumentScorer:
         return True
 
     def joined_budget(self) -> int:
-        """Joined texts this document may send to the encoder: `joined_budget` per sentence, and
-        a few more in a short document (where a handful of texts costs nothing)."""
+        """Characters of joined text this document may send to the encoder: `joined_budget`
+        times the characters of its sentences (the encoder's work grows with the length of what
+        it reads, not with the number of texts), and a few sentences' worth more in a short
+        document (where a handful of texts costs nothing)."""
         if self.params.joined_budget <= 0:
             return 0
-        return max(MIN_JOINED_TEXTS, int(self.params.joined_budget * (self.n + self.m)))
+        chars = sum(len(s.text) for s in self.src) + sum(len(t.text) for t in self.tgt)
+        least = MIN_JOINED_SENTENCES * chars / (self.n + self.m)
+        return int(max(least, self.params.joined_budget * chars))
+
+    def _span_cost(self, side: int) -> Callable[[tuple[int, int]], int]:
+        """What embedding a (start, size) span of one side costs: its characters, or nothing if
+        it is embedded already."""
+        sentences = self.src if side == 0 else self.tgt
+
+        def cost(span: tuple[int, int]) -> int:
+            if (side, *span) in self._span_memo:
+                return 0
+            return len(_joined_text(sentences, *span))
+
+        return cost
 
     def absorb_omissions(
         self,
@@ -349,9 +368,9 @@ class DocumentScorer:
                 for nb, merged in self._absorbers(beads, starts, k, odds, priors):
                     (si, sj), (na, nbb) = starts[nb], beads[nb]
                     wanted += [(0, si, na), (1, sj, nbb), (0, *merged[0]), (1, *merged[1])]
-        self._prefetch_spans(wanted, (budget - self.joined_texts) // 2, embed_texts)
+        self._prefetch_spans(wanted, (budget - self.joined_chars) // 2, embed_texts)
         k = 0
-        while k < len(beads) and self.joined_texts < budget:
+        while k < len(beads) and self.joined_chars < budget:
             if beads[k][0] and beads[k][1]:
                 k += 1
                 continue
@@ -408,15 +427,23 @@ class DocumentScorer:
         limit: int,
         embed_texts: Callable[[Sequence[str]], np.ndarray],
     ) -> None:
-        """Embed at most `limit` of the multi-sentence (side, start, size) spans not embedded
-        yet, in one call."""
-        todo = [sp for sp in dict.fromkeys(spans) if sp[2] > 1 and sp not in self._span_memo]
-        todo = todo[: max(0, limit)]
+        """Embed the multi-sentence (side, start, size) spans not embedded yet, in one call, in
+        order while their characters stay within `limit`."""
+        sides = (self.src, self.tgt)
+        todo: list[tuple[int, int, int]] = []
+        texts: list[str] = []
+        chars = 0
+        for sp in dict.fromkeys(spans):
+            if sp[2] > 1 and sp not in self._span_memo:
+                text = _joined_text(sides[sp[0]], sp[1], sp[2])
+                chars += len(text)
+                if chars > limit:
+                    break
+                todo.append(sp)
+                texts.append(text)
         if not todo:
             return
-        sides = (self.src, self.tgt)
-        texts = [_joined_text(sides[side], i, size) for side, i, size in todo]
-        self.joined_texts += len(texts)
+        self._spend(texts)
         vecs = np.asarray(embed_texts(texts), np.float32)
         for sp, vec in zip(todo, vecs, strict=True):
             self._span_memo[sp] = vec
@@ -440,8 +467,12 @@ class DocumentScorer:
     ) -> np.ndarray:
         if size == 1:
             return (self.x if side == 0 else self.y)[start]
-        self._prefetch_spans([(side, start, size)], 1, embed_texts)
+        self._prefetch_spans([(side, start, size)], np.iinfo(np.int64).max, embed_texts)
         return self._span_memo[(side, start, size)]
+
+    def _spend(self, texts: Sequence[str]) -> None:
+        self.joined_texts += len(texts)
+        self.joined_chars += sum(len(t) for t in texts)
 
     def _crossing_pairs(
         self, shapes: np.ndarray, min_z: float = CROSSING_Z
@@ -485,9 +516,9 @@ class DocumentScorer:
         index[1:, 0] = np.arange(n)
         if not spans:
             return index, vecs
-        texts = [_joined_text(sentences, start, a) for start, a in spans]
-        self.joined_texts += len(texts)
-        joined = np.ascontiguousarray(embed_texts(texts), np.float32)
+        side = 0 if sentences is self.src else 1
+        self._prefetch_spans([(side, *span) for span in spans], np.iinfo(np.int64).max, embed_texts)
+        joined = np.stack([self._span_memo[(side, *span)] for span in spans])
         for k, (start, a) in enumerate(spans):
             index[start + a, a - 1] = n + k
         return index, np.vstack([vecs, joined])
@@ -496,7 +527,8 @@ class DocumentScorer:
 # Share of the joined-text budget for re-scoring the spans around merges and omissions; the
 # rest goes to `absorb_omissions` (measured on the tune parts: half and half beat either alone).
 REFINE_SHARE = 0.5
-MIN_JOINED_TEXTS = 8
+# A short document may always embed this many sentences' worth of joined text.
+MIN_JOINED_SENTENCES = 16
 
 
 def _joined_text(sentences: Sequence[Sentence], start: int, size: int) -> str:
@@ -596,18 +628,22 @@ def _spans_to_recheck(
 
 
 def _within_budget(
-    src: list[tuple[int, int]], tgt: list[tuple[int, int]], budget: int
+    src: list[tuple[int, int]],
+    tgt: list[tuple[int, int]],
+    budget: int,
+    src_cost: Callable[[tuple[int, int]], int],
+    tgt_cost: Callable[[tuple[int, int]], int],
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """At most `budget` spans, taken alternately from both sides, in order (most wanted first)."""
-    if len(src) + len(tgt) <= budget:
-        return src, tgt
-    keep_src: list[tuple[int, int]] = []
-    keep_tgt: list[tuple[int, int]] = []
-    k = 0
-    while len(keep_src) + len(keep_tgt) < budget and (k < len(src) or k < len(tgt)):
-        if k < len(src):
-            keep_src.append(src[k])
-        if k < len(tgt) and len(keep_src) + len(keep_tgt) < budget:
-            keep_tgt.append(tgt[k])
-        k += 1
-    return keep_src, keep_tgt
+    """The spans that fit in `budget`, taken alternately from both sides, in order (most wanted
+    first), until the next one would not fit."""
+    keep: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    queues = [(src, src_cost, keep[0]), (tgt, tgt_cost, keep[1])]
+    spent = 0
+    for k in range(max(len(src), len(tgt))):
+        for spans, cost, kept in queues:
+            if k < len(spans):
+                spent += cost(spans[k])
+                if spent > budget:
+                    return keep
+                kept.append(spans[k])
+    return keep
