@@ -12,12 +12,17 @@ What is fitted (see `egiz.align.calibration`):
 3. a logistic model per bead group over the features of `egiz.align.score`, on gold beads (label 1)
    against beads moved to a random place, moved by one sentence, and partial beads (label 0), each
    scored in its own document as the aligner scores it; plus Tatoeba pairs as one-sentence
-   documents, true and deranged (what a document without statistics looks like).
+   documents, true and deranged (what a document without statistics looks like); plus each
+   sentence of an unrelated document with its closest sentence on the other side (label 0: what
+   the aligner's choice of the best pair makes of a document that is not a translation);
+4. the prior share of aligned sentences, from unrelated one-sentence documents (see
+   `choose_prior_aligned`).
 
 Data: Text+Berg dev, the Bible's tune part, FLORES tune-pool translations (kk-ru, kk-en, ru-en),
-comparable and regular-split documents built from tune-pool articles, Tatoeba tune pairs. The
-report uses the test parts of the same sources: reliability per probability bin and the expected
-calibration error (ECE), for the evidence model alone and for `egiz.align` on 1x1 documents.
+comparable, regular-split and unrelated documents built from tune-pool articles, Tatoeba tune
+pairs. The report uses the test parts of the same sources: reliability per probability bin and the
+expected calibration error (ECE), for the evidence model alone and for `egiz.align` on 1x1
+documents.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ PARTIAL_WEIGHT = 0.5  # a part of a true bead is a weaker negative than an unrel
 JOINED_SAMPLE = 3  # random joined span pairs per shape and document, for the joined priors
 JOINED_DOCS = 8  # documents per type that give them
 JOINED_EXAMPLES = 40  # multi-sentence gold beads per document whose examples get joined variants
+UNRELATED_DOUBLES = 100  # two-sentence unrelated Tatoeba documents (with the FLORES articles)
 SEED = 0
 OUT = ROOT / "src" / "egiz" / "align" / "calibrations"
 
@@ -188,6 +194,16 @@ def examples_of(doc: ds.Doc, rng: random.Random, partial: bool = True) -> list[E
         if k in joined:
             out[start:] = [(i_, a_, j_, b_, 2 + lab, w) for i_, a_, j_, b_, lab, w in out[start:]]
     return out
+
+
+def best_pairs(doc: ds.Doc, embedder: MemoEmbedder) -> list[Example]:
+    """Each sentence with its closest sentence on the other side (label 0: the document is not a
+    translation). The aligner picks the best of many pairs, so an unrelated document offers it
+    pairs far above a random one; a model fitted on random pairs alone would believe them."""
+    cos = embedder(doc.src) @ embedder(doc.tgt).T
+    pairs = {(i, int(cos[i].argmax())) for i in range(len(doc.src))}
+    pairs |= {(int(cos[:, j].argmax()), j) for j in range(len(doc.tgt))}
+    return [(i, 1, j, 1, 0, 1.0) for i, j in sorted(pairs)]
 
 
 def doc_features(
@@ -345,6 +361,11 @@ def collect(
         for doc, label in tatoeba
     ]
     parts.append(_even(singles))
+    log("features: best pairs of unrelated documents")
+    unrelated = []
+    for doc in ds.unrelated_pairs("tune", n_single=0, n_double=UNRELATED_DOUBLES):
+        unrelated.append(doc_features(doc, best_pairs(doc, embedder), embedder, cal, params, False))
+    parts.append(_even(unrelated))
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(4))  # type: ignore[return-value]
 
 
