@@ -53,7 +53,7 @@ from egiz.align.calibration import (  # noqa: E402
 )
 from egiz.align.document import DocumentScorer  # noqa: E402
 
-FIT_TYPES = ("textberg", "bible", "flores-tr", "flores-cmp", "regular")
+FIT_TYPES = ("textberg", "bible", "flores-tr", "flores-cmp", "regular", "short")
 MB = 4  # bead shapes the examples cover (the aligner's default max_bead)
 PARTIAL_WEIGHT = 0.5  # a part of a true bead is a weaker negative than an unrelated pair
 JOINED_SAMPLE = 3  # random joined span pairs per shape and document, for the joined priors

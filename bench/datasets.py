@@ -433,6 +433,28 @@ def tatoeba_pairs(pool: str | None = None, data: Path = DATA) -> list[tuple[str,
     return [p for p in pairs if pool is None or pool_of("tatoeba:" + p[0], 0.25) == pool]
 
 
+SHORT_SIZES = (2, 3, 5, 8)  # pairs per short document, in turn
+
+
+def short_documents(pool: str, data: Path = DATA) -> list[Doc]:
+    """Faithful translations of a few short sentences: the pool's Tatoeba kaz-rus pairs, in file
+    order, as documents of SHORT_SIZES pairs in turn (gold: every pair a 1-1 bead). Dialogue
+    lines, interface strings and captions come this way, and such a document says little about
+    itself: its statistics are a handful of pairs, half of them true."""
+    pairs = tatoeba_pairs(pool, data)
+    docs, start, k = [], 0, 0
+    while start + SHORT_SIZES[k % len(SHORT_SIZES)] <= len(pairs):
+        size = SHORT_SIZES[k % len(SHORT_SIZES)]
+        chunk = pairs[start : start + size]
+        gold: Gold = [((i,), (i,)) for i in range(size)]
+        docs.append(
+            Doc(f"short-{pool}-{k}", [p[0] for p in chunk], [p[1] for p in chunk], [0] * size,
+                [0] * size, gold, "kk", "ru")
+        )  # fmt: skip
+        start, k = start + size, k + 1
+    return docs
+
+
 UNRELATED_KINDS = ("tatoeba-1x1", "tatoeba-2x2", "flores-article")
 
 

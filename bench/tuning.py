@@ -3,7 +3,8 @@ document types, their tune/test parts, embeddings held in memory, and one scorin
 
 Document types (the unit of the leave-one-type-out table): Text+Berg (de-fr), Bible (en-zh),
 FLORES translations (kk-ru, kk-en, ru-en), FLORES comparable (kk-ru, damaged), regular 1:2 / 2:1
-(kk-ru, one side splits every sentence), unrelated (kk-ru pairs that are not translations).
+(kk-ru, one side splits every sentence), short (kk-ru documents of 2-8 short Tatoeba sentence
+pairs), unrelated (kk-ru pairs that are not translations).
 Every loader takes the part ("tune" or "test") and never mixes them.
 """
 
@@ -24,7 +25,7 @@ if str(ROOT) not in sys.path:
 from bench import datasets as ds  # noqa: E402
 from egiz.alignment import Sentence  # noqa: E402
 
-TYPES = ("textberg", "bible", "flores-tr", "flores-cmp", "regular", "unrelated")
+TYPES = ("textberg", "bible", "flores-tr", "flores-cmp", "regular", "short", "unrelated")
 # The four types the leave-one-type-out table leaves out in turn (the issue's list).
 LOTO_TYPES = ("textberg", "bible", "flores-tr", "flores-cmp")
 
@@ -49,6 +50,8 @@ def load_type(kind: str, part: str, small: bool = False) -> list[ds.Doc]:
         return ds.flores_comparable(part, seed=0, n_docs=20 if part == "tune" else 40)
     if kind == "regular":
         return [*ds.regular_split(part, "1:2"), *ds.regular_split(part, "2:1")]
+    if kind == "short":
+        return ds.short_documents(part)
     if kind == "unrelated":
         return ds.unrelated_pairs(part, n_single=300 if small else 1000, n_double=100)
     raise ValueError(f"unknown document type {kind!r}")

@@ -605,3 +605,36 @@ def test_a_short_piece_of_a_split_sentence_joins_its_bead() -> None:
     assert beads.get(((3,), (4, 5)), 0.0) >= 0.5, result.beads
     assert ((2,), (2, 3)) in beads
     assert not list(result.unaligned()), result.beads
+
+
+def test_small_document_spread_leaves_out_each_sentences_best_match() -> None:
+    """In a 2 x 2 translation half of all sentence pairs are true: the spread of unrelated pairs
+    comes from the two crossing pairs only, or every true pair would look like noise."""
+    from egiz.align import score
+
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(2, 384))
+    x = np.stack([_unit(v) for v in base])
+    y = np.stack([_unit(v + 0.3 * rng.normal(size=384)) for v in base])
+    # null cosines [end, 0, 0] of each sentence: its dot product with the other side's mean
+    src_null = np.concatenate([[0.0], x @ _unit(y.mean(axis=0))]).reshape(3, 1, 1)
+    tgt_null = np.concatenate([[0.0], y @ _unit(x.mean(axis=0))]).reshape(3, 1, 1)
+    spread, count = score.null_spread(x, y, src_null, tgt_null, 1)
+    assert count[0, 0] == 2  # (0, 1) and (1, 0); the true pairs are each row's best
+    cross = np.array([x[0] @ y[1], x[1] @ y[0]])
+    resid = cross - 0.5 * (src_null[[1, 2], 0, 0] + tgt_null[[2, 1], 0, 0])
+    assert spread[0, 0] == pytest.approx(1.4826 * np.median(np.abs(resid - np.median(resid))))
+
+
+@pytest.mark.e5
+def test_a_short_dialogue_is_aligned_line_by_line() -> None:
+    """Dialogue lines and interface strings come in documents of a few short sentences, whose own
+    statistics are thin: each faithful pair is still its own 1-1 bead, not an omission or a
+    merged block."""
+    kk = ["Сәлеметсіз бе!", "Қалыңыз қалай?", "Рахмет, жақсы.", "Ертең кездесейік."]
+    ru = ["Здравствуйте!", "Как ваши дела?", "Спасибо, хорошо.", "Давайте встретимся завтра."]
+    for size in (2, 3, 4):
+        result = egiz.align(kk[:size], ru[:size], presegmented=True)
+        got = [(b.src, b.tgt) for b in result.beads]
+        assert got == [((i,), (i,)) for i in range(size)], (size, got)
+        assert all(b.score >= 0.5 for b in result.beads), [b.score for b in result.beads]

@@ -40,10 +40,12 @@ SHORT_CHARS = 20.0  # a bead side of this many characters has short = 0.5
 N_FEATURES = len(FEATURES)
 # Bead groups with their own weights: the evidence of a summed-vector 1-1, 1-2/2-1 and larger
 # bead, and of a bead scored with real embeddings of its joined sentences, is not alike; nor is
-# a bead of a document with few other pairs to set it against ("few": sparse >= 0.5).
-GROUPS = ("1-1", "1-2", "n-m", "joined", "few")
+# a bead of a document with few other pairs to set it against ("few": sparse >= 0.5), nor one
+# with none at all on one side ("single": a one-sentence side, judged by the encoder alone).
+GROUPS = ("1-1", "1-2", "n-m", "joined", "few", "single")
 JOINED = 3
 FEW = 4
+SINGLE = 5
 LENGTH_SMOOTHING = 10.0  # characters added to both sides of the length ratio (short sentences)
 NULL_SAMPLE = 1024  # random span pairs per shape behind a document's `sigma`
 # Pseudo-observations behind the encoder's null cosine and spread, against the document's own.
@@ -52,6 +54,8 @@ NULL_PRIOR_STRENGTH = 10.0
 
 @numba.njit(cache=True)
 def group_of(a: int, b: int, joined: bool, sparse: float) -> int:
+    if sparse >= 1.0:
+        return SINGLE
     if sparse >= 0.5:
         return FEW
     if joined:
@@ -256,7 +260,10 @@ def null_spread(
     """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
     sample of random span pairs of every shape, and how many distinct pairs it saw.
 
-    True pairs are in the sample too (one in n for a translation); the median resists them.
+    True pairs are in the sample too: one in n for a translation, which the median resists. A
+    small document (every pair of spans in the sample) leaves out the pairs that are the best
+    match of either span: in a 2 x 2 translation half of all pairs are true, and their spread
+    would pass for the unrelated pairs' (then no translation stands out from it).
     """
     n, m = len(x), len(y)
     rng = np.random.default_rng(seed)
@@ -270,7 +277,8 @@ def null_spread(
             k = min(NULL_SAMPLE, ns * nt)
             if k < 2:
                 continue
-            if ns * nt <= NULL_SAMPLE:
+            every = ns * nt <= NULL_SAMPLE
+            if every:
                 ends_s = np.repeat(np.arange(a, n + 1), nt)
                 ends_t = np.tile(np.arange(b, m + 1), ns)
             else:
@@ -281,6 +289,14 @@ def null_spread(
             cos = (sx * sy).sum(axis=1) / np.maximum(
                 np.linalg.norm(sx, axis=1) * np.linalg.norm(sy, axis=1), 1e-12
             )
+            if every:
+                grid = cos.reshape(ns, nt)
+                best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
+                keep = ~best.ravel()
+                if keep.sum() < 2:
+                    continue
+                ends_s, ends_t, cos = ends_s[keep], ends_t[keep], cos[keep]
+                k = len(cos)
             resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
             mad = np.median(np.abs(resid - np.median(resid)))
             spread[a - 1, b - 1] = 1.4826 * mad
