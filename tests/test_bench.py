@@ -34,16 +34,19 @@ def test_overlap_inputs_follow_bertalign_layout() -> None:
 
 
 def test_unrelated_cells_count_kept_beads_at_the_min_score() -> None:
-    doc = ds.Doc("u", ["a", "b"], ["c", "d"], [0, 0], [0, 0], [], "kk", "ru")
-    ts = BenchSet("unrelated", "unrelated", [doc, doc], "unrelated", peers=False)
+    double = ds.Doc("tatoeba-2x2-test-0", ["a", "b"], ["c", "d"], [0, 0], [0, 0], [], "kk", "ru")
+    single = ds.Doc("tatoeba-1x1-test-0", ["a"], ["c"], [0], [0], [], "kk", "ru")
+    ts = BenchSet("unrelated", "unrelated", [double, double, single], "unrelated", peers=False)
     out = [
         [((0,), (0,), 0.9), ((1,), (1,), 0.2)],  # one bead kept
         [((0,), (), 0.99), ((1,), (), 0.99), ((), (0,), 0.9), ((), (1,), 0.9)],  # omissions only
+        [((0,), (0,), 0.6)],  # kept
     ]
     cell = score_set(ts, out)
-    assert cell.kept == 1 and cell.docs_kept == 0.5
-    no_scores = score_set(ts, [[((0,), (0,), None)], []])  # a system without scores keeps all
-    assert no_scores.kept == 1
+    assert cell.kept == 2 and cell.docs_kept == pytest.approx(2 / 3) and cell.single_kept == 1.0
+    assert "tatoeba-1x1 1/1, tatoeba-2x2 1/2" in cell.text
+    no_scores = score_set(ts, [[((0,), (0,), None)], [], []])  # a system without scores keeps all
+    assert no_scores.kept == 1 and no_scores.single_kept == 0.0
 
 
 @pytest.mark.skipif(not (ds.DATA / "bible-en-zh").exists(), reason="no ../shared/data")
