@@ -955,11 +955,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_sig = (
         "tb-test0..6+bible-test-" + ("full" if args.bible_full else f"head{bible.n_src}")
         + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}+regular-test"
+        + f"+short-test-{len(next(ts for ts in sets if ts.key == 'short').docs)}"
         + f"+unrelated-test-{len(next(ts for ts in sets if ts.key == 'unrelated').docs)}"
         + ("+seed" if any(ts.key == "seed" for ts in sets) else "")
     )  # fmt: skip
     signature = (
-        f"egiz:{__version__}|enc:{encoder.name}|{AlignParams().signature()}|sets:{set_sig}"
+        f"egiz:{__version__}|enc:{encoder.name}|cal:{cal.encoder}@{cal.fingerprint}"
+        f"|{AlignParams().signature()}|sets:{set_sig}"
         f"|synth-seed:{SYNTH_SEED}|cos-th:{threshold:g}|{'quick' if quick else 'full'}"
         f"|{peers_note.replace(': ', ':').replace(', ', '+')}"
     )

@@ -638,3 +638,16 @@ def test_a_short_dialogue_is_aligned_line_by_line() -> None:
         got = [(b.src, b.tgt) for b in result.beads]
         assert got == [((i,), (i,)) for i in range(size)], (size, got)
         assert all(b.score >= 0.5 for b in result.beads), [b.score for b in result.beads]
+
+
+def test_signature_names_the_calibration_by_its_content() -> None:
+    """A refitted calibration scores the same beads differently: the signature says which."""
+    from dataclasses import replace
+
+    from egiz.align.calibration import calibration_for
+
+    cal, own = calibration_for("trigram")
+    assert own and len(cal.fingerprint) == 8
+    assert replace(cal, prior_aligned=cal.prior_aligned / 2).fingerprint != cal.fingerprint
+    result = egiz.align(["Бүгін күн ашық."], ["Сегодня ясно."], encoder="trigram")
+    assert f"|cal:{cal.encoder}@{cal.fingerprint}|" in result.signature

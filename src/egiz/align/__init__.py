@@ -190,7 +190,8 @@ def align(
         calibration=calibration if own else None,
     )  # fmt: skip
     signature = (
-        f"egiz:{__version__}|enc:{enc.name}|cal:{calibration.encoder}|{params.signature()}|split:"
+        f"egiz:{__version__}|enc:{enc.name}|cal:{calibration.encoder}@{calibration.fingerprint}|"
+        f"{params.signature()}|split:"
         + ("presegmented" if presegmented else f"{src_lang}-{tgt_lang}")
     )
     for flag, script in (("src", src_script), ("tgt", tgt_script)):

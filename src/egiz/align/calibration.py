@@ -15,6 +15,7 @@ so), and `fit_logistic` + `Calibration.save` make a proper one.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -57,6 +58,12 @@ class Calibration:
             np.ascontiguousarray(self.sigma_prior[:, idx][:, :, idx]),
             np.ascontiguousarray(self.shape_prior[grid]),
         )
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Eight hex digits of the calibration's content: a signature names the scores' scale
+        with it (a refitted calibration scores the same beads differently)."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:8]
 
     def to_json(self) -> str:
         data = {

@@ -318,7 +318,13 @@ def mine(
         filters = replace(filters, min_score=min_score)
     params = params or AlignParams()
     encoder_name = get_encoder(encoder).name  # checks the spec; loads no model
-    alignment = f"{src_lang}-{tgt_lang}|enc:{encoder_name}|{params.signature()}"
+    from egiz.align.calibration import calibration_for
+
+    calibration = calibration_for(encoder_name)[0]  # a refitted one scores beads differently
+    alignment = (
+        f"{src_lang}-{tgt_lang}|enc:{encoder_name}|cal:{calibration.encoder}@"
+        f"{calibration.fingerprint}|{params.signature()}"
+    )
     settings = {
         "src_lang": src_lang,
         "tgt_lang": tgt_lang,
