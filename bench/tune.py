@@ -44,7 +44,7 @@ SPACE: dict[str, tuple[float, float, str]] = {
     "evidence_weight": (0.3, 3.0, "log"),
     "size_exponent": (0.0, 1.5, "lin"),
     "merge_bonus": (-1.0, 3.0, "lin"),
-    "aligned_prior_strength": (2.0, 100.0, "log"),
+    "aligned_prior_strength": (0.5, 100.0, "log"),
     "shape_prior_strength": (2.0, 2000.0, "log"),
     "paragraph_penalty": (0.0, 3.0, "lin"),
     "self_calibration": (1, 3, "int"),
@@ -99,23 +99,26 @@ def search(
             best = (objective, params, scores)
             log(f"draw {k}: {objective:.4f} {fmt(scores)} {fmt(values)}")
     assert best is not None
-    # then one round of coordinate steps from the best: random draws are sparse in 7 dimensions
+    # then one round of coordinate steps from the best (random draws are sparse in 7
+    # dimensions), each setting stepped on in a direction for as long as that gains
     for name, (lo, hi, scale) in SPACE.items():
-        current = getattr(best[1], name)
-        if scale == "int":
-            steps = [current - 1, current + 1]
-        elif scale == "log":
-            steps = [current / 1.6, current * 1.6]
-        else:
-            steps = [current - 0.25 * (hi - lo), current + 0.25 * (hi - lo)]
-        for value in steps:
-            if not lo <= value <= hi:
-                continue
-            params = replace(best[1], **{name: type(current)(value)})
-            scores = evaluate(sets, params, embedder, cal)
-            objective = sum(scores.values()) / len(scores)
-            history.append((objective, {name: value}, scores))
-            if objective > best[0] + 0.001:
+        for direction in (-1, 1):
+            while True:
+                current = getattr(best[1], name)
+                if scale == "int":
+                    value = current + direction
+                elif scale == "log":
+                    value = current * 1.6**direction
+                else:
+                    value = current + direction * 0.25 * (hi - lo)
+                if not lo <= value <= hi:
+                    break
+                params = replace(best[1], **{name: type(current)(value)})
+                scores = evaluate(sets, params, embedder, cal)
+                objective = sum(scores.values()) / len(scores)
+                history.append((objective, {name: value}, scores))
+                if objective <= best[0] + 0.001:
+                    break
                 best = (objective, params, scores)
                 log(f"step {name}={value:.3g}: {objective:.4f} {fmt(scores)}")
     # round to what the data can resolve, keep the rounding if it costs nothing measurable
@@ -193,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
     cal = calibration_for(embedder.encoder.name)[0]
     sets = load_sets("tune", args.types.split(","), small=True)
     params, scores, _ = search(sets, embedder, cal, args.draws, args.seed)
-    print(f"\nsignature: egiz:{__version__}|enc:{embedder.encoder.name}|cal:{cal.encoder}|"
+    print(f"\nsignature: egiz:{__version__}|enc:{embedder.encoder.name}|"
+          f"cal:{cal.encoder}@{cal.fingerprint}|"
           f"tune.py --draws {args.draws} --seed {args.seed}|tune parts\n")  # fmt: skip
     print("| setting | chosen |\n|---|---|")
     for k in SPACE:

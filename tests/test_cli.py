@@ -186,9 +186,11 @@ def test_align_output_file_and_stdin(seeds, tmp_path: Path) -> None:
 # -- diff ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.e5
 def test_diff_json_and_html(seeds, tmp_path: Path) -> None:
     kk_path, ru_path = seeds
-    out = invoke("diff", kk_path, ru_path, "-f", "json", "-q", "--encoder", "trigram").stdout
+    # e5: the trigram encoder (tests, no model) is too weak to tell this paragraph is missing
+    out = invoke("diff", kk_path, ru_path, "-f", "json", "-q").stdout
     report = json.loads(out)
     covered = {i for block in report["only_tgt"] for i in block["sentences"]}
     assert {12, 13} <= covered  # the paragraph on special economic zones has no Kazakh side

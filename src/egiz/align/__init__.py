@@ -49,7 +49,7 @@ class AlignParams:
     merge_bonus: float = 0.0
     # Pseudo-sentences behind the prior share of sentences with a counterpart (0.5) when the
     # document re-estimates it: a few sentences say little, a long document speaks for itself.
-    aligned_prior_strength: float = 10.0
+    aligned_prior_strength: float = 2.4
     # Pseudo-beads behind the calibrated bead-shape frequencies when the document re-estimates
     # them from its own path.
     shape_prior_strength: float = 20.0
