@@ -475,7 +475,8 @@ def print_reliability(title: str, prob: np.ndarray, labels: np.ndarray) -> float
 
 
 def report(embedder: MemoEmbedder, cal: Calibration, params: AlignParams) -> None:
-    print(f"\nsignature: egiz:{__version__}|cal:{cal.encoder}|{params.signature()}|test parts")
+    cal_name = f"{cal.encoder}@{cal.fingerprint}"
+    print(f"\nsignature: egiz:{__version__}|cal:{cal_name}|{params.signature()}|test parts")
     test = fit_docs("test")
     test.pop("bible")  # long; its beads are scored by bench_align.py
     rng = random.Random(SEED + 1)
