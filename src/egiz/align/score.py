@@ -230,18 +230,57 @@ def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) ->
     return out
 
 
+@numba.njit(cache=True)
 def span_means(v: np.ndarray, max_bead: int) -> np.ndarray:
     """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences."""
     n, d = v.shape
     out = np.zeros((max_bead, d), np.float64)
-    csum = np.vstack([np.zeros((1, d)), np.cumsum(v, axis=0, dtype=np.float64)])
+    span = np.empty(d, np.float64)
+    for e in range(1, n + 1):  # spans ending before e, grown one sentence at a time
+        span[:] = 0.0
+        for a in range(1, min(max_bead, e) + 1):
+            sq = 0.0
+            for k in range(d):
+                span[k] += v[e - a, k]
+                sq += span[k] * span[k]
+            norm = max(np.sqrt(sq), 1e-12)
+            for k in range(d):
+                out[a - 1, k] += span[k] / norm
     for a in range(1, max_bead + 1):
-        if a > n:
-            out[a - 1] = out[a - 2] if a > 1 else 0.0
-            continue
-        spans = csum[a:] - csum[:-a]
-        norms = np.linalg.norm(spans, axis=1, keepdims=True)
-        out[a - 1] = (spans / np.maximum(norms, 1e-12)).mean(axis=0)
+        if a <= n:
+            out[a - 1] /= n - a + 1
+        elif a > 1:  # no span that long: the longest there is
+            out[a - 1] = out[a - 2]
+    return out
+
+
+@numba.njit(cache=True)
+def _pair_cosines(
+    x: np.ndarray, y: np.ndarray, ends_s: np.ndarray, ends_t: np.ndarray, a: int, b: int
+) -> np.ndarray:
+    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends: a few
+    rows summed directly, never an n x d prefix sum or gathered copy."""
+    d = x.shape[1]
+    out = np.empty(ends_s.shape[0])
+    sx = np.empty(d, np.float64)
+    sy = np.empty(d, np.float64)
+    for q in range(ends_s.shape[0]):
+        sx[:] = 0.0
+        sy[:] = 0.0
+        for r in range(ends_s[q] - a, ends_s[q]):
+            for k in range(d):
+                sx[k] += x[r, k]
+        for t in range(ends_t[q] - b, ends_t[q]):
+            for k in range(d):
+                sy[k] += y[t, k]
+        dot = 0.0
+        xx = 0.0
+        yy = 0.0
+        for k in range(d):
+            dot += sx[k] * sy[k]
+            xx += sx[k] * sx[k]
+            yy += sy[k] * sy[k]
+        out[q] = dot / max(np.sqrt(xx) * np.sqrt(yy), 1e-12)
     return out
 
 
@@ -262,8 +301,6 @@ def null_spread(
     rng = np.random.default_rng(seed)
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
-    cx = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0, dtype=np.float64)])
-    cy = np.vstack([np.zeros((1, y.shape[1])), np.cumsum(y, axis=0, dtype=np.float64)])
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
             ns, nt = n - a + 1, m - b + 1
@@ -276,11 +313,7 @@ def null_spread(
             else:
                 ends_s = rng.integers(a, n + 1, k)
                 ends_t = rng.integers(b, m + 1, k)
-            sx = cx[ends_s] - cx[ends_s - a]
-            sy = cy[ends_t] - cy[ends_t - b]
-            cos = (sx * sy).sum(axis=1) / np.maximum(
-                np.linalg.norm(sx, axis=1) * np.linalg.norm(sy, axis=1), 1e-12
-            )
+            cos = _pair_cosines(x, y, ends_s, ends_t, a, b)
             resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
             mad = np.median(np.abs(resid - np.median(resid)))
             spread[a - 1, b - 1] = 1.4826 * mad
