@@ -38,6 +38,7 @@ FEATURES = (
 )  # fmt: skip
 SHORT_CHARS = 20.0  # a bead side of this many characters has short = 0.5
 N_FEATURES = len(FEATURES)
+LENGTH = FEATURES.index("length")
 # Bead groups with their own weights: the evidence of a summed-vector 1-1, 1-2/2-1 and larger
 # bead, and of a bead scored with real embeddings of its joined sentences, is not alike; nor is
 # a bead of a document with few other pairs to set it against ("few": sparse >= 0.5).
@@ -70,6 +71,12 @@ def shrink(doc_value: float, doc_count: float, prior: float, prior_count: float)
 
 
 @numba.njit(cache=True)
+def length_deviation(ls: float, lt: float, ratio: float) -> float:
+    """The length feature: |log| of the target/source length ratio against the expected one."""
+    return abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+
+
+@numba.njit(cache=True)
 def bead_features(
     c: float,
     null_s: float,
@@ -99,6 +106,37 @@ def bead_features(
     them, the bead's own included), prior_s: what the encoder's calibration expects it to be;
     null_t, prior_t likewise for the target span.
     """
+    features_but_length(
+        c, null_s, null_t, prior_s, prior_t, spans_t, spans_s, sigma, prior_count, ls, lt, num_s,
+        num_t, name_s, name_t, marks_s, marks_t, weakest, neighbours, out,
+    )  # fmt: skip
+    out[LENGTH] = length_deviation(ls, lt, ratio)
+
+
+@numba.njit(cache=True)
+def features_but_length(
+    c: float,
+    null_s: float,
+    null_t: float,
+    prior_s: float,
+    prior_t: float,
+    spans_t: float,
+    spans_s: float,
+    sigma: float,
+    prior_count: float,
+    ls: float,
+    lt: float,
+    num_s: np.int64,
+    num_t: np.int64,
+    name_s: np.int64,
+    name_t: np.int64,
+    marks_s: np.int64,
+    marks_t: np.int64,
+    weakest: float,
+    neighbours: float,
+    out: np.ndarray,
+) -> None:
+    """`bead_features` with the length feature left 0: the evidence adds it pass by pass."""
     # the bead's own pair is not a competitor: take it out of each mean, then shrink
     mu_s = prior_s
     if spans_t > 1:
@@ -116,7 +154,7 @@ def bead_features(
     out[4] = short
     out[5] = weakest
     out[6] = 0.0 if np.isnan(neighbours) else (neighbours - 0.5 * (mu_s + mu_t)) / sigma
-    out[7] = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+    out[7] = 0.0
     out[8] = 0.0
     if num_s != 0 or num_t != 0:
         out[8] = 2.0 * _popcount(num_s & num_t) / _popcount(num_s | num_t) - 1.0
@@ -127,54 +165,6 @@ def bead_features(
     if marks_s != 0 or marks_t != 0:
         out[10] = 2.0 * _popcount(marks_s & marks_t) / _popcount(marks_s | marks_t) - 1.0
     out[11] = 1.0
-
-
-@numba.njit(cache=True)
-def neighbour_cosine(
-    cband: np.ndarray,
-    coff: np.ndarray,
-    clo: np.ndarray,
-    chi: np.ndarray,
-    i: int,
-    a: int,
-    j: int,
-    b: int,
-    src_norm: float,
-    tgt_norm: float,
-) -> float:
-    """Mean of the source span's cosines with the target sentences just before and after the
-    bead and the target span's with the source sentences around it (NaN: none in the band)."""
-    n = clo.shape[0]
-    src_side = 0.0
-    src_k = 0
-    for t in (j - b - 1, j):  # the source span (rows i-a..i-1) against target sentence t
-        dot = 0.0
-        ok = t >= 0
-        for r in range(i - a, i):
-            if not ok or t < clo[r] or t >= chi[r]:
-                ok = False
-                break
-            dot += cband[coff[r] + t - clo[r]]
-        if ok:
-            src_side += dot / src_norm
-            src_k += 1
-    tgt_side = 0.0
-    tgt_k = 0
-    for r in (i - a - 1, i):  # the target span (columns j-b..j-1) against source sentence r
-        if r < 0 or r >= n or j - b < clo[r] or j > chi[r]:
-            continue
-        dot = 0.0
-        for t in range(j - b, j):
-            dot += cband[coff[r] + t - clo[r]]
-        tgt_side += dot / tgt_norm
-        tgt_k += 1
-    if src_k and tgt_k:
-        return 0.5 * (src_side / src_k + tgt_side / tgt_k)
-    if src_k:
-        return src_side / src_k
-    if tgt_k:
-        return tgt_side / tgt_k
-    return np.nan
 
 
 @numba.njit(cache=True)
@@ -321,7 +311,29 @@ def null_spread(
     return spread, count
 
 
-LENGTH = FEATURES.index("length")
+@numba.njit(cache=True)
+def _span_or(masks: np.ndarray, max_bead: int) -> np.ndarray:
+    """out[e, a-1]: the union of the masks of the `a` sentences ending before e."""
+    out = np.zeros((masks.shape[0] + 1, max_bead), np.int64)
+    for e in range(1, masks.shape[0] + 1):
+        acc = np.int64(0)
+        for a in range(1, min(max_bead, e) + 1):
+            acc |= masks[e - a]
+            out[e, a - 1] = acc
+    return out
+
+
+@numba.njit(cache=True)
+def _span_sum(values: np.ndarray, max_bead: int) -> np.ndarray:
+    """out[e, a-1]: the sum of the values of the `a` sentences ending before e."""
+    out = np.zeros((values.shape[0] + 1, max_bead))
+    for e in range(1, values.shape[0] + 1):
+        for a in range(1, min(max_bead, e) + 1):
+            total = 0.0
+            for r in range(e - a, e):
+                total += values[r]
+            out[e, a - 1] = total
+    return out
 
 
 @numba.njit(cache=True)
@@ -361,7 +373,12 @@ def bead_evidence(
     calibration's; kind 1 holds spans with a real embedding of their joined text (see `joined`).
     tgt_nulls[kind, which, j, b-1, a-1] likewise. sigma[kind, a-1, b-1]: spread of unrelated pairs.
     cband, clo, chi: the sentence similarities (`dp.band_dots`); src_mu, tgt_mu: each sentence's
-    null cosine as a 1-1 pair (for `weakest_link`).
+    null cosine as a 1-1 pair (for the weakest link, `weakest_link`).
+
+    "neighbours" is the mean of the source span's cosines with the target sentences just before
+    and after the bead and the target span's with the source sentences around it (NaN: none in
+    the band). All beads ending at one DP cell share their sentences' similarities, so the sums
+    and maxima behind both features are grown once per cell, one sentence at a time.
     """
     n1 = lo.shape[0]
     m = tgt_nulls.shape[2] - 1
@@ -370,49 +387,106 @@ def bead_evidence(
     evidence = np.full(cos.shape, np.nan, np.float32)
     f = np.empty(weights.shape[1])
     coff = offsets(clo, chi - 1)
-    dots = np.empty((mb, mb))
+    s_len, t_len = _span_sum(src_len, mb), _span_sum(tgt_len, mb)
+    s_num, t_num = _span_or(src_num, mb), _span_or(tgt_num, mb)
+    s_name, t_name = _span_or(src_name, mb), _span_or(tgt_name, mb)
+    s_marks, t_marks = _span_or(src_marks, mb), _span_or(tgt_marks, mb)
+    # every sentence pair's z as a 1-1 bead (the weakest link's unit)
+    zband = np.empty(cband.shape[0])
+    for r in range(n):
+        for t in range(clo[r], chi[r]):
+            dot = np.float64(cband[coff[r] + t - clo[r]])
+            zband[coff[r] + t - clo[r]] = (dot - 0.5 * (src_mu[r] + tgt_mu[t])) / sigma[0, 0, 0]
+    # per cell (i, j); source row i-1-ra, target column j-1-tb:
+    row_best = np.empty((mb, mb + 1))  # [ra, b]: best z of the row over the bead's b columns
+    col_best = np.empty((mb, mb + 1))  # [tb, a]: best z of the column over the bead's a rows
+    weak_rows = np.empty((mb + 1, mb + 1))  # [a, b]: weakest row_best of the bead's a rows
+    weak_cols = np.empty((mb + 1, mb + 1))  # [a, b]: weakest col_best of the bead's b columns
+    col_sum = np.empty((mb + 2, mb + 1))  # [q, a]: column j-q summed over rows i-a..i-1
+    row_sum = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1
     for i in range(1, n1):
+        na = min(mb, i)
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
-            for a in range(1, min(mb, i) + 1):
-                for b in range(1, min(mb, j) + 1):
+            nb = min(mb, j)
+            for ra in range(na):
+                r = i - 1 - ra
+                row_best[ra, 0] = -np.inf
+                for b in range(1, nb + 1):
+                    row_best[ra, b] = row_best[ra, b - 1]
+                    if clo[r] <= j - b and j <= chi[r]:
+                        row_best[ra, b] = max(row_best[ra, b], zband[coff[r] + j - b - clo[r]])
+            for tb in range(nb):
+                t = j - 1 - tb
+                col_best[tb, 0] = -np.inf
+                for a in range(1, na + 1):
+                    col_best[tb, a] = col_best[tb, a - 1]
+                    r = i - a
+                    if clo[r] <= t < chi[r]:
+                        col_best[tb, a] = max(col_best[tb, a], zband[coff[r] + t - clo[r]])
+            for b in range(1, nb + 1):
+                weak_rows[0, b] = np.inf
+                for a in range(1, na + 1):
+                    weak_rows[a, b] = min(weak_rows[a - 1, b], row_best[a - 1, b])
+            for a in range(1, na + 1):
+                weak_cols[a, 0] = np.inf
+                for b in range(1, nb + 1):
+                    weak_cols[a, b] = min(weak_cols[a, b - 1], col_best[b - 1, a])
+            # neighbour sums; NaN where a sentence is outside the band (no such feature there)
+            for q in range(min(mb + 1, j) + 1):
+                t = j - q
+                col_sum[q, 0] = 0.0
+                for a in range(1, na + 1):
+                    r = i - a
+                    col_sum[q, a] = np.nan
+                    if clo[r] <= t < chi[r]:
+                        col_sum[q, a] = col_sum[q, a - 1] + cband[coff[r] + t - clo[r]]
+            for p in range(min(mb, i - 1) + 2):
+                r = i - p
+                row_sum[p, 0] = 0.0
+                for b in range(1, nb + 1):
+                    row_sum[p, b] = np.nan
+                    if r < n and clo[r] <= j - b and j <= chi[r]:
+                        row_sum[p, b] = row_sum[p, b - 1] + cband[coff[r] + j - b - clo[r]]
+            for a in range(1, na + 1):
+                for b in range(1, nb + 1):
                     cv = cos[c0, a - 1, b - 1]
                     if np.isnan(cv):
                         continue
-                    ls = 0.0
-                    ns = np.int64(0)
-                    ms = np.int64(0)
-                    ks = np.int64(0)
-                    for r in range(i - a, i):
-                        ls += src_len[r]
-                        ns |= src_num[r]
-                        ms |= src_name[r]
-                        ks |= src_marks[r]
-                    lt = 0.0
-                    nt = np.int64(0)
-                    mt = np.int64(0)
-                    kt = np.int64(0)
-                    for jj in range(j - b, j):
-                        lt += tgt_len[jj]
-                        nt |= tgt_num[jj]
-                        mt |= tgt_name[jj]
-                        kt |= tgt_marks[jj]
-                    for r in range(a):
-                        row = i - a + r
-                        for t in range(b):
-                            dots[r, t] = cband[coff[row] + j - b + t - clo[row]]
-                    weak = weakest_link(dots, i - a, a, j - b, b, src_mu, tgt_mu, sigma[0, 0, 0])
-                    near = neighbour_cosine(
-                        cband, coff, clo, chi, i, a, j, b, src_norm[i - 1, a - 1],
-                        tgt_norm[j - 1, b - 1],
-                    )  # fmt: skip
+                    sn, tn = src_norm[i - 1, a - 1], tgt_norm[j - 1, b - 1]
+                    src_side = 0.0
+                    src_k = 0
+                    if b + 1 <= j and not np.isnan(col_sum[b + 1, a]):  # target sentence j-b-1
+                        src_side += col_sum[b + 1, a] / sn
+                        src_k += 1
+                    if not np.isnan(col_sum[0, a]):  # target sentence j
+                        src_side += col_sum[0, a] / sn
+                        src_k += 1
+                    tgt_side = 0.0
+                    tgt_k = 0
+                    if a + 1 <= i and not np.isnan(row_sum[a + 1, b]):  # source sentence i-a-1
+                        tgt_side += row_sum[a + 1, b] / tn
+                        tgt_k += 1
+                    if not np.isnan(row_sum[0, b]):  # source sentence i
+                        tgt_side += row_sum[0, b] / tn
+                        tgt_k += 1
+                    near = np.nan
+                    if src_k and tgt_k:
+                        near = 0.5 * (src_side / src_k + tgt_side / tgt_k)
+                    elif src_k:
+                        near = src_side / src_k
+                    elif tgt_k:
+                        near = tgt_side / tgt_k
+                    weak = min(weak_rows[a, b], weak_cols[a, b])
                     is_joined = joined[c0, a - 1, b - 1] != 0
                     k = 1 if is_joined else 0
-                    bead_features(
+                    features_but_length(
                         cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
                         src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
                         m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
-                        ls, lt, 1.0, ns, nt, ms, mt, ks, kt, weak, near, f,
+                        s_len[i, a - 1], t_len[j, b - 1], s_num[i, a - 1], t_num[j, b - 1],
+                        s_name[i, a - 1], t_name[j, b - 1], s_marks[i, a - 1], t_marks[j, b - 1],
+                        weak, near, f,
                     )  # fmt: skip
                     g = group_of(a, b, is_joined, f[2])
                     ev = 0.0
@@ -473,7 +547,7 @@ def bead_gains(
                         continue
                     ls = src_cum[i] - src_cum[i - a]
                     lt = tgt_cum[j] - tgt_cum[j - b]
-                    dev = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+                    dev = length_deviation(ls, lt, ratio)
                     others = min(n - a + 1.0, m - b + 1.0) - 1.0
                     sparse = NULL_PRIOR_STRENGTH / (others + NULL_PRIOR_STRENGTH)
                     g = group_of(a, b, joined[c0, a - 1, b - 1] != 0, sparse)
