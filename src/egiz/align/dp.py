@@ -46,20 +46,30 @@ def sentence_band(lo: np.ndarray, hi: np.ndarray, n: int, m: int, max_bead: int)
     return clo, chi
 
 
-@numba.njit(cache=True, parallel=False)
 def band_dots(x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
     """x[r] . y[j] for j in [clo[r], chi[r]), ragged: at coff[r] + j - clo[r], coff = offsets(clo,
     chi - 1)."""
+    return _band_dots(x, np.ascontiguousarray(y.T), clo, chi)
+
+
+@numba.njit(cache=True)
+def _band_dots(x: np.ndarray, yt: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
+    """`band_dots` on the transposed target vectors: a row's dot products grow side by side, k
+    by k, so the loop over columns vectorises while each dot still adds its products in order."""
     n, d = x.shape
     coff = offsets(clo, chi - 1)
     out = np.zeros(coff[n], np.float32)
+    acc = np.empty(max(1, (chi - clo).max()) if n else 1, np.float32)
     for r in range(n):
-        for c in range(chi[r] - clo[r]):
-            j = clo[r] + c
-            s = np.float32(0.0)
-            for k in range(d):
-                s += x[r, k] * y[j, k]
-            out[coff[r] + c] = s
+        w = chi[r] - clo[r]
+        row = acc[:w]  # (slices, not offset indices: they let the loop vectorise)
+        row[:] = 0.0
+        for k in range(d):
+            xv = x[r, k]
+            ys = yt[k, clo[r] : clo[r] + w]
+            for c in range(w):
+                row[c] += xv * ys[c]
+        out[coff[r] : coff[r] + w] = row
     return out
 
 

@@ -537,24 +537,36 @@ def bead_gains(
     mb = evidence.shape[1]
     gain = np.full(evidence.shape, NEG_INF, np.float32)
     odds = np.full(evidence.shape, np.nan, np.float32)
+    # what depends on the bead's shape alone, once per shape (a pow per bead is not free)
+    group = np.empty((mb, mb, 2), np.int64)
+    scale = np.empty((mb, mb))
+    prior = np.empty((mb, mb))
+    extra = np.empty((mb, mb))
+    for a in range(1, mb + 1):
+        for b in range(1, mb + 1):
+            others = min(n - a + 1.0, m - b + 1.0) - 1.0
+            sparse = NULL_PRIOR_STRENGTH / (others + NULL_PRIOR_STRENGTH)
+            group[a - 1, b - 1, 0] = group_of(a, b, False, sparse)
+            group[a - 1, b - 1, 1] = group_of(a, b, True, sparse)
+            size = 0.5 * (a + b)
+            scale[a - 1, b - 1] = evidence_weight * size**size_exponent
+            prior[a - 1, b - 1] = size * log_odds
+            extra[a - 1, b - 1] = shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
             for a in range(1, min(mb, i) + 1):
                 for b in range(1, min(mb, j) + 1):
-                    ev = evidence[c0, a - 1, b - 1]
+                    ev = np.float64(evidence[c0, a - 1, b - 1])
                     if np.isnan(ev):
                         continue
                     ls = src_cum[i] - src_cum[i - a]
                     lt = tgt_cum[j] - tgt_cum[j - b]
                     dev = length_deviation(ls, lt, ratio)
-                    others = min(n - a + 1.0, m - b + 1.0) - 1.0
-                    sparse = NULL_PRIOR_STRENGTH / (others + NULL_PRIOR_STRENGTH)
-                    g = group_of(a, b, joined[c0, a - 1, b - 1] != 0, sparse)
+                    g = group[a - 1, b - 1, 1 if joined[c0, a - 1, b - 1] != 0 else 0]
                     ev += weights[g, LENGTH] * dev
-                    size = 0.5 * (a + b)
-                    gv = evidence_weight * size**size_exponent * ev + size * log_odds
-                    gv += shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
+                    gv = scale[a - 1, b - 1] * ev + prior[a - 1, b - 1]
+                    gv += extra[a - 1, b - 1]
                     if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
                         gv -= paragraph_penalty
                     gain[c0, a - 1, b - 1] = gv

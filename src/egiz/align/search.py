@@ -7,6 +7,7 @@ Short documents get the full (n+1) x (m+1) grid. A long one is first aligned at 
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from egiz.align import dp, score
@@ -84,17 +85,20 @@ def _halve(v: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
+@numba.njit(cache=True)
 def _project(shapes: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Widen a coarse path (bead shapes at half resolution) into a fine band around it."""
     path_lo = np.full(n + 1, m, np.int64)
     path_hi = np.zeros(n + 1, np.int64)
     ci = cj = 0
-    for a, b in shapes:
+    for k in range(shapes.shape[0]):
+        a, b = shapes[k, 0], shapes[k, 1]
         ni, nj = min(n, 2 * (ci + a)), min(m, 2 * (cj + b))
         i0, j0 = min(n, 2 * ci), min(m, 2 * cj)
         # the fine path between the two coarse corners stays inside their rectangle
-        path_lo[i0 : ni + 1] = np.minimum(path_lo[i0 : ni + 1], j0)
-        path_hi[i0 : ni + 1] = np.maximum(path_hi[i0 : ni + 1], nj)
+        for i in range(i0, ni + 1):
+            path_lo[i] = min(path_lo[i], j0)
+            path_hi[i] = max(path_hi[i], nj)
         ci, cj = ci + a, cj + b
     path_lo[n] = min(path_lo[n], m)
     path_hi[n] = m
@@ -103,8 +107,11 @@ def _project(shapes: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray
     hi = np.empty(n + 1, np.int64)
     for i in range(n + 1):
         r0, r1 = max(0, i - width), min(n, i + width)
-        lo[i] = max(0, int(path_lo[r0 : r1 + 1].min()) - width)
-        hi[i] = min(m, int(path_hi[r0 : r1 + 1].max()) + width)
+        lo[i] = max(0, path_lo[r0 : r1 + 1].min() - width)
+        hi[i] = min(m, path_hi[r0 : r1 + 1].max() + width)
     lo[0] = 0
     hi[n] = m
-    return np.maximum.accumulate(lo), np.maximum.accumulate(hi)
+    for i in range(1, n + 1):
+        lo[i] = max(lo[i], lo[i - 1])
+        hi[i] = max(hi[i], hi[i - 1])
+    return lo, hi
