@@ -71,6 +71,31 @@ def shrink(doc_value: float, doc_count: float, prior: float, prior_count: float)
 
 
 @numba.njit(cache=True)
+def bead_z(
+    c: float,
+    null_s: float,
+    null_t: float,
+    prior_s: float,
+    prior_t: float,
+    spans_t: float,
+    spans_s: float,
+    sigma: float,
+    prior_count: float,
+) -> tuple[float, float]:
+    """(z, null): how many spreads the cosine `c` is above the cosine `null` that the bead's
+    spans have with unrelated ones (arguments as `bead_features`')."""
+    # the bead's own pair is not a competitor: take it out of each mean, then shrink
+    mu_s = prior_s
+    if spans_t > 1:
+        mu_s = shrink((null_s * spans_t - c) / (spans_t - 1), spans_t - 1, prior_s, prior_count)
+    mu_t = prior_t
+    if spans_s > 1:
+        mu_t = shrink((null_t * spans_s - c) / (spans_s - 1), spans_s - 1, prior_t, prior_count)
+    null = 0.5 * (mu_s + mu_t)
+    return (c - null) / sigma, null
+
+
+@numba.njit(cache=True)
 def length_deviation(ls: float, lt: float, ratio: float) -> float:
     """The length feature: |log| of the target/source length ratio against the expected one."""
     return abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
@@ -137,14 +162,7 @@ def features_but_length(
     out: np.ndarray,
 ) -> None:
     """`bead_features` with the length feature left 0: the evidence adds it pass by pass."""
-    # the bead's own pair is not a competitor: take it out of each mean, then shrink
-    mu_s = prior_s
-    if spans_t > 1:
-        mu_s = shrink((null_s * spans_t - c) / (spans_t - 1), spans_t - 1, prior_s, prior_count)
-    mu_t = prior_t
-    if spans_s > 1:
-        mu_t = shrink((null_t * spans_s - c) / (spans_s - 1), spans_s - 1, prior_t, prior_count)
-    z = (c - 0.5 * (mu_s + mu_t)) / sigma
+    z, null = bead_z(c, null_s, null_t, prior_s, prior_t, spans_t, spans_s, sigma, prior_count)
     sparse = NULL_PRIOR_STRENGTH / (min(spans_s, spans_t) - 1.0 + NULL_PRIOR_STRENGTH)
     short = SHORT_CHARS / (SHORT_CHARS + min(ls, lt))
     out[0] = z
@@ -153,7 +171,7 @@ def features_but_length(
     out[3] = z * short
     out[4] = short
     out[5] = weakest
-    out[6] = 0.0 if np.isnan(neighbours) else (neighbours - 0.5 * (mu_s + mu_t)) / sigma
+    out[6] = 0.0 if np.isnan(neighbours) else (neighbours - null) / sigma
     out[7] = 0.0
     out[8] = 0.0
     if num_s != 0 or num_t != 0:
