@@ -170,6 +170,7 @@ class DocumentScorer:
         self._span_memo: dict[tuple[int, int, int], np.ndarray] = {}
         self.src_cum = np.concatenate([[0.0], np.cumsum(s_sig.lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
+        self.evidence: np.ndarray | None = None
         self.evidence = self._evidence()
 
     # -- priors -----------------------------------------------------------------------------------
@@ -242,15 +243,20 @@ class DocumentScorer:
     # -- the DP -----------------------------------------------------------------------------------
 
     def _evidence(self) -> np.ndarray:
-        """Every bead's calibrated evidence but its length term (see `score.bead_evidence`)."""
+        """Every bead's calibrated evidence but its length term (see `score.bead_evidence`).
+        Once there is one, only beads scored with joined texts are recomputed: joined texts
+        change nothing else (their cosines, and the null cosines of embedded spans, kind 1)."""
         bc = self.bc
-        return score.bead_evidence(
+        first = self.evidence is None
+        out = np.full(bc.cos.shape, np.nan, np.float32) if first else self.evidence
+        score.bead_evidence(
             bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, self.src_mu, self.tgt_mu,
             self.joined, bc.lo, bc.hi, bc.off, self.src_nulls, self.tgt_nulls, self.sigma,
             self.prior_count, self.s_sig.lengths, self.t_sig.lengths, self.s_sig.numbers,
             self.t_sig.numbers, self.s_sig.names, self.t_sig.names, self.s_sig.marks,
-            self.t_sig.marks, self.cal.weights,
+            self.t_sig.marks, self.cal.weights, out, not first,
         )  # fmt: skip
+        return out
 
     def solve(self, priors: DocumentPriors) -> tuple[np.ndarray, np.ndarray]:
         """Best path (bead shapes in order) and the log-odds of every bead in the band."""

@@ -381,10 +381,13 @@ def bead_evidence(
     src_marks: np.ndarray,
     tgt_marks: np.ndarray,
     weights: np.ndarray,
-) -> np.ndarray:
-    """The calibrated evidence (log-odds) of every bead in the band, shaped like `cos`, less its
-    length term: that one depends on the document's length ratio, which `bead_gains` adds pass
-    by pass, so the costly part is computed once.
+    evidence: np.ndarray,
+    only_joined: bool,
+) -> None:
+    """Fill `evidence` (float32, shaped like `cos`, NaN where no bead fits) with the calibrated
+    evidence (log-odds) of every bead in the band, less its length term: that one depends on
+    the document's length ratio, which `bead_gains` adds pass by pass, so the costly part is
+    computed once. `only_joined`: fill in only the beads flagged in `joined`.
 
     src_nulls[kind, 0, i, a-1, b-1]: the document's null cosine of the source span of a
     sentences ending before i against target spans of b (`span_nulls`), [kind, 1, ...] the
@@ -402,7 +405,6 @@ def bead_evidence(
     m = tgt_nulls.shape[2] - 1
     n = n1 - 1
     mb = cos.shape[1]
-    evidence = np.full(cos.shape, np.nan, np.float32)
     f = np.empty(weights.shape[1])
     coff = offsets(clo, chi - 1)
     s_len, t_len = _span_sum(src_len, mb), _span_sum(tgt_len, mb)
@@ -427,6 +429,8 @@ def bead_evidence(
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
             nb = min(mb, j)
+            if only_joined and not joined[c0].any():
+                continue
             for ra in range(na):
                 r = i - 1 - ra
                 row_best[ra, 0] = -np.inf
@@ -469,7 +473,7 @@ def bead_evidence(
             for a in range(1, na + 1):
                 for b in range(1, nb + 1):
                     cv = cos[c0, a - 1, b - 1]
-                    if np.isnan(cv):
+                    if np.isnan(cv) or (only_joined and joined[c0, a - 1, b - 1] == 0):
                         continue
                     sn, tn = src_norm[i - 1, a - 1], tgt_norm[j - 1, b - 1]
                     src_side = 0.0
@@ -512,7 +516,6 @@ def bead_evidence(
                         if q != LENGTH:
                             ev += weights[g, q] * f[q]
                     evidence[c0, a - 1, b - 1] = ev
-    return evidence
 
 
 @numba.njit(cache=True)
