@@ -623,7 +623,8 @@ def best_evidence(
 
 
 def sigmoid(x: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-np.clip(x, -60.0, 60.0))))
+    # min/max, not np.clip: the same value (NaN stays NaN) without numpy's per-call overhead
+    return float(1.0 / (1.0 + np.exp(-min(max(x, -60.0), 60.0))))
 
 
 __all__ = [
