@@ -573,6 +573,15 @@ def bead_gains(
             scale[a - 1, b - 1] = evidence_weight * size**size_exponent
             prior[a - 1, b - 1] = size * log_odds
             extra[a - 1, b - 1] = shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
+    # the length term's logs, once per span: log(x / y) as log(x) - log(y)
+    log_src = np.zeros((n1, mb))
+    for i in range(1, n1):
+        for a in range(1, min(mb, i) + 1):
+            log_src[i, a - 1] = np.log(ratio * (src_cum[i] - src_cum[i - a]) + LENGTH_SMOOTHING)
+    log_tgt = np.zeros((m + 1, mb))
+    for j in range(1, m + 1):
+        for b in range(1, min(mb, j) + 1):
+            log_tgt[j, b - 1] = np.log(tgt_cum[j] - tgt_cum[j - b] + LENGTH_SMOOTHING)
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
@@ -581,9 +590,7 @@ def bead_gains(
                     ev = np.float64(evidence[c0, a - 1, b - 1])
                     if np.isnan(ev):
                         continue
-                    ls = src_cum[i] - src_cum[i - a]
-                    lt = tgt_cum[j] - tgt_cum[j - b]
-                    dev = length_deviation(ls, lt, ratio)
+                    dev = abs(log_tgt[j, b - 1] - log_src[i, a - 1])
                     g = group[a - 1, b - 1, 1 if joined[c0, a - 1, b - 1] != 0 else 0]
                     ev += weights[g, LENGTH] * dev
                     gv = scale[a - 1, b - 1] * ev + prior[a - 1, b - 1]
