@@ -240,55 +240,130 @@ def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) ->
 
 @numba.njit(cache=True)
 def span_means(v: np.ndarray, max_bead: int) -> np.ndarray:
-    """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences."""
+    """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
+    span a difference of prefix sums, normalised and averaged as numpy would, bit for bit)."""
     n, d = v.shape
     out = np.zeros((max_bead, d), np.float64)
-    span = np.empty(d, np.float64)
-    for e in range(1, n + 1):  # spans ending before e, grown one sentence at a time
-        span[:] = 0.0
-        for a in range(1, min(max_bead, e) + 1):
-            sq = 0.0
-            for k in range(d):
-                span[k] += v[e - a, k]
-                sq += span[k] * span[k]
-            norm = max(np.sqrt(sq), 1e-12)
-            for k in range(d):
-                out[a - 1, k] += span[k] / norm
+    csum = _prefix_sums(v)
+    norms = _summed_norms(csum, max_bead)
     for a in range(1, max_bead + 1):
-        if a <= n:
-            out[a - 1] /= n - a + 1
-        elif a > 1:  # no span that long: the longest there is
-            out[a - 1] = out[a - 2]
+        if a > n:  # no span that long: the longest there is
+            if a > 1:
+                out[a - 1] = out[a - 2]
+            continue
+        for e in range(a, n + 1):
+            norm = max(norms[e, a - 1], 1e-12)
+            for k in range(d):
+                out[a - 1, k] += (csum[e, k] - csum[e - a, k]) / norm
+        out[a - 1] /= n - a + 1
+    return out
+
+
+@numba.njit(cache=True)
+def _summed_norms(csum: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[e, a-1] = |csum[e] - csum[e-a]| (np.linalg.norm's arithmetic; 0 before a)."""
+    n, d = csum.shape[0] - 1, csum.shape[1]
+    out = np.zeros((n + 1, max_bead))
+    sq = np.empty(d)
+    stack = np.empty((64, 3), np.int64)
+    values = np.empty(64)
+    for e in range(1, n + 1):
+        for a in range(1, min(max_bead, e) + 1):
+            for k in range(d):
+                diff = csum[e, k] - csum[e - a, k]
+                sq[k] = diff * diff
+            out[e, a - 1] = np.sqrt(_pairwise_sum(sq, d, stack, values))
+    return out
+
+
+@numba.njit(cache=True)
+def _block_sum(a: np.ndarray, start: int, n: int) -> float:
+    """numpy's sum of a block of up to 128 values (eight lanes, then the rest in order)."""
+    if n < 8:
+        res = 0.0
+        for i in range(start, start + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
+    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
+    for p in range(start + 8, start + n - n % 8, 8):
+        r0 += a[p]
+        r1 += a[p + 1]
+        r2 += a[p + 2]
+        r3 += a[p + 3]
+        r4 += a[p + 4]
+        r5 += a[p + 5]
+        r6 += a[p + 6]
+        r7 += a[p + 7]
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for p in range(start + n - n % 8, start + n):
+        res += a[p]
+    return res
+
+
+@numba.njit(cache=True)
+def _pairwise_sum(a: np.ndarray, n: int, stack: np.ndarray, values: np.ndarray) -> float:
+    """a[:n].sum() added up exactly as numpy does: halves (multiples of 8) down to blocks of
+    128, so the null spread's cosines stay numpy's to the last bit. The halving is walked with
+    an explicit stack (`stack`: (64, 3) ints, `values`: 64 floats, both scratch): numba cannot
+    cache a recursive function."""
+    top = 1
+    stack[0, 0], stack[0, 1], stack[0, 2] = 0, n, 0
+    held = 0
+    while top:
+        top -= 1
+        start, size, visited = stack[top, 0], stack[top, 1], stack[top, 2]
+        if size <= 128:
+            values[held] = _block_sum(a, start, size)
+            held += 1
+        elif visited:  # both halves are done: add them, left + right
+            values[held - 2] = values[held - 2] + values[held - 1]
+            held -= 1
+        else:
+            half = size // 2
+            half -= half % 8
+            stack[top, 0], stack[top, 1], stack[top, 2] = start, size, 1
+            stack[top + 1, 0], stack[top + 1, 1], stack[top + 1, 2] = start + half, size - half, 0
+            stack[top + 2, 0], stack[top + 2, 1], stack[top + 2, 2] = start, half, 0
+            top += 3
+    return values[0]
+
+
+@numba.njit(cache=True)
+def _prefix_sums(v: np.ndarray) -> np.ndarray:
+    """(n + 1, d) float64: out[e] = v[0] + ... + v[e-1], as np.cumsum adds them."""
+    n, d = v.shape
+    out = np.zeros((n + 1, d))
+    for e in range(n):
+        for k in range(d):
+            out[e + 1, k] = out[e, k] + v[e, k]
     return out
 
 
 @numba.njit(cache=True)
 def _pair_cosines(
-    x: np.ndarray, y: np.ndarray, ends_s: np.ndarray, ends_t: np.ndarray, a: int, b: int
+    cx: np.ndarray,
+    cy: np.ndarray,
+    norm_x: np.ndarray,
+    norm_y: np.ndarray,
+    ends_s: np.ndarray,
+    ends_t: np.ndarray,
+    a: int,
+    b: int,
 ) -> np.ndarray:
-    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends: a few
-    rows summed directly, never an n x d prefix sum or gathered copy."""
-    d = x.shape[1]
+    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends, from the
+    prefix sums cx, cy and span norms (`_summed_norms`); never a gathered (pairs, d) copy."""
+    d = cx.shape[1]
     out = np.empty(ends_s.shape[0])
-    sx = np.empty(d, np.float64)
-    sy = np.empty(d, np.float64)
+    prod = np.empty(d)
+    stack = np.empty((64, 3), np.int64)
+    values = np.empty(64)
     for q in range(ends_s.shape[0]):
-        sx[:] = 0.0
-        sy[:] = 0.0
-        for r in range(ends_s[q] - a, ends_s[q]):
-            for k in range(d):
-                sx[k] += x[r, k]
-        for t in range(ends_t[q] - b, ends_t[q]):
-            for k in range(d):
-                sy[k] += y[t, k]
-        dot = 0.0
-        xx = 0.0
-        yy = 0.0
+        e, f = ends_s[q], ends_t[q]
         for k in range(d):
-            dot += sx[k] * sy[k]
-            xx += sx[k] * sx[k]
-            yy += sy[k] * sy[k]
-        out[q] = dot / max(np.sqrt(xx) * np.sqrt(yy), 1e-12)
+            prod[k] = (cx[e, k] - cx[e - a, k]) * (cy[f, k] - cy[f - b, k])
+        dot = _pairwise_sum(prod, d, stack, values)
+        out[q] = dot / max(norm_x[e, a - 1] * norm_y[f, b - 1], 1e-12)
     return out
 
 
@@ -309,6 +384,8 @@ def null_spread(
     rng = np.random.default_rng(seed)
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
+    cx, cy = _prefix_sums(x), _prefix_sums(y)
+    norm_x, norm_y = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
             ns, nt = n - a + 1, m - b + 1
@@ -321,7 +398,7 @@ def null_spread(
             else:
                 ends_s = rng.integers(a, n + 1, k)
                 ends_t = rng.integers(b, m + 1, k)
-            cos = _pair_cosines(x, y, ends_s, ends_t, a, b)
+            cos = _pair_cosines(cx, cy, norm_x, norm_y, ends_s, ends_t, a, b)
             resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
             mad = np.median(np.abs(resid - np.median(resid)))
             spread[a - 1, b - 1] = 1.4826 * mad
