@@ -73,25 +73,32 @@ def _band_dots(x: np.ndarray, yt: np.ndarray, clo: np.ndarray, chi: np.ndarray) 
     return out
 
 
-@numba.njit(cache=True)
 def span_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
     """norm[r, a-1] = |v[r-a+1] + ... + v[r]| (0 where the span would start before 0)."""
-    n, d = v.shape
-    near = np.zeros((n, max_bead), np.float64)  # near[r, t] = v[r] . v[r - t]
-    for r in range(n):
-        for t in range(min(max_bead, r + 1)):
-            s = 0.0
-            for k in range(d):
-                s += v[r, k] * v[r - t, k]
-            near[r, t] = s
+    return _span_norms(np.ascontiguousarray(v.T), max_bead)
+
+
+@numba.njit(cache=True)
+def _span_norms(vt: np.ndarray, max_bead: int) -> np.ndarray:
+    """`span_norms` on the transposed vectors: the dot products of neighbouring sentences grow
+    side by side over all rows (vectorised), each still summed over k in order."""
+    d, n = vt.shape
+    near = np.zeros((max_bead, n), np.float64)  # near[t, r] = v[r] . v[r - t]
+    for t in range(min(max_bead, n)):
+        acc = near[t, t:]
+        for k in range(d):
+            now = vt[k, t:]
+            before = vt[k, : n - t]
+            for r in range(n - t):
+                acc[r] += now[r] * before[r]
     out = np.zeros((n, max_bead), np.float64)
     for r in range(n):
         sq = 0.0
         for a in range(1, min(max_bead, r + 1) + 1):
             new = r - a + 1  # sentence added to the span
-            sq += near[new, 0]
+            sq += near[0, new]
             for t in range(1, a):  # cross terms with the sentences already in the span
-                sq += 2.0 * near[new + t, t]
+                sq += 2.0 * near[t, new + t]
             out[r, a - 1] = np.sqrt(max(sq, 1e-12))
     return out
 

@@ -214,26 +214,33 @@ def weakest_link(
     return weakest
 
 
-@numba.njit(cache=True)
 def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
     """null[i, a-1, b-1]: cosine of the span of `a` sentences of `v` ending before i with
     `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences)."""
-    n, d = v.shape
+    return _span_nulls(np.ascontiguousarray(v.T), other_means, span_norm)
+
+
+@numba.njit(cache=True)
+def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
+    """`span_nulls` on the transposed vectors: every sentence's dot product with a mean grows
+    side by side over all rows (vectorised), each still summed over k in order."""
+    d, n = vt.shape
     mb = other_means.shape[0]
-    dots = np.zeros((n, mb))
-    for r in range(n):
-        for b in range(mb):
-            s = 0.0
-            for k in range(d):
-                s += v[r, k] * other_means[b, k]
-            dots[r, b] = s
+    dots = np.zeros((mb, n))
+    for b in range(mb):
+        acc = dots[b]
+        for k in range(d):
+            mean = other_means[b, k]
+            row = vt[k]
+            for r in range(n):
+                acc[r] += row[r] * mean
     out = np.zeros((n + 1, mb, mb))
     for i in range(1, n + 1):
         for a in range(1, min(mb, i) + 1):
             for b in range(mb):
                 s = 0.0
                 for r in range(i - a, i):
-                    s += dots[r, b]
+                    s += dots[b, r]
                 out[i, a - 1, b] = s / span_norm[i - 1, a - 1]
     return out
 
