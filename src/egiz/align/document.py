@@ -74,6 +74,10 @@ class BandCosines:
     cband: np.ndarray  # sentence similarities in the band (`dp.band_dots`) ...
     clo: np.ndarray  # ... for the target sentences clo[r] <= t < chi[r] of source sentence r
     chi: np.ndarray
+    # (n + 1, max_bead) span norms from prefix sums (`score.summed_norms`): the span means'
+    # and the null spread's, computed once for both
+    src_summed: np.ndarray
+    tgt_summed: np.ndarray
 
 
 def band_cosines(
@@ -85,12 +89,14 @@ def band_cosines(
     cband = dp.band_dots(x, y, clo, chi)
     src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
-    src_means, tgt_means = score.span_means(x, max_bead), score.span_means(y, max_bead)
+    src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
+    src_means = score.span_means(x, max_bead, src_summed)
+    tgt_means = score.span_means(y, max_bead, tgt_summed)
     src_null = score.span_nulls(x, tgt_means, src_norm)
     tgt_null = score.span_nulls(y, src_means, tgt_norm)
     return BandCosines(
         lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
-        clo, chi,
+        clo, chi, src_summed, tgt_summed,
     )  # fmt: skip
 
 
@@ -103,7 +109,9 @@ def null_sigma(
     prior_count: float,
 ) -> np.ndarray:
     """Spread of unrelated span pairs per shape: the document's, shrunk towards `prior`."""
-    spread, count = score.null_spread(x, y, bc.src_null, bc.tgt_null, max_bead)
+    spread, count = score.null_spread(
+        x, y, bc.src_null, bc.tgt_null, max_bead, norms=(bc.src_summed, bc.tgt_summed)
+    )
     var = (count * spread**2 + prior_count * prior**2) / (count + prior_count)
     return np.sqrt(np.maximum(var, 1e-8))
 

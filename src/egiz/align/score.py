@@ -245,14 +245,25 @@ def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) 
     return out
 
 
-@numba.njit(cache=True)
-def span_means(v: np.ndarray, max_bead: int) -> np.ndarray:
+def span_means(v: np.ndarray, max_bead: int, norms: np.ndarray | None = None) -> np.ndarray:
     """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
-    span a difference of prefix sums, normalised and averaged as numpy would, bit for bit)."""
-    n, d = v.shape
-    out = np.zeros((max_bead, d), np.float64)
+    span a difference of prefix sums, normalised and averaged as numpy would, bit for bit).
+    `norms`: the side's `summed_norms`, where the caller has them."""
     csum = _prefix_sums(v)
-    norms = _summed_norms(csum, max_bead)
+    return _span_means(csum, _summed_norms(csum, max_bead) if norms is None else norms)
+
+
+def summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums, as numpy computes it (0 where
+    the span would start before 0): what `span_means` and `null_spread` normalise spans by."""
+    return _summed_norms(_prefix_sums(v), max_bead)
+
+
+@numba.njit(cache=True)
+def _span_means(csum: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    n, d = csum.shape[0] - 1, csum.shape[1]
+    max_bead = norms.shape[1]
+    out = np.zeros((max_bead, d), np.float64)
     for a in range(1, max_bead + 1):
         if a > n:  # no span that long: the longest there is
             if a > 1:
@@ -381,9 +392,11 @@ def null_spread(
     tgt_null: np.ndarray,
     max_bead: int,
     seed: int = 0,
+    norms: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
     sample of random span pairs of every shape, and how many distinct pairs it saw.
+    `norms`: both sides' `summed_norms`, where the caller has them.
 
     True pairs are in the sample too (one in n for a translation); the median resists them.
     """
@@ -392,7 +405,9 @@ def null_spread(
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
     cx, cy = _prefix_sums(x), _prefix_sums(y)
-    norm_x, norm_y = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
+    if norms is None:
+        norms = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
+    norm_x, norm_y = norms
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
             ns, nt = n - a + 1, m - b + 1
@@ -730,4 +745,5 @@ __all__ = [
     "sigmoid",
     "span_means",
     "span_nulls",
+    "summed_norms",
 ]
