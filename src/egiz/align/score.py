@@ -712,19 +712,26 @@ def best_evidence(
     mb = odds.shape[1]
     src = np.full(n1 - 1, -np.inf)
     tgt = np.full(m, -np.inf)
+    by_tgt = np.empty(mb + 1)  # [b]: the best of the cell's beads of b target sentences
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
+            nb = min(mb, j)
+            by_tgt[: nb + 1] = -np.inf
             for a in range(1, min(mb, i) + 1):
-                for b in range(1, min(mb, j) + 1):
+                by_src = -np.inf  # the best of the cell's beads of a source sentences
+                for b in range(1, nb + 1):
                     v = odds[c0, a - 1, b - 1]
                     if np.isnan(v):
                         continue
-                    v -= log_odds
-                    for r in range(i - a, i):
-                        src[r] = max(src[r], v)
-                    for jj in range(j - b, j):
-                        tgt[jj] = max(tgt[jj], v)
+                    v = np.float64(v) - log_odds
+                    by_src = max(by_src, v)
+                    by_tgt[b] = max(by_tgt[b], v)
+                for r in range(i - a, i):
+                    src[r] = max(src[r], by_src)
+            for b in range(1, nb + 1):
+                for jj in range(j - b, j):
+                    tgt[jj] = max(tgt[jj], by_tgt[b])
     return src, tgt
 
 
