@@ -64,13 +64,15 @@ def group_of(a: int, b: int, joined: bool, sparse: float) -> int:
     return 2
 
 
-@numba.njit(cache=True)
+# The per-bead kernels divide with numpy's error model: no zero check per division (none of
+# their divisors can be 0: spreads, norms and counts are floored or guarded), the same floats.
+@numba.njit(cache=True, error_model="numpy")
 def shrink(doc_value: float, doc_count: float, prior: float, prior_count: float) -> float:
     """Mean of `doc_count` observations averaging `doc_value` and `prior_count` at `prior`."""
     return (doc_value * doc_count + prior * prior_count) / (doc_count + prior_count)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def bead_z(
     c: float,
     null_s: float,
@@ -138,7 +140,7 @@ def bead_features(
     out[LENGTH] = length_deviation(ls, lt, ratio)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def features_but_length(
     c: float,
     null_s: float,
@@ -453,7 +455,7 @@ def _span_sum(values: np.ndarray, max_bead: int) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def bead_evidence(
     cos: np.ndarray,
     cband: np.ndarray,
