@@ -53,7 +53,7 @@ class DocumentPriors:
         share = (self.aligned - sentences + self.strength * self.prior) / (
             self.total - sentences + self.strength
         )
-        share = float(np.clip(share, *ALIGNED_RANGE))
+        share = min(max(share, ALIGNED_RANGE[0]), ALIGNED_RANGE[1])  # np.clip, but cheaper
         return float(np.log(share / (1 - share)))
 
 
@@ -74,6 +74,10 @@ class BandCosines:
     cband: np.ndarray  # sentence similarities in the band (`dp.band_dots`) ...
     clo: np.ndarray  # ... for the target sentences clo[r] <= t < chi[r] of source sentence r
     chi: np.ndarray
+    # (n + 1, max_bead) span norms from prefix sums (`score.summed_norms`): the span means'
+    # and the null spread's, computed once for both
+    src_summed: np.ndarray
+    tgt_summed: np.ndarray
 
 
 def band_cosines(
@@ -85,12 +89,14 @@ def band_cosines(
     cband = dp.band_dots(x, y, clo, chi)
     src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
-    src_means, tgt_means = score.span_means(x, max_bead), score.span_means(y, max_bead)
+    src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
+    src_means = score.span_means(x, max_bead, src_summed)
+    tgt_means = score.span_means(y, max_bead, tgt_summed)
     src_null = score.span_nulls(x, tgt_means, src_norm)
     tgt_null = score.span_nulls(y, src_means, tgt_norm)
     return BandCosines(
         lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
-        clo, chi,
+        clo, chi, src_summed, tgt_summed,
     )  # fmt: skip
 
 
@@ -103,7 +109,9 @@ def null_sigma(
     prior_count: float,
 ) -> np.ndarray:
     """Spread of unrelated span pairs per shape: the document's, shrunk towards `prior`."""
-    spread, count = score.null_spread(x, y, bc.src_null, bc.tgt_null, max_bead)
+    spread, count = score.null_spread(
+        x, y, bc.src_null, bc.tgt_null, max_bead, norms=(bc.src_summed, bc.tgt_summed)
+    )
     var = (count * spread**2 + prior_count * prior**2) / (count + prior_count)
     return np.sqrt(np.maximum(var, 1e-8))
 
@@ -171,6 +179,7 @@ class DocumentScorer:
         self._span_memo: dict[tuple[int, int, int], np.ndarray] = {}
         self.src_cum = np.concatenate([[0.0], np.cumsum(s_sig.lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
+        self.evidence: np.ndarray | None = None
         self.evidence = self._evidence()
 
     # -- priors -----------------------------------------------------------------------------------
@@ -226,8 +235,8 @@ class DocumentScorer:
         share = (matched + p.aligned_prior_strength * rho) / (total + p.aligned_prior_strength)
         share = float(np.clip(share, *ALIGNED_RANGE))
         counts = np.zeros((self.mb, self.mb))
-        for a, b in aligned:
-            counts[min(a, self.mb) - 1, min(b, self.mb) - 1] += 1
+        sizes = np.minimum(aligned, self.mb) - 1
+        np.add.at(counts, (sizes[:, 0], sizes[:, 1]), 1)
         q = (counts + p.shape_prior_strength * self.shape_prior) / (
             len(aligned) + p.shape_prior_strength
         )
@@ -243,15 +252,20 @@ class DocumentScorer:
     # -- the DP -----------------------------------------------------------------------------------
 
     def _evidence(self) -> np.ndarray:
-        """Every bead's calibrated evidence but its length term (see `score.bead_evidence`)."""
+        """Every bead's calibrated evidence but its length term (see `score.bead_evidence`).
+        Once there is one, only beads scored with joined texts are recomputed: joined texts
+        change nothing else (their cosines, and the null cosines of embedded spans, kind 1)."""
         bc = self.bc
-        return score.bead_evidence(
+        first = self.evidence is None
+        out = np.full(bc.cos.shape, np.nan, np.float32) if first else self.evidence
+        score.bead_evidence(
             bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, self.src_mu, self.tgt_mu,
             self.joined, bc.lo, bc.hi, bc.off, self.src_nulls, self.tgt_nulls, self.sigma,
             self.prior_count, self.s_sig.lengths, self.t_sig.lengths, self.s_sig.numbers,
             self.t_sig.numbers, self.s_sig.names, self.t_sig.names, self.s_sig.marks,
-            self.t_sig.marks, self.cal.weights,
+            self.t_sig.marks, self.cal.weights, out, not first,
         )  # fmt: skip
+        return out
 
     def solve(self, priors: DocumentPriors) -> tuple[np.ndarray, np.ndarray]:
         """Best path (bead shapes in order) and the log-odds of every bead in the band."""

@@ -46,42 +46,59 @@ def sentence_band(lo: np.ndarray, hi: np.ndarray, n: int, m: int, max_bead: int)
     return clo, chi
 
 
-@numba.njit(cache=True, parallel=False)
 def band_dots(x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
     """x[r] . y[j] for j in [clo[r], chi[r]), ragged: at coff[r] + j - clo[r], coff = offsets(clo,
     chi - 1)."""
-    n, d = x.shape
-    coff = offsets(clo, chi - 1)
-    out = np.zeros(coff[n], np.float32)
-    for r in range(n):
-        for c in range(chi[r] - clo[r]):
-            j = clo[r] + c
-            s = np.float32(0.0)
-            for k in range(d):
-                s += x[r, k] * y[j, k]
-            out[coff[r] + c] = s
-    return out
+    return _band_dots(x, np.ascontiguousarray(y.T), clo, chi)
 
 
 @numba.njit(cache=True)
+def _band_dots(x: np.ndarray, yt: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
+    """`band_dots` on the transposed target vectors: a row's dot products grow side by side, k
+    by k, so the loop over columns vectorises while each dot still adds its products in order."""
+    n, d = x.shape
+    coff = offsets(clo, chi - 1)
+    out = np.zeros(coff[n], np.float32)
+    acc = np.empty(max(1, (chi - clo).max()) if n else 1, np.float32)
+    for r in range(n):
+        w = chi[r] - clo[r]
+        row = acc[:w]  # (slices, not offset indices: they let the loop vectorise)
+        row[:] = 0.0
+        for k in range(d):
+            xv = x[r, k]
+            ys = yt[k, clo[r] : clo[r] + w]
+            for c in range(w):
+                row[c] += xv * ys[c]
+        out[coff[r] : coff[r] + w] = row
+    return out
+
+
 def span_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
     """norm[r, a-1] = |v[r-a+1] + ... + v[r]| (0 where the span would start before 0)."""
-    n, d = v.shape
-    near = np.zeros((n, max_bead), np.float64)  # near[r, t] = v[r] . v[r - t]
-    for r in range(n):
-        for t in range(min(max_bead, r + 1)):
-            s = 0.0
-            for k in range(d):
-                s += v[r, k] * v[r - t, k]
-            near[r, t] = s
+    return _span_norms(np.ascontiguousarray(v.T), max_bead)
+
+
+@numba.njit(cache=True)
+def _span_norms(vt: np.ndarray, max_bead: int) -> np.ndarray:
+    """`span_norms` on the transposed vectors: the dot products of neighbouring sentences grow
+    side by side over all rows (vectorised), each still summed over k in order."""
+    d, n = vt.shape
+    near = np.zeros((max_bead, n), np.float64)  # near[t, r] = v[r] . v[r - t]
+    for t in range(min(max_bead, n)):
+        acc = near[t, t:]
+        for k in range(d):
+            now = vt[k, t:]
+            before = vt[k, : n - t]
+            for r in range(n - t):
+                acc[r] += now[r] * before[r]
     out = np.zeros((n, max_bead), np.float64)
     for r in range(n):
         sq = 0.0
         for a in range(1, min(max_bead, r + 1) + 1):
             new = r - a + 1  # sentence added to the span
-            sq += near[new, 0]
+            sq += near[0, new]
             for t in range(1, a):  # cross terms with the sentences already in the span
-                sq += 2.0 * near[new + t, t]
+                sq += 2.0 * near[t, new + t]
             out[r, a - 1] = np.sqrt(max(sq, 1e-12))
     return out
 

@@ -38,6 +38,7 @@ FEATURES = (
 )  # fmt: skip
 SHORT_CHARS = 20.0  # a bead side of this many characters has short = 0.5
 N_FEATURES = len(FEATURES)
+LENGTH = FEATURES.index("length")
 # Bead groups with their own weights: the evidence of a summed-vector 1-1, 1-2/2-1 and larger
 # bead, and of a bead scored with real embeddings of its joined sentences, is not alike; nor is
 # a bead of a document with few other pairs to set it against ("few": sparse >= 0.5), nor one
@@ -67,10 +68,43 @@ def group_of(a: int, b: int, joined: bool, sparse: float) -> int:
     return 2
 
 
-@numba.njit(cache=True)
+# The per-bead kernels divide with numpy's error model: no zero check per division (none of
+# their divisors can be 0: spreads, norms and counts are floored or guarded), the same floats.
+@numba.njit(cache=True, error_model="numpy")
 def shrink(doc_value: float, doc_count: float, prior: float, prior_count: float) -> float:
     """Mean of `doc_count` observations averaging `doc_value` and `prior_count` at `prior`."""
     return (doc_value * doc_count + prior * prior_count) / (doc_count + prior_count)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def bead_z(
+    c: float,
+    null_s: float,
+    null_t: float,
+    prior_s: float,
+    prior_t: float,
+    spans_t: float,
+    spans_s: float,
+    sigma: float,
+    prior_count: float,
+) -> tuple[float, float]:
+    """(z, null): how many spreads the cosine `c` is above the cosine `null` that the bead's
+    spans have with unrelated ones (arguments as `bead_features`')."""
+    # the bead's own pair is not a competitor: take it out of each mean, then shrink
+    mu_s = prior_s
+    if spans_t > 1:
+        mu_s = shrink((null_s * spans_t - c) / (spans_t - 1), spans_t - 1, prior_s, prior_count)
+    mu_t = prior_t
+    if spans_s > 1:
+        mu_t = shrink((null_t * spans_s - c) / (spans_s - 1), spans_s - 1, prior_t, prior_count)
+    null = 0.5 * (mu_s + mu_t)
+    return (c - null) / sigma, null
+
+
+@numba.njit(cache=True)
+def length_deviation(ls: float, lt: float, ratio: float) -> float:
+    """The length feature: |log| of the target/source length ratio against the expected one."""
+    return abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
 
 
 @numba.njit(cache=True)
@@ -103,14 +137,38 @@ def bead_features(
     them, the bead's own included), prior_s: what the encoder's calibration expects it to be;
     null_t, prior_t likewise for the target span.
     """
-    # the bead's own pair is not a competitor: take it out of each mean, then shrink
-    mu_s = prior_s
-    if spans_t > 1:
-        mu_s = shrink((null_s * spans_t - c) / (spans_t - 1), spans_t - 1, prior_s, prior_count)
-    mu_t = prior_t
-    if spans_s > 1:
-        mu_t = shrink((null_t * spans_s - c) / (spans_s - 1), spans_s - 1, prior_t, prior_count)
-    z = (c - 0.5 * (mu_s + mu_t)) / sigma
+    features_but_length(
+        c, null_s, null_t, prior_s, prior_t, spans_t, spans_s, sigma, prior_count, ls, lt, num_s,
+        num_t, name_s, name_t, marks_s, marks_t, weakest, neighbours, out,
+    )  # fmt: skip
+    out[LENGTH] = length_deviation(ls, lt, ratio)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def features_but_length(
+    c: float,
+    null_s: float,
+    null_t: float,
+    prior_s: float,
+    prior_t: float,
+    spans_t: float,
+    spans_s: float,
+    sigma: float,
+    prior_count: float,
+    ls: float,
+    lt: float,
+    num_s: np.int64,
+    num_t: np.int64,
+    name_s: np.int64,
+    name_t: np.int64,
+    marks_s: np.int64,
+    marks_t: np.int64,
+    weakest: float,
+    neighbours: float,
+    out: np.ndarray,
+) -> None:
+    """`bead_features` with the length feature left 0: the evidence adds it pass by pass."""
+    z, null = bead_z(c, null_s, null_t, prior_s, prior_t, spans_t, spans_s, sigma, prior_count)
     sparse = NULL_PRIOR_STRENGTH / (min(spans_s, spans_t) - 1.0 + NULL_PRIOR_STRENGTH)
     short = SHORT_CHARS / (SHORT_CHARS + min(ls, lt))
     out[0] = z
@@ -119,8 +177,8 @@ def bead_features(
     out[3] = z * short
     out[4] = short
     out[5] = weakest
-    out[6] = 0.0 if np.isnan(neighbours) else (neighbours - 0.5 * (mu_s + mu_t)) / sigma
-    out[7] = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
+    out[6] = 0.0 if np.isnan(neighbours) else (neighbours - null) / sigma
+    out[7] = 0.0
     out[8] = 0.0
     if num_s != 0 or num_t != 0:
         out[8] = 2.0 * _popcount(num_s & num_t) / _popcount(num_s | num_t) - 1.0
@@ -131,54 +189,6 @@ def bead_features(
     if marks_s != 0 or marks_t != 0:
         out[10] = 2.0 * _popcount(marks_s & marks_t) / _popcount(marks_s | marks_t) - 1.0
     out[11] = 1.0
-
-
-@numba.njit(cache=True)
-def neighbour_cosine(
-    cband: np.ndarray,
-    coff: np.ndarray,
-    clo: np.ndarray,
-    chi: np.ndarray,
-    i: int,
-    a: int,
-    j: int,
-    b: int,
-    src_norm: float,
-    tgt_norm: float,
-) -> float:
-    """Mean of the source span's cosines with the target sentences just before and after the
-    bead and the target span's with the source sentences around it (NaN: none in the band)."""
-    n = clo.shape[0]
-    src_side = 0.0
-    src_k = 0
-    for t in (j - b - 1, j):  # the source span (rows i-a..i-1) against target sentence t
-        dot = 0.0
-        ok = t >= 0
-        for r in range(i - a, i):
-            if not ok or t < clo[r] or t >= chi[r]:
-                ok = False
-                break
-            dot += cband[coff[r] + t - clo[r]]
-        if ok:
-            src_side += dot / src_norm
-            src_k += 1
-    tgt_side = 0.0
-    tgt_k = 0
-    for r in (i - a - 1, i):  # the target span (columns j-b..j-1) against source sentence r
-        if r < 0 or r >= n or j - b < clo[r] or j > chi[r]:
-            continue
-        dot = 0.0
-        for t in range(j - b, j):
-            dot += cband[coff[r] + t - clo[r]]
-        tgt_side += dot / tgt_norm
-        tgt_k += 1
-    if src_k and tgt_k:
-        return 0.5 * (src_side / src_k + tgt_side / tgt_k)
-    if src_k:
-        return src_side / src_k
-    if tgt_k:
-        return tgt_side / tgt_k
-    return np.nan
 
 
 @numba.njit(cache=True)
@@ -210,42 +220,174 @@ def weakest_link(
     return weakest
 
 
-@numba.njit(cache=True)
 def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
     """null[i, a-1, b-1]: cosine of the span of `a` sentences of `v` ending before i with
     `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences)."""
-    n, d = v.shape
+    return _span_nulls(np.ascontiguousarray(v.T), other_means, span_norm)
+
+
+@numba.njit(cache=True)
+def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
+    """`span_nulls` on the transposed vectors: every sentence's dot product with a mean grows
+    side by side over all rows (vectorised), each still summed over k in order."""
+    d, n = vt.shape
     mb = other_means.shape[0]
-    dots = np.zeros((n, mb))
-    for r in range(n):
-        for b in range(mb):
-            s = 0.0
-            for k in range(d):
-                s += v[r, k] * other_means[b, k]
-            dots[r, b] = s
+    dots = np.zeros((mb, n))
+    for b in range(mb):
+        acc = dots[b]
+        for k in range(d):
+            mean = other_means[b, k]
+            row = vt[k]
+            for r in range(n):
+                acc[r] += row[r] * mean
     out = np.zeros((n + 1, mb, mb))
     for i in range(1, n + 1):
         for a in range(1, min(mb, i) + 1):
             for b in range(mb):
                 s = 0.0
                 for r in range(i - a, i):
-                    s += dots[r, b]
+                    s += dots[b, r]
                 out[i, a - 1, b] = s / span_norm[i - 1, a - 1]
     return out
 
 
-def span_means(v: np.ndarray, max_bead: int) -> np.ndarray:
-    """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences."""
-    n, d = v.shape
+def span_means(v: np.ndarray, max_bead: int, norms: np.ndarray | None = None) -> np.ndarray:
+    """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
+    span a difference of prefix sums, normalised and averaged as numpy would, bit for bit).
+    `norms`: the side's `summed_norms`, where the caller has them."""
+    csum = _prefix_sums(v)
+    return _span_means(csum, _summed_norms(csum, max_bead) if norms is None else norms)
+
+
+def summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums, as numpy computes it (0 where
+    the span would start before 0): what `span_means` and `null_spread` normalise spans by."""
+    return _summed_norms(_prefix_sums(v), max_bead)
+
+
+@numba.njit(cache=True)
+def _span_means(csum: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    n, d = csum.shape[0] - 1, csum.shape[1]
+    max_bead = norms.shape[1]
     out = np.zeros((max_bead, d), np.float64)
-    csum = np.vstack([np.zeros((1, d)), np.cumsum(v, axis=0, dtype=np.float64)])
     for a in range(1, max_bead + 1):
-        if a > n:
-            out[a - 1] = out[a - 2] if a > 1 else 0.0
+        if a > n:  # no span that long: the longest there is
+            if a > 1:
+                out[a - 1] = out[a - 2]
             continue
-        spans = csum[a:] - csum[:-a]
-        norms = np.linalg.norm(spans, axis=1, keepdims=True)
-        out[a - 1] = (spans / np.maximum(norms, 1e-12)).mean(axis=0)
+        for e in range(a, n + 1):
+            norm = max(norms[e, a - 1], 1e-12)
+            for k in range(d):
+                out[a - 1, k] += (csum[e, k] - csum[e - a, k]) / norm
+        out[a - 1] /= n - a + 1
+    return out
+
+
+@numba.njit(cache=True)
+def _summed_norms(csum: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[e, a-1] = |csum[e] - csum[e-a]| (np.linalg.norm's arithmetic; 0 before a)."""
+    n, d = csum.shape[0] - 1, csum.shape[1]
+    out = np.zeros((n + 1, max_bead))
+    sq = np.empty(d)
+    stack = np.empty((64, 3), np.int64)
+    values = np.empty(64)
+    for e in range(1, n + 1):
+        for a in range(1, min(max_bead, e) + 1):
+            for k in range(d):
+                diff = csum[e, k] - csum[e - a, k]
+                sq[k] = diff * diff
+            out[e, a - 1] = np.sqrt(_pairwise_sum(sq, d, stack, values))
+    return out
+
+
+@numba.njit(cache=True)
+def _block_sum(a: np.ndarray, start: int, n: int) -> float:
+    """numpy's sum of a block of up to 128 values (eight lanes, then the rest in order)."""
+    if n < 8:
+        res = 0.0
+        for i in range(start, start + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
+    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
+    for p in range(start + 8, start + n - n % 8, 8):
+        r0 += a[p]
+        r1 += a[p + 1]
+        r2 += a[p + 2]
+        r3 += a[p + 3]
+        r4 += a[p + 4]
+        r5 += a[p + 5]
+        r6 += a[p + 6]
+        r7 += a[p + 7]
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for p in range(start + n - n % 8, start + n):
+        res += a[p]
+    return res
+
+
+@numba.njit(cache=True)
+def _pairwise_sum(a: np.ndarray, n: int, stack: np.ndarray, values: np.ndarray) -> float:
+    """a[:n].sum() added up exactly as numpy does: halves (multiples of 8) down to blocks of
+    128, so the null spread's cosines stay numpy's to the last bit. The halving is walked with
+    an explicit stack (`stack`: (64, 3) ints, `values`: 64 floats, both scratch): numba cannot
+    cache a recursive function."""
+    top = 1
+    stack[0, 0], stack[0, 1], stack[0, 2] = 0, n, 0
+    held = 0
+    while top:
+        top -= 1
+        start, size, visited = stack[top, 0], stack[top, 1], stack[top, 2]
+        if size <= 128:
+            values[held] = _block_sum(a, start, size)
+            held += 1
+        elif visited:  # both halves are done: add them, left + right
+            values[held - 2] = values[held - 2] + values[held - 1]
+            held -= 1
+        else:
+            half = size // 2
+            half -= half % 8
+            stack[top, 0], stack[top, 1], stack[top, 2] = start, size, 1
+            stack[top + 1, 0], stack[top + 1, 1], stack[top + 1, 2] = start + half, size - half, 0
+            stack[top + 2, 0], stack[top + 2, 1], stack[top + 2, 2] = start, half, 0
+            top += 3
+    return values[0]
+
+
+@numba.njit(cache=True)
+def _prefix_sums(v: np.ndarray) -> np.ndarray:
+    """(n + 1, d) float64: out[e] = v[0] + ... + v[e-1], as np.cumsum adds them."""
+    n, d = v.shape
+    out = np.zeros((n + 1, d))
+    for e in range(n):
+        for k in range(d):
+            out[e + 1, k] = out[e, k] + v[e, k]
+    return out
+
+
+@numba.njit(cache=True)
+def _pair_cosines(
+    cx: np.ndarray,
+    cy: np.ndarray,
+    norm_x: np.ndarray,
+    norm_y: np.ndarray,
+    ends_s: np.ndarray,
+    ends_t: np.ndarray,
+    a: int,
+    b: int,
+) -> np.ndarray:
+    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends, from the
+    prefix sums cx, cy and span norms (`_summed_norms`); never a gathered (pairs, d) copy."""
+    d = cx.shape[1]
+    out = np.empty(ends_s.shape[0])
+    prod = np.empty(d)
+    stack = np.empty((64, 3), np.int64)
+    values = np.empty(64)
+    for q in range(ends_s.shape[0]):
+        e, f = ends_s[q], ends_t[q]
+        for k in range(d):
+            prod[k] = (cx[e, k] - cx[e - a, k]) * (cy[f, k] - cy[f - b, k])
+        dot = _pairwise_sum(prod, d, stack, values)
+        out[q] = dot / max(norm_x[e, a - 1] * norm_y[f, b - 1], 1e-12)
     return out
 
 
@@ -256,9 +398,11 @@ def null_spread(
     tgt_null: np.ndarray,
     max_bead: int,
     seed: int = 0,
+    norms: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
     sample of random span pairs of every shape, and how many distinct pairs it saw.
+    `norms`: both sides' `summed_norms`, where the caller has them.
 
     True pairs are in the sample too: one in n for a translation, which the median resists. A
     small document (every pair of spans in the sample) leaves out the pairs that are the best
@@ -269,8 +413,10 @@ def null_spread(
     rng = np.random.default_rng(seed)
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
-    cx = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0, dtype=np.float64)])
-    cy = np.vstack([np.zeros((1, y.shape[1])), np.cumsum(y, axis=0, dtype=np.float64)])
+    cx, cy = _prefix_sums(x), _prefix_sums(y)
+    if norms is None:
+        norms = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
+    norm_x, norm_y = norms
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
             ns, nt = n - a + 1, m - b + 1
@@ -284,11 +430,7 @@ def null_spread(
             else:
                 ends_s = rng.integers(a, n + 1, k)
                 ends_t = rng.integers(b, m + 1, k)
-            sx = cx[ends_s] - cx[ends_s - a]
-            sy = cy[ends_t] - cy[ends_t - b]
-            cos = (sx * sy).sum(axis=1) / np.maximum(
-                np.linalg.norm(sx, axis=1) * np.linalg.norm(sy, axis=1), 1e-12
-            )
+            cos = _pair_cosines(cx, cy, norm_x, norm_y, ends_s, ends_t, a, b)
             if every:
                 grid = cos.reshape(ns, nt)
                 best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
@@ -304,10 +446,32 @@ def null_spread(
     return spread, count
 
 
-LENGTH = FEATURES.index("length")
+@numba.njit(cache=True)
+def _span_or(masks: np.ndarray, max_bead: int) -> np.ndarray:
+    """out[e, a-1]: the union of the masks of the `a` sentences ending before e."""
+    out = np.zeros((masks.shape[0] + 1, max_bead), np.int64)
+    for e in range(1, masks.shape[0] + 1):
+        acc = np.int64(0)
+        for a in range(1, min(max_bead, e) + 1):
+            acc |= masks[e - a]
+            out[e, a - 1] = acc
+    return out
 
 
 @numba.njit(cache=True)
+def _span_sum(values: np.ndarray, max_bead: int) -> np.ndarray:
+    """out[e, a-1]: the sum of the values of the `a` sentences ending before e."""
+    out = np.zeros((values.shape[0] + 1, max_bead))
+    for e in range(1, values.shape[0] + 1):
+        for a in range(1, min(max_bead, e) + 1):
+            total = 0.0
+            for r in range(e - a, e):
+                total += values[r]
+            out[e, a - 1] = total
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy")
 def bead_evidence(
     cos: np.ndarray,
     cband: np.ndarray,
@@ -334,68 +498,134 @@ def bead_evidence(
     src_marks: np.ndarray,
     tgt_marks: np.ndarray,
     weights: np.ndarray,
-) -> np.ndarray:
-    """The calibrated evidence (log-odds) of every bead in the band, shaped like `cos`, less its
-    length term: that one depends on the document's length ratio, which `bead_gains` adds pass
-    by pass, so the costly part is computed once.
+    evidence: np.ndarray,
+    only_joined: bool,
+) -> None:
+    """Fill `evidence` (float32, shaped like `cos`, NaN where no bead fits) with the calibrated
+    evidence (log-odds) of every bead in the band, less its length term: that one depends on
+    the document's length ratio, which `bead_gains` adds pass by pass, so the costly part is
+    computed once. `only_joined`: fill in only the beads flagged in `joined`.
 
     src_nulls[kind, 0, i, a-1, b-1]: the document's null cosine of the source span of a
     sentences ending before i against target spans of b (`span_nulls`), [kind, 1, ...] the
     calibration's; kind 1 holds spans with a real embedding of their joined text (see `joined`).
     tgt_nulls[kind, which, j, b-1, a-1] likewise. sigma[kind, a-1, b-1]: spread of unrelated pairs.
     cband, clo, chi: the sentence similarities (`dp.band_dots`); src_mu, tgt_mu: each sentence's
-    null cosine as a 1-1 pair (for `weakest_link`).
+    null cosine as a 1-1 pair (for the weakest link, `weakest_link`).
+
+    "neighbours" is the mean of the source span's cosines with the target sentences just before
+    and after the bead and the target span's with the source sentences around it (NaN: none in
+    the band). All beads ending at one DP cell share their sentences' similarities, so the sums
+    and maxima behind both features are grown once per cell, one sentence at a time.
     """
     n1 = lo.shape[0]
     m = tgt_nulls.shape[2] - 1
     n = n1 - 1
     mb = cos.shape[1]
-    evidence = np.full(cos.shape, np.nan, np.float32)
     f = np.empty(weights.shape[1])
     coff = offsets(clo, chi - 1)
-    dots = np.empty((mb, mb))
+    s_len, t_len = _span_sum(src_len, mb), _span_sum(tgt_len, mb)
+    s_num, t_num = _span_or(src_num, mb), _span_or(tgt_num, mb)
+    s_name, t_name = _span_or(src_name, mb), _span_or(tgt_name, mb)
+    s_marks, t_marks = _span_or(src_marks, mb), _span_or(tgt_marks, mb)
+    # every sentence pair's z as a 1-1 bead (the weakest link's unit)
+    zband = np.empty(cband.shape[0])
+    for r in range(n):
+        for t in range(clo[r], chi[r]):
+            dot = np.float64(cband[coff[r] + t - clo[r]])
+            zband[coff[r] + t - clo[r]] = (dot - 0.5 * (src_mu[r] + tgt_mu[t])) / sigma[0, 0, 0]
+    # per cell (i, j); source row i-1-ra, target column j-1-tb:
+    row_best = np.empty((mb, mb + 1))  # [ra, b]: best z of the row over the bead's b columns
+    col_best = np.empty((mb, mb + 1))  # [tb, a]: best z of the column over the bead's a rows
+    weak_rows = np.empty((mb + 1, mb + 1))  # [a, b]: weakest row_best of the bead's a rows
+    weak_cols = np.empty((mb + 1, mb + 1))  # [a, b]: weakest col_best of the bead's b columns
+    col_sum = np.empty((mb + 2, mb + 1))  # [q, a]: column j-q summed over rows i-a..i-1
+    row_sum = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1
     for i in range(1, n1):
+        na = min(mb, i)
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
-            for a in range(1, min(mb, i) + 1):
-                for b in range(1, min(mb, j) + 1):
+            nb = min(mb, j)
+            if only_joined and not joined[c0].any():
+                continue
+            for ra in range(na):
+                r = i - 1 - ra
+                row_best[ra, 0] = -np.inf
+                for b in range(1, nb + 1):
+                    row_best[ra, b] = row_best[ra, b - 1]
+                    if clo[r] <= j - b and j <= chi[r]:
+                        row_best[ra, b] = max(row_best[ra, b], zband[coff[r] + j - b - clo[r]])
+            for tb in range(nb):
+                t = j - 1 - tb
+                col_best[tb, 0] = -np.inf
+                for a in range(1, na + 1):
+                    col_best[tb, a] = col_best[tb, a - 1]
+                    r = i - a
+                    if clo[r] <= t < chi[r]:
+                        col_best[tb, a] = max(col_best[tb, a], zband[coff[r] + t - clo[r]])
+            for b in range(1, nb + 1):
+                weak_rows[0, b] = np.inf
+                for a in range(1, na + 1):
+                    weak_rows[a, b] = min(weak_rows[a - 1, b], row_best[a - 1, b])
+            for a in range(1, na + 1):
+                weak_cols[a, 0] = np.inf
+                for b in range(1, nb + 1):
+                    weak_cols[a, b] = min(weak_cols[a, b - 1], col_best[b - 1, a])
+            # neighbour sums; NaN where a sentence is outside the band (no such feature there)
+            for q in range(min(mb + 1, j) + 1):
+                t = j - q
+                col_sum[q, 0] = 0.0
+                for a in range(1, na + 1):
+                    r = i - a
+                    col_sum[q, a] = np.nan
+                    if clo[r] <= t < chi[r]:
+                        col_sum[q, a] = col_sum[q, a - 1] + cband[coff[r] + t - clo[r]]
+            for p in range(min(mb, i - 1) + 2):
+                r = i - p
+                row_sum[p, 0] = 0.0
+                for b in range(1, nb + 1):
+                    row_sum[p, b] = np.nan
+                    if r < n and clo[r] <= j - b and j <= chi[r]:
+                        row_sum[p, b] = row_sum[p, b - 1] + cband[coff[r] + j - b - clo[r]]
+            for a in range(1, na + 1):
+                for b in range(1, nb + 1):
                     cv = cos[c0, a - 1, b - 1]
-                    if np.isnan(cv):
+                    if np.isnan(cv) or (only_joined and joined[c0, a - 1, b - 1] == 0):
                         continue
-                    ls = 0.0
-                    ns = np.int64(0)
-                    ms = np.int64(0)
-                    ks = np.int64(0)
-                    for r in range(i - a, i):
-                        ls += src_len[r]
-                        ns |= src_num[r]
-                        ms |= src_name[r]
-                        ks |= src_marks[r]
-                    lt = 0.0
-                    nt = np.int64(0)
-                    mt = np.int64(0)
-                    kt = np.int64(0)
-                    for jj in range(j - b, j):
-                        lt += tgt_len[jj]
-                        nt |= tgt_num[jj]
-                        mt |= tgt_name[jj]
-                        kt |= tgt_marks[jj]
-                    for r in range(a):
-                        row = i - a + r
-                        for t in range(b):
-                            dots[r, t] = cband[coff[row] + j - b + t - clo[row]]
-                    weak = weakest_link(dots, i - a, a, j - b, b, src_mu, tgt_mu, sigma[0, 0, 0])
-                    near = neighbour_cosine(
-                        cband, coff, clo, chi, i, a, j, b, src_norm[i - 1, a - 1],
-                        tgt_norm[j - 1, b - 1],
-                    )  # fmt: skip
+                    sn, tn = src_norm[i - 1, a - 1], tgt_norm[j - 1, b - 1]
+                    src_side = 0.0
+                    src_k = 0
+                    if b + 1 <= j and not np.isnan(col_sum[b + 1, a]):  # target sentence j-b-1
+                        src_side += col_sum[b + 1, a] / sn
+                        src_k += 1
+                    if not np.isnan(col_sum[0, a]):  # target sentence j
+                        src_side += col_sum[0, a] / sn
+                        src_k += 1
+                    tgt_side = 0.0
+                    tgt_k = 0
+                    if a + 1 <= i and not np.isnan(row_sum[a + 1, b]):  # source sentence i-a-1
+                        tgt_side += row_sum[a + 1, b] / tn
+                        tgt_k += 1
+                    if not np.isnan(row_sum[0, b]):  # source sentence i
+                        tgt_side += row_sum[0, b] / tn
+                        tgt_k += 1
+                    near = np.nan
+                    if src_k and tgt_k:
+                        near = 0.5 * (src_side / src_k + tgt_side / tgt_k)
+                    elif src_k:
+                        near = src_side / src_k
+                    elif tgt_k:
+                        near = tgt_side / tgt_k
+                    weak = min(weak_rows[a, b], weak_cols[a, b])
                     is_joined = joined[c0, a - 1, b - 1] != 0
                     k = 1 if is_joined else 0
-                    bead_features(
+                    features_but_length(
                         cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
                         src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
                         m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
-                        ls, lt, 1.0, ns, nt, ms, mt, ks, kt, weak, near, f,
+                        s_len[i, a - 1], t_len[j, b - 1], s_num[i, a - 1], t_num[j, b - 1],
+                        s_name[i, a - 1], t_name[j, b - 1], s_marks[i, a - 1], t_marks[j, b - 1],
+                        weak, near, f,
                     )  # fmt: skip
                     g = group_of(a, b, is_joined, f[2])
                     ev = 0.0
@@ -403,7 +633,6 @@ def bead_evidence(
                         if q != LENGTH:
                             ev += weights[g, q] * f[q]
                     evidence[c0, a - 1, b - 1] = ev
-    return evidence
 
 
 @numba.njit(cache=True)
@@ -446,24 +675,43 @@ def bead_gains(
     mb = evidence.shape[1]
     gain = np.full(evidence.shape, NEG_INF, np.float32)
     odds = np.full(evidence.shape, np.nan, np.float32)
+    # what depends on the bead's shape alone, once per shape (a pow per bead is not free)
+    group = np.empty((mb, mb, 2), np.int64)
+    scale = np.empty((mb, mb))
+    prior = np.empty((mb, mb))
+    extra = np.empty((mb, mb))
+    for a in range(1, mb + 1):
+        for b in range(1, mb + 1):
+            others = min(n - a + 1.0, m - b + 1.0) - 1.0
+            sparse = NULL_PRIOR_STRENGTH / (others + NULL_PRIOR_STRENGTH)
+            group[a - 1, b - 1, 0] = group_of(a, b, False, sparse)
+            group[a - 1, b - 1, 1] = group_of(a, b, True, sparse)
+            size = 0.5 * (a + b)
+            scale[a - 1, b - 1] = evidence_weight * size**size_exponent
+            prior[a - 1, b - 1] = size * log_odds
+            extra[a - 1, b - 1] = shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
+    # the length term's logs, once per span: log(x / y) as log(x) - log(y)
+    log_src = np.zeros((n1, mb))
+    for i in range(1, n1):
+        for a in range(1, min(mb, i) + 1):
+            log_src[i, a - 1] = np.log(ratio * (src_cum[i] - src_cum[i - a]) + LENGTH_SMOOTHING)
+    log_tgt = np.zeros((m + 1, mb))
+    for j in range(1, m + 1):
+        for b in range(1, min(mb, j) + 1):
+            log_tgt[j, b - 1] = np.log(tgt_cum[j] - tgt_cum[j - b] + LENGTH_SMOOTHING)
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
             for a in range(1, min(mb, i) + 1):
                 for b in range(1, min(mb, j) + 1):
-                    ev = evidence[c0, a - 1, b - 1]
+                    ev = np.float64(evidence[c0, a - 1, b - 1])
                     if np.isnan(ev):
                         continue
-                    ls = src_cum[i] - src_cum[i - a]
-                    lt = tgt_cum[j] - tgt_cum[j - b]
-                    dev = abs(np.log((lt + LENGTH_SMOOTHING) / (ratio * ls + LENGTH_SMOOTHING)))
-                    others = min(n - a + 1.0, m - b + 1.0) - 1.0
-                    sparse = NULL_PRIOR_STRENGTH / (others + NULL_PRIOR_STRENGTH)
-                    g = group_of(a, b, joined[c0, a - 1, b - 1] != 0, sparse)
+                    dev = abs(log_tgt[j, b - 1] - log_src[i, a - 1])
+                    g = group[a - 1, b - 1, 1 if joined[c0, a - 1, b - 1] != 0 else 0]
                     ev += weights[g, LENGTH] * dev
-                    size = 0.5 * (a + b)
-                    gv = evidence_weight * size**size_exponent * ev + size * log_odds
-                    gv += shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
+                    gv = scale[a - 1, b - 1] * ev + prior[a - 1, b - 1]
+                    gv += extra[a - 1, b - 1]
                     if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
                         gv -= paragraph_penalty
                     gain[c0, a - 1, b - 1] = gv
@@ -482,24 +730,32 @@ def best_evidence(
     mb = odds.shape[1]
     src = np.full(n1 - 1, -np.inf)
     tgt = np.full(m, -np.inf)
+    by_tgt = np.empty(mb + 1)  # [b]: the best of the cell's beads of b target sentences
     for i in range(1, n1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
+            nb = min(mb, j)
+            by_tgt[: nb + 1] = -np.inf
             for a in range(1, min(mb, i) + 1):
-                for b in range(1, min(mb, j) + 1):
+                by_src = -np.inf  # the best of the cell's beads of a source sentences
+                for b in range(1, nb + 1):
                     v = odds[c0, a - 1, b - 1]
                     if np.isnan(v):
                         continue
-                    v -= log_odds
-                    for r in range(i - a, i):
-                        src[r] = max(src[r], v)
-                    for jj in range(j - b, j):
-                        tgt[jj] = max(tgt[jj], v)
+                    v = np.float64(v) - log_odds
+                    by_src = max(by_src, v)
+                    by_tgt[b] = max(by_tgt[b], v)
+                for r in range(i - a, i):
+                    src[r] = max(src[r], by_src)
+            for b in range(1, nb + 1):
+                for jj in range(j - b, j):
+                    tgt[jj] = max(tgt[jj], by_tgt[b])
     return src, tgt
 
 
 def sigmoid(x: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-np.clip(x, -60.0, 60.0))))
+    # min/max, not np.clip: the same value (NaN stays NaN) without numpy's per-call overhead
+    return float(1.0 / (1.0 + np.exp(-min(max(x, -60.0), 60.0))))
 
 
 __all__ = [
@@ -514,4 +770,5 @@ __all__ = [
     "sigmoid",
     "span_means",
     "span_nulls",
+    "summed_norms",
 ]

@@ -7,12 +7,14 @@ Short documents get the full (n+1) x (m+1) grid. A long one is first aligned at 
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from egiz.align import dp, score
 
 FULL_DP_CELLS = 160_000  # grids up to ~400 x 400 sentences are searched exhaustively
 BAND_WIDTH = 8  # sentences kept on either side of the projected coarse path
+COARSE_PRIOR_COUNT = 1e-6  # the coarse path's unrelated-pair statistics are the document's own
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -39,31 +41,48 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     gains its cosine's distance from the document's unrelated pairs, in spreads, less 2."""
     from egiz.align.document import band_cosines, null_sigma
 
-    n, m = len(x), len(y)
     max_bead = 2
     bc = band_cosines(x, y, lo, hi, max_bead)
     # centred vectors: unrelated pairs sit around 0 whatever the encoder, so no prior is needed
-    src_nulls = np.zeros((2, 2, *bc.src_null.shape))
-    tgt_nulls = np.zeros((2, 2, *bc.tgt_null.shape))
-    src_nulls[:, 0], tgt_nulls[:, 0] = bc.src_null, bc.tgt_null
-    sigma = null_sigma(x, y, bc, max_bead, np.ones((max_bead, max_bead)), 1e-6)
-    zeros_n, zeros_m = np.zeros(n, np.int64), np.zeros(m, np.int64)
-    weights = np.zeros((len(score.GROUPS), len(score.FEATURES)))
-    weights[:, 0] = 1.0
-    weights[:, -1] = -2.0
+    sigma = null_sigma(x, y, bc, max_bead, np.ones((max_bead, max_bead)), COARSE_PRIOR_COUNT)
     shape = np.log(np.array([[1.0, 0.1], [0.1, 0.02]]))
-    zeros = np.zeros(bc.cos.shape, np.int8)
-    evidence = score.bead_evidence(
-        bc.cos, bc.cband, bc.clo, bc.chi, bc.src_norm, bc.tgt_norm, bc.src_null[1:, 0, 0],
-        bc.tgt_null[1:, 0, 0], zeros, lo, hi, bc.off, src_nulls, tgt_nulls,
-        np.stack([sigma, sigma]), 1e-6, zeros_n.astype(np.float64), zeros_m.astype(np.float64),
-        zeros_n, zeros_m, zeros_n, zeros_m, zeros_n, zeros_m, weights,
-    )  # fmt: skip
-    gain, _ = score.bead_gains(
-        evidence, zeros, lo, hi, bc.off, m, np.zeros(n + 1), np.zeros(m + 1), zeros_n, zeros_m,
-        1.0, weights, 0.0, shape, 1.0, 0.0, 0.0, 0.0,
-    )  # fmt: skip
-    return dp.best_path(gain, lo, hi, off=bc.off, m=m)[::-1]
+    gain = _similarity_gains(bc.cos, bc.src_null, bc.tgt_null, sigma, lo, hi, bc.off, shape)
+    return dp.best_path(gain, lo, hi, off=bc.off, m=len(y))[::-1]
+
+
+@numba.njit(cache=True)
+def _similarity_gains(
+    cos: np.ndarray,
+    src_null: np.ndarray,
+    tgt_null: np.ndarray,
+    sigma: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    shape: np.ndarray,
+) -> np.ndarray:
+    """Gain of every bead in the band: z - 2 (`score.bead_z`, null priors 0) as float32
+    evidence, plus the log prior of its shape (the evidence model with a z weight of 1, a bias
+    of -2 and nothing else, as `score.bead_evidence` and `score.bead_gains` would compute it)."""
+    n = lo.shape[0] - 1
+    m = tgt_null.shape[0] - 1
+    mb = cos.shape[1]
+    gain = np.full(cos.shape, dp.NEG_INF, np.float32)
+    for i in range(1, n + 1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            c0 = off[i] + j - lo[i]
+            for a in range(1, min(mb, i) + 1):
+                for b in range(1, min(mb, j) + 1):
+                    c = cos[c0, a - 1, b - 1]
+                    if np.isnan(c):
+                        continue
+                    z, _ = score.bead_z(
+                        c, src_null[i, a - 1, b - 1], tgt_null[j, b - 1, a - 1], 0.0, 0.0,
+                        m - b + 1.0, n - a + 1.0, sigma[a - 1, b - 1], COARSE_PRIOR_COUNT,
+                    )  # fmt: skip
+                    evidence = np.float32(z - 2.0)
+                    gain[c0, a - 1, b - 1] = np.float64(evidence) + shape[a - 1, b - 1]
+    return gain
 
 
 def _center(v: np.ndarray) -> np.ndarray:
@@ -84,17 +103,20 @@ def _halve(v: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
+@numba.njit(cache=True)
 def _project(shapes: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Widen a coarse path (bead shapes at half resolution) into a fine band around it."""
     path_lo = np.full(n + 1, m, np.int64)
     path_hi = np.zeros(n + 1, np.int64)
     ci = cj = 0
-    for a, b in shapes:
+    for k in range(shapes.shape[0]):
+        a, b = shapes[k, 0], shapes[k, 1]
         ni, nj = min(n, 2 * (ci + a)), min(m, 2 * (cj + b))
         i0, j0 = min(n, 2 * ci), min(m, 2 * cj)
         # the fine path between the two coarse corners stays inside their rectangle
-        path_lo[i0 : ni + 1] = np.minimum(path_lo[i0 : ni + 1], j0)
-        path_hi[i0 : ni + 1] = np.maximum(path_hi[i0 : ni + 1], nj)
+        for i in range(i0, ni + 1):
+            path_lo[i] = min(path_lo[i], j0)
+            path_hi[i] = max(path_hi[i], nj)
         ci, cj = ci + a, cj + b
     path_lo[n] = min(path_lo[n], m)
     path_hi[n] = m
@@ -103,8 +125,11 @@ def _project(shapes: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray
     hi = np.empty(n + 1, np.int64)
     for i in range(n + 1):
         r0, r1 = max(0, i - width), min(n, i + width)
-        lo[i] = max(0, int(path_lo[r0 : r1 + 1].min()) - width)
-        hi[i] = min(m, int(path_hi[r0 : r1 + 1].max()) + width)
+        lo[i] = max(0, path_lo[r0 : r1 + 1].min() - width)
+        hi[i] = min(m, path_hi[r0 : r1 + 1].max() + width)
     lo[0] = 0
     hi[n] = m
-    return np.maximum.accumulate(lo), np.maximum.accumulate(hi)
+    for i in range(1, n + 1):
+        lo[i] = max(lo[i], lo[i - 1])
+        hi[i] = max(hi[i], hi[i - 1])
+    return lo, hi

@@ -6,6 +6,7 @@ union of a bead's sentences on each side with two ORs and a popcount.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -59,11 +60,21 @@ def marks(text: str) -> int:
     return int(bool(chars & _QUESTION)) | int(bool(chars & _EXCLAMATION)) << 1
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def sentence_signals(text: str, lang: str) -> tuple[float, int, int, int]:
+    """(length, numbers mask, names mask, marks) of one sentence. Memoised: number and name
+    extraction is the costliest step of scoring a document with ready vectors, and a document
+    realigned (other settings, a review) or a collection with boilerplate repeats sentences."""
+    return text_length(text), mask(extract_numbers(text, lang)), mask(name_keys(text)), marks(text)
+
+
 def side_signals(sentences: Sequence[Sentence], lang: str) -> SideSignals:
+    per = [sentence_signals(s.text, lang) for s in sentences]
+    lengths, numbers, names, marks_ = zip(*per, strict=True) if per else ((), (), (), ())
     return SideSignals(
-        lengths=np.array([text_length(s.text) for s in sentences], np.float64),
-        numbers=np.array([mask(extract_numbers(s.text, lang)) for s in sentences], np.int64),
-        names=np.array([mask(name_keys(s.text)) for s in sentences], np.int64),
-        marks=np.array([marks(s.text) for s in sentences], np.int64),
+        lengths=np.array(lengths, np.float64),
+        numbers=np.array(numbers, np.int64),
+        names=np.array(names, np.int64),
+        marks=np.array(marks_, np.int64),
         paragraphs=np.array([s.paragraph for s in sentences], np.int64),
     )
