@@ -308,8 +308,8 @@ class DocumentScorer:
         else:
             src_spans, tgt_spans = _spans_to_recheck(shapes, self.n, self.m, mb)
             cross_src, cross_tgt = self._crossing_pairs(shapes)
-            src_spans += [s for s in cross_src if s not in set(src_spans)]
-            tgt_spans += [s for s in cross_tgt if s not in set(tgt_spans)]
+            src_spans = list(dict.fromkeys(src_spans + cross_src))
+            tgt_spans = list(dict.fromkeys(tgt_spans + cross_tgt))
             budget = int(self.joined_budget() * REFINE_SHARE)
             src_spans, tgt_spans = _within_budget(
                 src_spans, tgt_spans, budget, self._span_cost(0), self._span_cost(1)
@@ -401,7 +401,7 @@ class DocumentScorer:
             nb = best[1]
             beads[nb] = (beads[nb][0] + beads[k][0], beads[nb][1] + beads[k][1])
             del beads[k]
-            starts = _starts(beads)
+            del starts[max(k, nb)]  # the merged bead starts where the first of the two did
             k = max(0, min(k, nb) - 1)
         return np.array(beads, np.int64).reshape(-1, 2)
 
@@ -608,11 +608,11 @@ def _mix_joined_nulls(
 
 def _spans(rows: set[int], n: int, max_bead: int) -> list[tuple[int, int]]:
     """(start, size) of every multi-sentence span made only of `rows`."""
+    run: dict[int, int] = {}  # rows in a row from each row on (at most max_bead)
+    for start in sorted(rows, reverse=True):
+        run[start] = min(max_bead, 1 + run.get(start + 1, 0))
     return [
-        (start, a)
-        for start in sorted(rows)
-        for a in range(2, max_bead + 1)
-        if start + a <= n and all(r in rows for r in range(start, start + a))
+        (start, a) for start in sorted(rows) for a in range(2, run[start] + 1) if start + a <= n
     ]
 
 
@@ -636,8 +636,8 @@ def _spans_to_recheck(
             if b > 1:
                 tgt_own.append((j, b))
         i, j = i + a, j + b
-    src = src_own + [s for s in _spans(src_rows, n, max_bead) if s not in set(src_own)]
-    tgt = tgt_own + [s for s in _spans(tgt_rows, m, max_bead) if s not in set(tgt_own)]
+    src = list(dict.fromkeys(src_own + _spans(src_rows, n, max_bead)))
+    tgt = list(dict.fromkeys(tgt_own + _spans(tgt_rows, m, max_bead)))
     return src, tgt
 
 
