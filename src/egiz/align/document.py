@@ -174,8 +174,8 @@ class DocumentScorer:
         self.t_par = t_sig.paragraphs if len(set(t_sig.paragraphs.tolist())) < m else np.zeros(m)
         self.s_par = self.s_par.astype(np.int64)
         self.t_par = self.t_par.astype(np.int64)
-        self.joined_texts = 0  # texts sent to the encoder for joined sentences ...
-        self.joined_chars = 0  # ... and their characters (the budget: work grows with length)
+        # characters of joined text sent to the encoder (the budget: work grows with length)
+        self.joined_chars = 0
         self._span_memo: dict[tuple[int, int, int], np.ndarray] = {}
         self.src_cum = np.concatenate([[0.0], np.cumsum(s_sig.lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
@@ -316,8 +316,8 @@ class DocumentScorer:
             )
         if not src_spans and not tgt_spans:
             return False
-        src_index, src_vecs = self._embed_spans(self.src, self.x, src_spans, embed_texts)
-        tgt_index, tgt_vecs = self._embed_spans(self.tgt, self.y, tgt_spans, embed_texts)
+        src_index, src_vecs = self._embed_spans(0, src_spans, embed_texts)
+        tgt_index, tgt_vecs = self._embed_spans(1, tgt_spans, embed_texts)
         bc = self.bc
         dp.override_cosines(
             bc.cos, self.joined, bc.lo, bc.hi, bc.off, src_index, tgt_index, src_vecs, tgt_vecs,
@@ -450,14 +450,14 @@ class DocumentScorer:
         for sp in dict.fromkeys(spans):
             if sp[2] > 1 and sp not in self._span_memo:
                 text = _joined_text(sides[sp[0]], sp[1], sp[2])
-                chars += len(text)
-                if chars > limit:
+                if chars + len(text) > limit:
                     break
+                chars += len(text)
                 todo.append(sp)
                 texts.append(text)
         if not todo:
             return
-        self._spend(texts)
+        self.joined_chars += chars
         vecs = np.asarray(embed_texts(texts), np.float32)
         for sp, vec in zip(todo, vecs, strict=True):
             self._span_memo[sp] = vec
@@ -483,10 +483,6 @@ class DocumentScorer:
             return (self.x if side == 0 else self.y)[start]
         self._prefetch_spans([(side, start, size)], np.iinfo(np.int64).max, embed_texts)
         return self._span_memo[(side, start, size)]
-
-    def _spend(self, texts: Sequence[str]) -> None:
-        self.joined_texts += len(texts)
-        self.joined_chars += sum(len(t) for t in texts)
 
     def _crossing_pairs(
         self, shapes: np.ndarray, min_z: float = CROSSING_Z
@@ -518,19 +514,19 @@ class DocumentScorer:
 
     def _embed_spans(
         self,
-        sentences: Sequence[Sentence],
-        vecs: np.ndarray,
+        side: int,
         spans: list[tuple[int, int]],
         embed_texts: Callable[[Sequence[str]], np.ndarray],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """index[end, a-1] -> row of the returned vectors for the span of `a` sentences ending
-        before `end` (-1 if it has no real embedding); single sentences use their own vectors."""
-        n = len(sentences)
+        """For one side (0 source, 1 target): index[end, a-1] -> row of the returned vectors for
+        the span of `a` sentences ending before `end` (-1 if it has no real embedding); single
+        sentences use their own vectors."""
+        vecs = self.x if side == 0 else self.y
+        n = len(vecs)
         index = np.full((n + 1, self.mb), -1, np.int64)
         index[1:, 0] = np.arange(n)
         if not spans:
             return index, vecs
-        side = 0 if sentences is self.src else 1
         self._prefetch_spans([(side, *span) for span in spans], np.iinfo(np.int64).max, embed_texts)
         joined = np.stack([self._span_memo[(side, *span)] for span in spans])
         for k, (start, a) in enumerate(spans):
