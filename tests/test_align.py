@@ -640,6 +640,84 @@ def test_a_short_dialogue_is_aligned_line_by_line() -> None:
         assert all(b.score >= 0.5 for b in result.beads), [b.score for b in result.beads]
 
 
+def test_best_path_charges_omissions_side_by_side() -> None:
+    """A 1-0 next to a 0-1 pays `switch`: a weak 1-1 bead in between two strong ones is then
+    worth more than leaving both of its sentences out; without the charge it is not."""
+    from egiz.align import dp
+
+    n = m = 3
+    lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+    off = dp.offsets(lo, hi)
+    gain = np.full((off[-1], 1, 1), dp.NEG_INF, np.float32)
+    for k, g in ((1, 3.0), (2, -0.5), (3, 3.0)):  # the 1-1 beads on the diagonal
+        gain[off[k] + k, 0, 0] = g
+    plain = dp.best_path(gain, lo, hi, off, m)[::-1].tolist()
+    assert plain == [[1, 1], [1, 0], [0, 1], [1, 1]] or plain == [[1, 1], [0, 1], [1, 0], [1, 1]]
+    assert dp.best_path(gain, lo, hi, off, m, 1.0)[::-1].tolist() == [[1, 1]] * 3
+    assert dp.best_path(gain, lo, hi, off, m, 0.4)[::-1].tolist() == plain  # 0.4 < 0.5
+
+
+# Two documents of Tatoeba's kaz-rus test pairs (CC BY 2.0 FR, tatoeba.org), as the bench's
+# "short documents" put them together.
+_LOOSE_KK = [
+    "Ит үреді, керуен көшеді.", "Ізін суытпай іздеу керек.", "Іс насырға шапты.",
+    "Кeнeт ол ысқырығын тoқтата қoйды.", "Қазақстанда 150 мұражай бар.",
+]  # fmt: skip
+_LOOSE_RU = [
+    "Собака лает, караван идёт.", "Нужно искать по горячим следам.",
+    "Дело приняло опасный оборот.", "Внезапно оп перестал свистеть.",
+    "В Казахстане насчитывается 150 музеев.",
+]  # fmt: skip
+_LINES_KK = [
+    "Сен түсінбейтін проблема бар.",
+    "Сириядағы соғыс 2011 жылдың наурызынан бері жалғасып келеді, 100 мыңнан аса адам бұл "
+    "қақтығыстың құрбанына айналды.",
+    "Сізге ұят емес пе?",
+    "Сіздің ЖОО-да жаңа тарих факультетінің ашылуы педагогикалық құрамға ерекше жауапкершілік "
+    "жүктейтіндігі анық.",
+    "Сіздің немерелеріңіз бар ма?", "Сіз қандай тілдерді білесіз?", "Советологтар нені зерттейді?",
+    "Сол кезбен салыстырғанда қала кәдімгідей өзгеріп кеткен, оның сұлулығы мен заманауилығы "
+    "таңдай қақтырады.",
+]  # fmt: skip
+_LINES_RU = [
+    "Есть проблема, которую ты не понимаешь.",
+    "Война в Сирии продолжается с марта 2011 г., жертвами конфликта стали более 100 тыс. человек.",
+    "Как Вам не стыдно?",
+    "Открытие в Вашем ВУЗе нового исторического факультета налагает на педагогический состав "
+    "особую ответственность.",
+    "Есть ли у Вас внуки?", "Какие языки Вы знаете?", "Что изучает советолог?",
+    "По сравнению с тем временем, город приобрел новый облик, его красота и современность "
+    "вызывают восхищение.",
+]  # fmt: skip
+
+
+@pytest.mark.e5
+def test_a_loose_translation_between_faithful_lines_is_paired() -> None:
+    """An idiom translated by its sense scores no better than unrelated text, but in a faithful
+    document a line left out on both sides at one place is its translation, not two omissions.
+    It is paired, with the low probability its own evidence gives it."""
+    beads = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True).beads
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(5)]
+    assert beads[2].score < 0.5  # the evidence alone does not vouch for it
+    unpaired = egiz.align(
+        _LOOSE_KK, _LOOSE_RU, presegmented=True, params=AlignParams(omission_pair_weight=0)
+    ).beads
+    assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
+
+
+@pytest.mark.e5
+def test_short_faithful_lines_are_not_merged_in_pairs() -> None:
+    """The evidence of two short lines joined is stronger than each line's, so the DP's sum
+    prefers 2-2 blocks of lines that are translations one by one; such a block is split."""
+    beads = egiz.align(_LINES_KK, _LINES_RU, presegmented=True).beads
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(8)]
+    assert all(b.score >= 0.5 for b in beads)
+    merged = egiz.align(
+        _LINES_KK, _LINES_RU, presegmented=True, params=AlignParams(split_min_probability=2)
+    ).beads
+    assert any(len(b.src) == len(b.tgt) == 2 for b in merged)
+
+
 def test_signature_names_the_calibration_by_its_content() -> None:
     """A refitted calibration scores the same beads differently: the signature says which."""
     from dataclasses import replace

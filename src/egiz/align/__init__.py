@@ -54,8 +54,16 @@ class AlignParams:
     # them from its own path.
     shape_prior_strength: float = 20.0
     # Passes that re-estimate the document's priors from the previous path.
-    self_calibration: int = 2
+    self_calibration: int = 3
     paragraph_penalty: float = 1.0  # a merge across a paragraph break (log-odds)
+    # Cost of a 1-0 and a 0-1 side by side, in units of the document's prior log-odds that a
+    # sentence has a counterpart: in a faithful translation two sentences left out at one place
+    # are far more often a loose translation of each other than two omissions; in a comparable
+    # document (log-odds near 0) it costs next to nothing.
+    omission_pair_weight: float = 1.0
+    # An n-m bead (2+ sentences on both sides) is split into two beads where both are this
+    # likely a translation on their own (above 1: never).
+    split_min_probability: float = 0.5
     # Re-score spans with real embeddings of their joined sentences: none | local (around the
     # merges the path considers) | all (every span, like Vecalign's and Bertalign's overlaps).
     refine: str = "local"
@@ -76,6 +84,8 @@ class AlignParams:
             (self.shape_prior_strength > 0, "shape_prior_strength must be positive"),
             (self.self_calibration >= 0, "self_calibration must be 0 or more"),
             (self.paragraph_penalty >= 0, "paragraph_penalty must be 0 or more"),
+            (self.omission_pair_weight >= 0, "omission_pair_weight must be 0 or more"),
+            (self.split_min_probability >= 0, "split_min_probability must be 0 or more"),
             (self.refine in REFINE_MODES, f"refine must be one of {', '.join(REFINE_MODES)}"),
             (self.joined_budget >= 0, "joined_budget must be 0 or more"),
         ]
@@ -246,6 +256,7 @@ def align_embedded(
         shapes, odds = doc.solve(priors)
     if refine:
         shapes = doc.absorb_omissions(shapes, odds, priors, embed_texts)
+    shapes = doc.split_merges(shapes, odds, priors)
     return doc.beads(shapes, odds, priors)
 
 

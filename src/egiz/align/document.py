@@ -276,7 +276,8 @@ class DocumentScorer:
             priors.shape, p.evidence_weight, p.size_exponent, p.merge_bonus,
             p.paragraph_penalty,
         )  # fmt: skip
-        return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
+        switch = p.omission_pair_weight * max(priors.log_odds, 0.0)
+        return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m, switch)[::-1], odds
 
     def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
         """Beads of the path; an aligned bead's score is its probability, on the prior the rest
@@ -404,6 +405,43 @@ class DocumentScorer:
             del starts[max(k, nb)]  # the merged bead starts where the first of the two did
             k = max(0, min(k, nb) - 1)
         return np.array(beads, np.int64).reshape(-1, 2)
+
+    def split_merges(
+        self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
+    ) -> np.ndarray:
+        """Split an n-m bead (both sides of 2 or more sentences) into two consecutive beads
+        where each of them is a translation on its own (probability >= `split_min_probability`,
+        0.5 by default: more likely a translation than not). Evidence grows
+        with a span's length, so the sum of log-odds the DP maximises can prefer one bead of
+        two short translations over the two: a dialogue's lines would come out in pairs."""
+        out: list[tuple[int, int]] = []
+        i = j = 0
+        for a, b in shapes:
+            out += self._split(int(i), int(j), int(a), int(b), odds, priors)
+            i, j = i + a, j + b
+        return np.array(out, np.int64).reshape(-1, 2)
+
+    def _split(
+        self, i: int, j: int, a: int, b: int, odds: np.ndarray, priors: DocumentPriors
+    ) -> list[tuple[int, int]]:
+        if a < 2 or b < 2:
+            return [(a, b)]
+        least = self.params.split_min_probability
+        best: tuple[float, int, int] | None = None
+        for a1 in range(1, a):
+            for b1 in range(1, b):
+                if not self.bc.lo[i + a1] <= j + b1 <= self.bc.hi[i + a1]:
+                    continue  # where the two would meet is outside the band: no score
+                p1 = self._probability(odds, i + a1, j + b1, a1, b1, priors)
+                p2 = self._probability(odds, i + a, j + b, a - a1, b - b1, priors)
+                if min(p1, p2) >= least and (best is None or min(p1, p2) > best[0]):
+                    best = (min(p1, p2), a1, b1)
+        if best is None:
+            return [(a, b)]
+        _, a1, b1 = best
+        return self._split(i, j, a1, b1, odds, priors) + self._split(
+            i + a1, j + b1, a - a1, b - b1, odds, priors
+        )
 
     def _absorbers(
         self,
