@@ -165,12 +165,14 @@ def best_path(
     mb = gain.shape[1]
     n = n1 - 1
     cells = off[n1]
-    # best score of a path ending at a cell with a bead (state 0), a 1-0 (1) or a 0-1 (2)
+    # best score of a path ending at a cell with a bead (state 0), a 1-0 (1) or a 0-1 (2) ...
     score = np.full((3, cells), NEG_INF)
-    back_a = np.zeros(cells, np.int8)  # the bead of state 0
+    came = np.zeros((3, cells), np.int8)  # ... the state of the previous cell on that path ...
+    back_a = np.zeros(cells, np.int8)  # ... and the bead of state 0
     back_b = np.zeros(cells, np.int8)
-    came = np.zeros((3, cells), np.int8)  # the state of the previous cell on the best path
-    score[0, 0] = 0.0
+    best_of = np.full(cells, NEG_INF)  # the best of the three (ties: 1-0, 0-1, bead) ...
+    state_of = np.zeros(cells, np.int8)  # ... and its state
+    score[0, 0] = best_of[0] = 0.0
     for i in range(n1):
         for j in range(lo[i], hi[i] + 1):
             c = off[i] + j - lo[i]
@@ -179,24 +181,27 @@ def best_path(
             # omissions: a source sentence (1-0) or a target sentence (0-1) without counterpart
             if i >= 1 and lo[i - 1] <= j <= hi[i - 1]:
                 p = off[i - 1] + j - lo[i - 1]
-                best, st = score[1, p], 1
-                if score[2, p] - switch > best:
-                    best, st = score[2, p] - switch, 2
-                if score[0, p] > best:
-                    best, st = score[0, p], 0
+                best, st = best_of[p], state_of[p]
+                if st == 2 and switch > 0:  # the best goes on from a 0-1: is it still?
+                    best, st = score[1, p], 1
+                    if score[2, p] - switch > best:
+                        best, st = score[2, p] - switch, 2
+                    if score[0, p] > best:
+                        best, st = score[0, p], 0
                 score[1, c], came[1, c] = best, st
             if j >= 1 and j - 1 >= lo[i]:
                 p = c - 1
-                best, st = score[1, p] - switch, 1
-                if score[2, p] > best:
-                    best, st = score[2, p], 2
-                if score[0, p] > best:
-                    best, st = score[0, p], 0
+                best, st = best_of[p], state_of[p]
+                if st == 1 and switch > 0:  # the best goes on from a 1-0: is it still?
+                    best, st = score[1, p] - switch, 1
+                    if score[2, p] > best:
+                        best, st = score[2, p], 2
+                    if score[0, p] > best:
+                        best, st = score[0, p], 0
                 score[2, c], came[2, c] = best, st
             best = NEG_INF
             ba = 0
             bb = 0
-            bs = 0
             for a in range(1, min(mb, i) + 1):
                 pi = i - a
                 for b in range(1, min(mb, j) + 1):
@@ -206,20 +211,25 @@ def best_path(
                     g = gain[c, a - 1, b - 1]
                     if g <= NEG_INF:
                         continue
-                    p = off[pi] + pj - lo[pi]
-                    ps = _best_state(score, p)
-                    s = score[ps, p] + g
+                    s = best_of[off[pi] + pj - lo[pi]] + g
                     if s > best:
-                        best, ba, bb, bs = s, a, b, ps
+                        best, ba, bb = s, a, b
             score[0, c] = best
             back_a[c] = ba
             back_b[c] = bb
-            came[0, c] = bs
+            if ba:
+                came[0, c] = state_of[off[i - ba] + j - bb - lo[i - ba]]
+            st = 1
+            if score[2, c] > score[st, c]:
+                st = 2
+            if score[0, c] > score[st, c]:
+                st = 0
+            best_of[c], state_of[c] = score[st, c], st
     path = np.zeros((n + m, 2), np.int64)
     k = 0
     i = n
     j = m
-    state = _best_state(score, off[n] + m - lo[n])
+    state = state_of[off[n] + m - lo[n]]
     while i > 0 or j > 0:
         c = off[i] + j - lo[i]
         if score[state, c] <= NEG_INF:  # unreachable cell: the band was broken (never expected)
@@ -232,17 +242,6 @@ def best_path(
         i -= a
         j -= b
     return path[:k]
-
-
-@numba.njit(cache=True)
-def _best_state(score: np.ndarray, c: int) -> int:
-    """The state a path through cell c is best continued from (ties: 1-0, 0-1, bead)."""
-    st = 1
-    if score[2, c] > score[st, c]:
-        st = 2
-    if score[0, c] > score[st, c]:
-        st = 0
-    return st
 
 
 @numba.njit(cache=True)
