@@ -294,6 +294,36 @@ def flores_translations(
     return docs
 
 
+def flores_edited(pool: str, seed: int = 0, replace: float = 0.1, data: Path = DATA) -> list[Doc]:
+    """The pool's kk-ru published translations (`flores_translations`) with sentences replaced
+    at the same place on both sides by unrelated ones: with probability `replace` per pair (at
+    least one per document), the Kazakh sentence by one of another article and the Russian by
+    one of a third, both from the pool. Gold: the two are a 1-0 and a 0-1. What an edited
+    version, or a news pair that says something else at one place, looks like: two sentences
+    left out side by side that are not each other's translation."""
+    docs = flores_translations(pool, ("kk", "ru"), data=data)
+    articles = _pool_articles(pool, data)
+    rng = random.Random(seed)
+    out = []
+    for doc in docs:
+        own = set(doc.src) | set(doc.tgt)
+        others = [a for a in articles if not own & set(a["kk"])]
+        src, tgt = list(doc.src), list(doc.tgt)
+        places = [i for i in range(len(src)) if rng.random() < replace]
+        places = places or [rng.randrange(len(src))]
+        gold: Gold = []
+        for i in range(len(src)):
+            if i not in places:
+                gold.append(((i,), (i,)))
+                continue
+            kk_from, ru_from = rng.sample(others, 2)
+            src[i], tgt[i] = rng.choice(kk_from["kk"]), rng.choice(ru_from["ru"])
+            gold += [((i,), ()), ((), (i,))]
+        name = doc.name.replace("flores-tr-kkru", "flores-edit")
+        out.append(Doc(name, src, tgt, doc.src_par, doc.tgt_par, gold, "kk", "ru"))
+    return out
+
+
 def flores_comparable(
     pool: str,
     seed: int = 0,

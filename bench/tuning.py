@@ -25,7 +25,9 @@ if str(ROOT) not in sys.path:
 from bench import datasets as ds  # noqa: E402
 from egiz.alignment import Sentence  # noqa: E402
 
-TYPES = ("textberg", "bible", "flores-tr", "flores-cmp", "regular", "short", "unrelated")
+TYPES = (
+    "textberg", "bible", "flores-tr", "flores-cmp", "flores-edit", "regular", "short", "unrelated",
+)  # fmt: skip
 # The types the leave-one-type-out table leaves out in turn (the four, and the short
 # documents: what a held-out genre of dialogue lines and interface strings looks like).
 LOTO_TYPES = ("textberg", "bible", "flores-tr", "flores-cmp", "short")
@@ -47,6 +49,8 @@ def load_type(kind: str, part: str, small: bool = False) -> list[ds.Doc]:
             *ds.flores_translations(part, ("kk", "en")),
             *ds.flores_translations(part, ("ru", "en")),
         ]
+    if kind == "flores-edit":
+        return ds.flores_edited(part)
     if kind == "flores-cmp":
         return ds.flores_comparable(part, seed=0, n_docs=20 if part == "tune" else 40)
     if kind == "regular":

@@ -136,6 +136,17 @@ CASES = {
         [*_singles(0, AT), [UNRELATED], *_singles(AT, N)],
         _one_to_one_around(N, AT, 0, 1),
     ),
+    # a sentence only in the source next to one only in the target (see the xfail below)
+    "1-0+0-1": (
+        [*_singles(0, AT), [UNRELATED], *_singles(AT, N)],
+        [*_singles(0, AT), [UNRELATED + 1], *_singles(AT, N)],
+        [
+            *[((k,), (k,)) for k in range(AT)],
+            ((AT,), ()),
+            ((), (AT,)),
+            *[((k + 1,), (k + 1,)) for k in range(AT, N)],
+        ],
+    ),
     # an omission right after a real merge: it must stay 1-0, not become a 3-1
     "2-1+1-0": (
         [*_singles(0, AT + 2), [UNRELATED], *_singles(AT + 2, N)],
@@ -153,7 +164,17 @@ CASES = {
 CONDITIONS = [(0.0, 0.0), (0.0, 0.3), (1.0, 0.3), (2.0, 0.3)]
 
 
-@pytest.mark.parametrize("case", list(CASES))
+INTRUDERS = pytest.mark.xfail(
+    strict=True,
+    reason="known aligner weakness: the evidence of a pair at the document's null cosine is barely "
+    "negative (about -0.5 log-odds), so a faithful document's high prior pairs two unrelated "
+    "sentences that sit side by side (on e5 vectors: bench row 'FLORES kk-ru edited')",
+)
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=INTRUDERS) if c == "1-0+0-1" else c for c in CASES]
+)
 @pytest.mark.parametrize(("doc", "noise"), CONDITIONS)
 def test_dp_controlled_vectors(case: str, doc: float, noise: float) -> None:
     src_groups, tgt_groups, expected = CASES[case]
@@ -692,17 +713,17 @@ _LINES_RU = [
 
 
 @pytest.mark.e5
-def test_a_loose_translation_between_faithful_lines_is_paired() -> None:
-    """An idiom translated by its sense scores no better than unrelated text, but in a faithful
-    document a line left out on both sides at one place is its translation, not two omissions.
-    It is paired, with the low probability its own evidence gives it."""
-    beads = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True).beads
+def test_side_by_side_omissions_can_be_paired_in_a_faithful_document() -> None:
+    """An idiom translated by its sense scores no better than unrelated text: by default it is
+    left out on both sides. With `omission_pair_weight` 1 a line left out on both sides at one
+    place of a faithful document is taken for its translation, with the low probability its
+    own evidence gives it."""
+    unpaired = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True).beads
+    assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
+    params = AlignParams(omission_pair_weight=1)
+    beads = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True, params=params).beads
     assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(5)]
     assert beads[2].score < 0.5  # the evidence alone does not vouch for it
-    unpaired = egiz.align(
-        _LOOSE_KK, _LOOSE_RU, presegmented=True, params=AlignParams(omission_pair_weight=0)
-    ).beads
-    assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
 
 
 @pytest.mark.e5

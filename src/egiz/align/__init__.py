@@ -57,10 +57,11 @@ class AlignParams:
     self_calibration: int = 3
     paragraph_penalty: float = 1.0  # a merge across a paragraph break (log-odds)
     # Cost of a 1-0 and a 0-1 side by side, in units of the document's prior log-odds that a
-    # sentence has a counterpart: in a faithful translation two sentences left out at one place
-    # are far more often a loose translation of each other than two omissions; in a comparable
-    # document (log-odds near 0) it costs next to nothing.
-    omission_pair_weight: float = 1.0
+    # sentence has a counterpart. In a faithful translation two sentences left out at one place
+    # are most often a loose translation of each other (1 pairs them: short dialogue documents
+    # gain), in an edited text or a news pair they say different things (0: the tuner's choice
+    # once edited documents are in its objective).
+    omission_pair_weight: float = 0.0
     # An n-m bead (2+ sentences on both sides) is split into two beads where both are this
     # likely a translation on their own (above 1: never).
     split_min_probability: float = 0.5
