@@ -522,28 +522,60 @@ def bead_evidence(
     m = tgt_nulls.shape[2] - 1
     n = n1 - 1
     mb = cos.shape[1]
-    f = np.empty(weights.shape[1])
     coff = offsets(clo, chi - 1)
     s_len, t_len = _span_sum(src_len, mb), _span_sum(tgt_len, mb)
     s_num, t_num = _span_or(src_num, mb), _span_or(tgt_num, mb)
     s_name, t_name = _span_or(src_name, mb), _span_or(tgt_name, mb)
     s_marks, t_marks = _span_or(src_marks, mb), _span_or(tgt_marks, mb)
+    # the "short" feature of each span (a bead's is that of its shorter side)
+    s_short = SHORT_CHARS / (SHORT_CHARS + s_len)
+    t_short = SHORT_CHARS / (SHORT_CHARS + t_len)
+    # what depends on the bead's shape alone: "sparse" and the weight group (plain, joined)
+    sparse = np.empty((mb, mb))
+    group = np.empty((mb, mb, 2), np.int64)
+    for a in range(1, mb + 1):
+        for b in range(1, mb + 1):
+            sp = NULL_PRIOR_STRENGTH / (min(n - a + 1.0, m - b + 1.0) - 1.0 + NULL_PRIOR_STRENGTH)
+            sparse[a - 1, b - 1] = sp
+            group[a - 1, b - 1, 0] = group_of(a, b, False, sp)
+            group[a - 1, b - 1, 1] = group_of(a, b, True, sp)
     # every sentence pair's z as a 1-1 bead (the weakest link's unit)
     zband = np.empty(cband.shape[0])
     for r in range(n):
         for t in range(clo[r], chi[r]):
             dot = np.float64(cband[coff[r] + t - clo[r]])
             zband[coff[r] + t - clo[r]] = (dot - 0.5 * (src_mu[r] + tgt_mu[t])) / sigma[0, 0, 0]
-    # per cell (i, j); source row i-1-ra, target column j-1-tb:
+    # per DP row i, per target column t: over the source rows i-a..i-1 (a = 1..), the best z
+    # (col_best) and the summed similarity over the span's norm (col_near; NaN: outside the band)
+    width = 1
+    for i in range(1, n1):
+        width = max(width, hi[i] - max(lo[i], 1) + mb + 3)
+    col_best = np.empty((width, mb + 1))
+    col_near = np.empty((width, mb + 1))
+    # per cell (i, j); source row i-1-ra, source row i-p, target column j-1-tb:
     row_best = np.empty((mb, mb + 1))  # [ra, b]: best z of the row over the bead's b columns
-    col_best = np.empty((mb, mb + 1))  # [tb, a]: best z of the column over the bead's a rows
     weak_rows = np.empty((mb + 1, mb + 1))  # [a, b]: weakest row_best of the bead's a rows
     weak_cols = np.empty((mb + 1, mb + 1))  # [a, b]: weakest col_best of the bead's b columns
-    col_sum = np.empty((mb + 2, mb + 1))  # [q, a]: column j-q summed over rows i-a..i-1
-    row_sum = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1
+    row_near = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1, / norm
     for i in range(1, n1):
         na = min(mb, i)
-        for j in range(max(lo[i], 1), hi[i] + 1):
+        j0 = max(lo[i], 1)
+        if j0 > hi[i]:
+            continue
+        t0 = max(0, j0 - mb - 1)
+        for t in range(t0, hi[i] + 1):
+            best = -np.inf
+            total = 0.0
+            for a in range(1, na + 1):
+                r = i - a
+                if clo[r] <= t < chi[r]:
+                    best = max(best, zband[coff[r] + t - clo[r]])
+                    total = total + cband[coff[r] + t - clo[r]]
+                else:
+                    total = np.nan
+                col_best[t - t0, a] = best
+                col_near[t - t0, a] = total / src_norm[i - 1, a - 1]
+        for j in range(j0, hi[i] + 1):
             c0 = off[i] + j - lo[i]
             nb = min(mb, j)
             if only_joined and not joined[c0].any():
@@ -555,14 +587,6 @@ def bead_evidence(
                     row_best[ra, b] = row_best[ra, b - 1]
                     if clo[r] <= j - b and j <= chi[r]:
                         row_best[ra, b] = max(row_best[ra, b], zband[coff[r] + j - b - clo[r]])
-            for tb in range(nb):
-                t = j - 1 - tb
-                col_best[tb, 0] = -np.inf
-                for a in range(1, na + 1):
-                    col_best[tb, a] = col_best[tb, a - 1]
-                    r = i - a
-                    if clo[r] <= t < chi[r]:
-                        col_best[tb, a] = max(col_best[tb, a], zband[coff[r] + t - clo[r]])
             for b in range(1, nb + 1):
                 weak_rows[0, b] = np.inf
                 for a in range(1, na + 1):
@@ -570,69 +594,89 @@ def bead_evidence(
             for a in range(1, na + 1):
                 weak_cols[a, 0] = np.inf
                 for b in range(1, nb + 1):
-                    weak_cols[a, b] = min(weak_cols[a, b - 1], col_best[b - 1, a])
+                    weak_cols[a, b] = min(weak_cols[a, b - 1], col_best[j - b - t0, a])
             # neighbour sums; NaN where a sentence is outside the band (no such feature there)
-            for q in range(min(mb + 1, j) + 1):
-                t = j - q
-                col_sum[q, 0] = 0.0
-                for a in range(1, na + 1):
-                    r = i - a
-                    col_sum[q, a] = np.nan
-                    if clo[r] <= t < chi[r]:
-                        col_sum[q, a] = col_sum[q, a - 1] + cband[coff[r] + t - clo[r]]
             for p in range(min(mb, i - 1) + 2):
+                if p == 1:
+                    continue  # row i-1 is every bead's own
                 r = i - p
-                row_sum[p, 0] = 0.0
+                total = 0.0
                 for b in range(1, nb + 1):
-                    row_sum[p, b] = np.nan
                     if r < n and clo[r] <= j - b and j <= chi[r]:
-                        row_sum[p, b] = row_sum[p, b - 1] + cband[coff[r] + j - b - clo[r]]
+                        total = total + cband[coff[r] + j - b - clo[r]]
+                    else:
+                        total = np.nan
+                    row_near[p, b] = total / tgt_norm[j - 1, b - 1]
             for a in range(1, na + 1):
+                ls = s_len[i, a - 1]
                 for b in range(1, nb + 1):
                     cv = cos[c0, a - 1, b - 1]
                     if np.isnan(cv) or (only_joined and joined[c0, a - 1, b - 1] == 0):
                         continue
-                    sn, tn = src_norm[i - 1, a - 1], tgt_norm[j - 1, b - 1]
                     src_side = 0.0
                     src_k = 0
-                    if b + 1 <= j and not np.isnan(col_sum[b + 1, a]):  # target sentence j-b-1
-                        src_side += col_sum[b + 1, a] / sn
+                    if b + 1 <= j and not np.isnan(col_near[j - b - 1 - t0, a]):  # target j-b-1
+                        src_side += col_near[j - b - 1 - t0, a]
                         src_k += 1
-                    if not np.isnan(col_sum[0, a]):  # target sentence j
-                        src_side += col_sum[0, a] / sn
+                    if not np.isnan(col_near[j - t0, a]):  # target sentence j
+                        src_side += col_near[j - t0, a]
                         src_k += 1
                     tgt_side = 0.0
                     tgt_k = 0
-                    if a + 1 <= i and not np.isnan(row_sum[a + 1, b]):  # source sentence i-a-1
-                        tgt_side += row_sum[a + 1, b] / tn
+                    if a + 1 <= i and not np.isnan(row_near[a + 1, b]):  # source sentence i-a-1
+                        tgt_side += row_near[a + 1, b]
                         tgt_k += 1
-                    if not np.isnan(row_sum[0, b]):  # source sentence i
-                        tgt_side += row_sum[0, b] / tn
+                    if not np.isnan(row_near[0, b]):  # source sentence i
+                        tgt_side += row_near[0, b]
                         tgt_k += 1
+                    # (a mean of one or two: x / 2 is x * 0.5 to the bit, and needs no division)
+                    if src_k == 2:
+                        src_side *= 0.5
+                    if tgt_k == 2:
+                        tgt_side *= 0.5
                     near = np.nan
                     if src_k and tgt_k:
-                        near = 0.5 * (src_side / src_k + tgt_side / tgt_k)
+                        near = 0.5 * (src_side + tgt_side)
                     elif src_k:
-                        near = src_side / src_k
+                        near = src_side
                     elif tgt_k:
-                        near = tgt_side / tgt_k
+                        near = tgt_side
                     weak = min(weak_rows[a, b], weak_cols[a, b])
-                    is_joined = joined[c0, a - 1, b - 1] != 0
-                    k = 1 if is_joined else 0
-                    features_but_length(
+                    k = 1 if joined[c0, a - 1, b - 1] != 0 else 0
+                    sig = sigma[k, a - 1, b - 1]
+                    z, null = bead_z(
                         cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
                         src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
-                        m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
-                        s_len[i, a - 1], t_len[j, b - 1], s_num[i, a - 1], t_num[j, b - 1],
-                        s_name[i, a - 1], t_name[j, b - 1], s_marks[i, a - 1], t_marks[j, b - 1],
-                        weak, near, f,
+                        m - b + 1.0, n - a + 1.0, sig, prior_count,
                     )  # fmt: skip
-                    g = group_of(a, b, is_joined, f[2])
+                    sp = sparse[a - 1, b - 1]
+                    lt = t_len[j, b - 1]
+                    short = s_short[i, a - 1] if ls <= lt else t_short[j, b - 1]
+                    w = weights[group[a - 1, b - 1, k]]
+                    # the features in the calibration's order (`features_but_length`), summed
+                    # in that order; the length term is `bead_gains`'
                     ev = 0.0
-                    for q in range(f.shape[0]):
-                        if q != LENGTH:
-                            ev += weights[g, q] * f[q]
+                    ev += w[0] * z
+                    ev += w[1] * (z * sp)
+                    ev += w[2] * sp
+                    ev += w[3] * (z * short)
+                    ev += w[4] * short
+                    ev += w[5] * weak
+                    ev += w[6] * (0.0 if np.isnan(near) else (near - null) / sig)
+                    ev += w[8] * _agreement(s_num[i, a - 1], t_num[j, b - 1], False)
+                    ev += w[9] * _agreement(s_name[i, a - 1], t_name[j, b - 1], True)
+                    ev += w[10] * _agreement(s_marks[i, a - 1], t_marks[j, b - 1], False)
+                    ev += w[11] * 1.0
                     evidence[c0, a - 1, b - 1] = ev
+
+
+@numba.njit(cache=True)
+def _agreement(s: np.int64, t: np.int64, both: bool) -> float:
+    """2 |s & t| / |s | t| - 1 of two sets of flags: 0 if neither side has any (`both`: unless
+    both sides have some)."""
+    if (both and (s == 0 or t == 0)) or (s == 0 and t == 0):
+        return 0.0
+    return 2.0 * _popcount(s & t) / _popcount(s | t) - 1.0
 
 
 @numba.njit(cache=True)
