@@ -74,10 +74,10 @@ class BandCosines:
     cband: np.ndarray  # sentence similarities in the band (`dp.band_dots`) ...
     clo: np.ndarray  # ... for the target sentences clo[r] <= t < chi[r] of source sentence r
     chi: np.ndarray
-    # (n + 1, max_bead) span norms from prefix sums (`score.summed_norms`): the span means'
-    # and the null spread's, computed once for both
-    src_summed: np.ndarray
-    tgt_summed: np.ndarray
+    # (max_bead, max_bead) spread of unrelated span pairs and the pairs behind it
+    # (`score.null_spread`), computed here, where the prefix sums behind it are at hand
+    spread: np.ndarray
+    spread_count: np.ndarray
 
 
 def band_cosines(
@@ -89,29 +89,27 @@ def band_cosines(
     cband = dp.band_dots(x, y, clo, chi)
     src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
-    src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
-    src_means = score.span_means(x, max_bead, src_summed)
-    tgt_means = score.span_means(y, max_bead, tgt_summed)
+    # prefix sums (and the span norms from them) once per side, for the span means and the spread
+    src_csum, tgt_csum = score.prefix_sums(x), score.prefix_sums(y)
+    src_summed = score.summed_norms(x, max_bead, src_csum)
+    tgt_summed = score.summed_norms(y, max_bead, tgt_csum)
+    src_means = score.span_means(x, max_bead, src_summed, src_csum)
+    tgt_means = score.span_means(y, max_bead, tgt_summed, tgt_csum)
     src_null = score.span_nulls(x, tgt_means, src_norm)
     tgt_null = score.span_nulls(y, src_means, tgt_norm)
+    spread, count = score.null_spread(
+        x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed),
+        prefix=(src_csum, tgt_csum),
+    )  # fmt: skip
     return BandCosines(
         lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
-        clo, chi, src_summed, tgt_summed,
+        clo, chi, spread, count,
     )  # fmt: skip
 
 
-def null_sigma(
-    x: np.ndarray,
-    y: np.ndarray,
-    bc: BandCosines,
-    max_bead: int,
-    prior: np.ndarray,
-    prior_count: float,
-) -> np.ndarray:
+def null_sigma(bc: BandCosines, prior: np.ndarray, prior_count: float) -> np.ndarray:
     """Spread of unrelated span pairs per shape: the document's, shrunk towards `prior`."""
-    spread, count = score.null_spread(
-        x, y, bc.src_null, bc.tgt_null, max_bead, norms=(bc.src_summed, bc.tgt_summed)
-    )
+    spread, count = bc.spread, bc.spread_count
     var = (count * spread**2 + prior_count * prior**2) / (count + prior_count)
     return np.sqrt(np.maximum(var, 1e-8))
 
@@ -162,7 +160,7 @@ class DocumentScorer:
         sn, tn = self.src_nulls[0, :, 1:, 0, 0], self.tgt_nulls[0, :, 1:, 0, 0]
         self.src_mu = np.ascontiguousarray((sn[0] * (m - 1) + sn[1] * k0) / (m - 1 + k0))
         self.tgt_mu = np.ascontiguousarray((tn[0] * (n - 1) + tn[1] * k0) / (n - 1 + k0))
-        sigma = null_sigma(self.x, self.y, bc, mb, sigma_prior[0], k0)
+        sigma = null_sigma(bc, sigma_prior[0], k0)
         # joined texts: the encoder's typical spread, scaled as this document's 1-1 spread is
         joined_sigma = sigma_prior[1] * (sigma[0, 0] / sigma_prior[0, 0, 0])
         self.sigma = np.ascontiguousarray(np.stack([sigma, joined_sigma]))

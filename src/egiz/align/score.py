@@ -251,18 +251,29 @@ def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) 
     return out
 
 
-def span_means(v: np.ndarray, max_bead: int, norms: np.ndarray | None = None) -> np.ndarray:
+def span_means(
+    v: np.ndarray,
+    max_bead: int,
+    norms: np.ndarray | None = None,
+    csum: np.ndarray | None = None,
+) -> np.ndarray:
     """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
     span a difference of prefix sums, normalised and averaged as numpy would, bit for bit).
-    `norms`: the side's `summed_norms`, where the caller has them."""
-    csum = _prefix_sums(v)
+    `norms`: the side's `summed_norms`, `csum`: its `prefix_sums`, where the caller has them."""
+    csum = _prefix_sums(v) if csum is None else csum
     return _span_means(csum, _summed_norms(csum, max_bead) if norms is None else norms)
 
 
-def summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
+def prefix_sums(v: np.ndarray) -> np.ndarray:
+    """(n + 1, d) float64: out[e] = v[0] + ... + v[e-1], as np.cumsum adds them."""
+    return _prefix_sums(v)
+
+
+def summed_norms(v: np.ndarray, max_bead: int, csum: np.ndarray | None = None) -> np.ndarray:
     """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums, as numpy computes it (0 where
-    the span would start before 0): what `span_means` and `null_spread` normalise spans by."""
-    return _summed_norms(_prefix_sums(v), max_bead)
+    the span would start before 0): what `span_means` and `null_spread` normalise spans by.
+    `csum`: the side's `prefix_sums`, where the caller has them."""
+    return _summed_norms(_prefix_sums(v) if csum is None else csum, max_bead)
 
 
 @numba.njit(cache=True)
@@ -399,10 +410,12 @@ def null_spread(
     max_bead: int,
     seed: int = 0,
     norms: tuple[np.ndarray, np.ndarray] | None = None,
+    prefix: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
     sample of random span pairs of every shape, and how many distinct pairs it saw.
-    `norms`: both sides' `summed_norms`, where the caller has them.
+    `norms`: both sides' `summed_norms`, `prefix`: their `prefix_sums`, where the caller has
+    them.
 
     True pairs are in the sample too: one in n for a translation, which the median resists. A
     small document (every pair of spans in the sample) leaves out the pairs that are the best
@@ -413,7 +426,7 @@ def null_spread(
     rng = np.random.default_rng(seed)
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
-    cx, cy = _prefix_sums(x), _prefix_sums(y)
+    cx, cy = (_prefix_sums(x), _prefix_sums(y)) if prefix is None else prefix
     if norms is None:
         norms = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
     norm_x, norm_y = norms
@@ -430,6 +443,10 @@ def null_spread(
             else:
                 ends_s = rng.integers(a, n + 1, k)
                 ends_t = rng.integers(b, m + 1, k)
+                # in the order of the source spans, which the prefix sums are read in (their
+                # rows stay in cache); the medians below do not depend on the order
+                order = np.argsort(ends_s, kind="stable")
+                ends_s, ends_t = ends_s[order], ends_t[order]
             cos = _pair_cosines(cx, cy, norm_x, norm_y, ends_s, ends_t, a, b)
             if every:
                 grid = cos.reshape(ns, nt)
@@ -811,6 +828,7 @@ __all__ = [
     "group_of",
     "null_spread",
     "offsets",
+    "prefix_sums",
     "sigmoid",
     "span_means",
     "span_nulls",

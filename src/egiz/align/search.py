@@ -44,7 +44,7 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     max_bead = 2
     bc = band_cosines(x, y, lo, hi, max_bead)
     # centred vectors: unrelated pairs sit around 0 whatever the encoder, so no prior is needed
-    sigma = null_sigma(x, y, bc, max_bead, np.ones((max_bead, max_bead)), COARSE_PRIOR_COUNT)
+    sigma = null_sigma(bc, np.ones((max_bead, max_bead)), COARSE_PRIOR_COUNT)
     shape = np.log(np.array([[1.0, 0.1], [0.1, 0.02]]))
     gain = _similarity_gains(bc.cos, bc.src_null, bc.tgt_null, sigma, lo, hi, bc.off, shape)
     return dp.best_path(gain, lo, hi, off=bc.off, m=len(y))[::-1]
