@@ -279,16 +279,24 @@ class DocumentScorer:
     def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
         """Beads of the path; an aligned bead's score is its probability, on the prior the rest
         of the document gives (`DocumentPriors.log_odds_without`)."""
+        # every aligned bead's probability at once, as `_probability` computes each
+        sizes = shapes.astype(np.int64)
+        ends = np.cumsum(sizes, axis=0)
+        a, b = sizes[:, 0], sizes[:, 1]
+        aligned = (a > 0) & (b > 0)
+        ni, nj = ends[aligned, 0], ends[aligned, 1]
+        own = odds[self.bc.off[ni] + nj - self.bc.lo[ni], a[aligned] - 1, b[aligned] - 1]
+        without = {k: priors.log_odds_without(k) for k in set((a + b)[aligned].tolist())}
+        shift = np.array([without[k] for k in (a + b)[aligned].tolist()], np.float64)
+        x = own.astype(np.float64) - priors.log_odds + shift
+        probs = np.zeros(len(sizes))
+        probs[aligned] = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(x, -60.0), 60.0)))
         out: list[Bead] = []
         i = j = 0
-        for a, b in shapes:
-            a, b = int(a), int(b)
-            ni, nj = i + a, j + b
-            p = 0.0
-            if a and b:
-                p = self._probability(odds, ni, nj, a, b, priors)
-            out.append(Bead(tuple(range(i, ni)), tuple(range(j, nj)), round(p, 6)))
-            i, j = ni, nj
+        for (a_, b_), p in zip(sizes.tolist(), probs.tolist(), strict=True):
+            ni_, nj_ = i + a_, j + b_
+            out.append(Bead(tuple(range(i, ni_)), tuple(range(j, nj_)), round(p, 6)))
+            i, j = ni_, nj_
         return out
 
     # -- joined texts -----------------------------------------------------------------------------
