@@ -52,25 +52,64 @@ def band_dots(x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray) ->
     return _band_dots(x, np.ascontiguousarray(y.T), clo, chi)
 
 
+VECTOR = 16  # float32 lanes of one wide vector register: band rows are computed in whole vectors
+
+
 @numba.njit(cache=True)
 def _band_dots(x: np.ndarray, yt: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
     """`band_dots` on the transposed target vectors: a row's dot products grow side by side, k
-    by k, so the loop over columns vectorises while each dot still adds its products in order."""
+    by k, so the loop over columns vectorises while each dot still adds its products in order.
+    Two rows at a time share the target vectors they read, over a window of whole vectors that
+    covers both rows' columns (the columns outside a row are computed too, and dropped: each
+    column's dot is its own, so the ones kept are the same floats)."""
     n, d = x.shape
+    m = yt.shape[1]
     coff = offsets(clo, chi - 1)
     out = np.zeros(coff[n], np.float32)
-    acc = np.empty(max(1, (chi - clo).max()) if n else 1, np.float32)
-    for r in range(n):
-        w = chi[r] - clo[r]
-        row = acc[:w]  # (slices, not offset indices: they let the loop vectorise)
-        row[:] = 0.0
-        for k in range(d):
-            xv = x[r, k]
-            ys = yt[k, clo[r] : clo[r] + w]
-            for c in range(w):
-                row[c] += xv * ys[c]
-        out[coff[r] : coff[r] + w] = row
+    widest = max(1, (chi - clo).max()) if n else 1
+    acc = np.empty((2, min(m, _whole(widest)) + VECTOR), np.float32)
+    r = 0
+    while r < n:
+        two = r + 1 < n
+        first, last = clo[r], chi[r]
+        if two:
+            first, last = min(first, clo[r + 1]), max(last, chi[r + 1])
+        if two and (last <= first or min(m, _whole(last - first)) > acc.shape[1]):
+            two = False  # rows too far apart to share a window: one at a time
+            first, last = clo[r], chi[r]
+        w = min(m, _whole(last - first))
+        start = min(first, m - w)  # the window [start, start + w) covers the rows' columns
+        row0 = acc[0, :w]  # (slices, not offset indices: they let the loops vectorise)
+        row1 = acc[1, :w]
+        row0[:] = 0.0
+        if two:
+            row1[:] = 0.0
+            for k in range(d):
+                x0, x1 = x[r, k], x[r + 1, k]
+                ys = yt[k, start : start + w]
+                for c in range(w):
+                    row0[c] += x0 * ys[c]
+                    row1[c] += x1 * ys[c]
+        else:
+            for k in range(d):
+                x0 = x[r, k]
+                ys = yt[k, start : start + w]
+                for c in range(w):
+                    row0[c] += x0 * ys[c]
+        for q in range(2 if two else 1):
+            rr = r + q
+            width = chi[rr] - clo[rr]
+            if width > 0:
+                at = clo[rr] - start
+                out[coff[rr] : coff[rr] + width] = acc[q, at : at + width]
+        r += 2 if two else 1
     return out
+
+
+@numba.njit(cache=True)
+def _whole(w: int) -> int:
+    """w rounded up to whole vectors."""
+    return (w + VECTOR - 1) // VECTOR * VECTOR
 
 
 def span_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
@@ -120,23 +159,29 @@ def bead_cosines(
     n = lo.shape[0] - 1
     coff = offsets(clo, chi - 1)
     out = np.full((off[n + 1], max_bead, max_bead), np.nan, np.float32)
+    # running block sums over source rows i-1, i-2, ... for target columns j-b..j-1, one per b:
+    # the sums of all widths grow side by side, row by row (independent chains of additions),
+    # each still adding its similarities in the same order
+    block = np.empty(max_bead + 1)
     for i in range(1, n + 1):
         for j in range(max(lo[i], 1), hi[i] + 1):
-            for b in range(1, min(max_bead, j) + 1):
-                # running block sum over source rows i-1, i-2, ... for target columns j-b..j-1
-                block = 0.0
-                ok = True
-                for a in range(1, min(max_bead, i) + 1):
-                    r = i - a
-                    if j - b < clo[r] or j > chi[r]:
-                        ok = False
-                    if not ok:
-                        break
+            c = off[i] + j - lo[i]
+            nb = min(max_bead, j)
+            block[:] = 0.0
+            for a in range(1, min(max_bead, i) + 1):
+                r = i - a
+                if j > chi[r]:
+                    break
+                nb = min(nb, j - clo[r])  # wider blocks leave the row's band (and stay out)
+                if nb < 1:
+                    break
+                row = coff[r] - clo[r]
+                for b in range(1, nb + 1):
+                    s = block[b]
                     for jj in range(j - b, j):
-                        block += cband[coff[r] + jj - clo[r]]
-                    out[off[i] + j - lo[i], a - 1, b - 1] = block / (
-                        src_norm[i - 1, a - 1] * tgt_norm[j - 1, b - 1]
-                    )
+                        s += cband[row + jj]
+                    block[b] = s
+                    out[c, a - 1, b - 1] = s / (src_norm[i - 1, a - 1] * tgt_norm[j - 1, b - 1])
     return out
 
 
