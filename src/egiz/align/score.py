@@ -258,7 +258,7 @@ def span_means(
     csum: np.ndarray | None = None,
 ) -> np.ndarray:
     """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
-    span a difference of prefix sums, normalised and averaged as numpy would, bit for bit).
+    span a difference of prefix sums, normalised, and averaged in order).
     `norms`: the side's `summed_norms`, `csum`: its `prefix_sums`, where the caller has them."""
     csum = _prefix_sums(v) if csum is None else csum
     return _span_means(csum, _summed_norms(csum, max_bead) if norms is None else norms)
@@ -270,8 +270,8 @@ def prefix_sums(v: np.ndarray) -> np.ndarray:
 
 
 def summed_norms(v: np.ndarray, max_bead: int, csum: np.ndarray | None = None) -> np.ndarray:
-    """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums, as numpy computes it (0 where
-    the span would start before 0): what `span_means` and `null_spread` normalise spans by.
+    """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums (0 where the span would start
+    before 0): what `span_means` and `null_spread` normalise spans by.
     `csum`: the side's `prefix_sums`, where the caller has them."""
     return _summed_norms(_prefix_sums(v) if csum is None else csum, max_bead)
 
@@ -294,74 +294,20 @@ def _span_means(csum: np.ndarray, norms: np.ndarray) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath={"reassoc", "nsz"})
 def _summed_norms(csum: np.ndarray, max_bead: int) -> np.ndarray:
-    """norms[e, a-1] = |csum[e] - csum[e-a]| (np.linalg.norm's arithmetic; 0 before a)."""
+    """norms[e, a-1] = |csum[e] - csum[e-a]| (0 before a; the squares added up in whatever
+    order vectorises)."""
     n, d = csum.shape[0] - 1, csum.shape[1]
     out = np.zeros((n + 1, max_bead))
-    sq = np.empty(d)
-    stack = np.empty((64, 3), np.int64)
-    values = np.empty(64)
     for e in range(1, n + 1):
         for a in range(1, min(max_bead, e) + 1):
+            sq = 0.0
             for k in range(d):
                 diff = csum[e, k] - csum[e - a, k]
-                sq[k] = diff * diff
-            out[e, a - 1] = np.sqrt(_pairwise_sum(sq, d, stack, values))
+                sq += diff * diff
+            out[e, a - 1] = np.sqrt(sq)
     return out
-
-
-@numba.njit(cache=True)
-def _block_sum(a: np.ndarray, start: int, n: int) -> float:
-    """numpy's sum of a block of up to 128 values (eight lanes, then the rest in order)."""
-    if n < 8:
-        res = 0.0
-        for i in range(start, start + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
-    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
-    for p in range(start + 8, start + n - n % 8, 8):
-        r0 += a[p]
-        r1 += a[p + 1]
-        r2 += a[p + 2]
-        r3 += a[p + 3]
-        r4 += a[p + 4]
-        r5 += a[p + 5]
-        r6 += a[p + 6]
-        r7 += a[p + 7]
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for p in range(start + n - n % 8, start + n):
-        res += a[p]
-    return res
-
-
-@numba.njit(cache=True)
-def _pairwise_sum(a: np.ndarray, n: int, stack: np.ndarray, values: np.ndarray) -> float:
-    """a[:n].sum() added up exactly as numpy does: halves (multiples of 8) down to blocks of
-    128, so the null spread's cosines stay numpy's to the last bit. The halving is walked with
-    an explicit stack (`stack`: (64, 3) ints, `values`: 64 floats, both scratch): numba cannot
-    cache a recursive function."""
-    top = 1
-    stack[0, 0], stack[0, 1], stack[0, 2] = 0, n, 0
-    held = 0
-    while top:
-        top -= 1
-        start, size, visited = stack[top, 0], stack[top, 1], stack[top, 2]
-        if size <= 128:
-            values[held] = _block_sum(a, start, size)
-            held += 1
-        elif visited:  # both halves are done: add them, left + right
-            values[held - 2] = values[held - 2] + values[held - 1]
-            held -= 1
-        else:
-            half = size // 2
-            half -= half % 8
-            stack[top, 0], stack[top, 1], stack[top, 2] = start, size, 1
-            stack[top + 1, 0], stack[top + 1, 1], stack[top + 1, 2] = start + half, size - half, 0
-            stack[top + 2, 0], stack[top + 2, 1], stack[top + 2, 2] = start, half, 0
-            top += 3
-    return values[0]
 
 
 @numba.njit(cache=True)
