@@ -75,7 +75,7 @@ class BandCosines:
     clo: np.ndarray  # ... for the target sentences clo[r] <= t < chi[r] of source sentence r
     chi: np.ndarray
     # (max_bead, max_bead) spread of unrelated span pairs and the pairs behind it
-    # (`score.null_spread`), computed here, where the prefix sums behind it are at hand
+    # (`score.null_spread`), computed here with the span norms the span means use too
     spread: np.ndarray
     spread_count: np.ndarray
 
@@ -89,18 +89,15 @@ def band_cosines(
     cband = dp.band_dots(x, y, clo, chi)
     src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
-    # prefix sums (and the span norms from them) once per side, for the span means and the spread
-    src_csum, tgt_csum = score.prefix_sums(x), score.prefix_sums(y)
-    src_summed = score.summed_norms(x, max_bead, src_csum)
-    tgt_summed = score.summed_norms(y, max_bead, tgt_csum)
-    src_means = score.span_means(x, max_bead, src_summed, src_csum)
-    tgt_means = score.span_means(y, max_bead, tgt_summed, tgt_csum)
+    # the norms of summed spans once per side, for the span means and the spread
+    src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
+    src_means = score.span_means(x, max_bead, src_summed)
+    tgt_means = score.span_means(y, max_bead, tgt_summed)
     src_null = score.span_nulls(x, tgt_means, src_norm)
     tgt_null = score.span_nulls(y, src_means, tgt_norm)
     spread, count = score.null_spread(
-        x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed),
-        prefix=(src_csum, tgt_csum),
-    )  # fmt: skip
+        x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed)
+    )
     return BandCosines(
         lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
         clo, chi, spread, count,

@@ -251,80 +251,73 @@ def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) 
     return out
 
 
-def span_means(
-    v: np.ndarray,
-    max_bead: int,
-    norms: np.ndarray | None = None,
-    csum: np.ndarray | None = None,
-) -> np.ndarray:
+def span_means(v: np.ndarray, max_bead: int, norms: np.ndarray | None = None) -> np.ndarray:
     """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
     span a difference of prefix sums, normalised, and averaged in order).
-    `norms`: the side's `summed_norms`, `csum`: its `prefix_sums`, where the caller has them."""
-    csum = _prefix_sums(v) if csum is None else csum
-    return _span_means(csum, _summed_norms(csum, max_bead) if norms is None else norms)
+    `norms`: the side's `summed_norms`, where the caller has them."""
+    return _span_means(v, _summed_norms(v, max_bead) if norms is None else norms)
 
 
-def prefix_sums(v: np.ndarray) -> np.ndarray:
-    """(n + 1, d) float64: out[e] = v[0] + ... + v[e-1], as np.cumsum adds them."""
-    return _prefix_sums(v)
-
-
-def summed_norms(v: np.ndarray, max_bead: int, csum: np.ndarray | None = None) -> np.ndarray:
+def summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
     """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums (0 where the span would start
-    before 0): what `span_means` and `null_spread` normalise spans by.
-    `csum`: the side's `prefix_sums`, where the caller has them."""
-    return _summed_norms(_prefix_sums(v) if csum is None else csum, max_bead)
+    before 0): what `span_means` and `null_spread` normalise spans by."""
+    return _summed_norms(v, max_bead)
+
+
+# Prefix sums (float64, p[e] = v[0] + ... + v[e-1], as np.cumsum adds them) are grown row by row
+# in a ring of the last max_bead + 1 rows: a span is the difference of two of them, and no
+# (n + 1, d) matrix is ever written (fresh memory of that size costs more than the sums).
 
 
 @numba.njit(cache=True)
-def _span_means(csum: np.ndarray, norms: np.ndarray) -> np.ndarray:
-    n, d = csum.shape[0] - 1, csum.shape[1]
+def _span_means(v: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    n, d = v.shape
     max_bead = norms.shape[1]
+    ring = np.zeros((max_bead + 1, d))
     out = np.zeros((max_bead, d), np.float64)
+    for e in range(1, n + 1):
+        now, before = ring[e % (max_bead + 1)], ring[(e - 1) % (max_bead + 1)]
+        for k in range(d):
+            now[k] = before[k] + v[e - 1, k]
+        for a in range(1, min(max_bead, e) + 1):
+            start = ring[(e - a) % (max_bead + 1)]
+            norm = max(norms[e, a - 1], 1e-12)
+            for k in range(d):
+                out[a - 1, k] += (now[k] - start[k]) / norm
     for a in range(1, max_bead + 1):
         if a > n:  # no span that long: the longest there is
             if a > 1:
                 out[a - 1] = out[a - 2]
             continue
-        for e in range(a, n + 1):
-            norm = max(norms[e, a - 1], 1e-12)
-            for k in range(d):
-                out[a - 1, k] += (csum[e, k] - csum[e - a, k]) / norm
         out[a - 1] /= n - a + 1
     return out
 
 
 @numba.njit(cache=True, fastmath={"reassoc", "nsz"})
-def _summed_norms(csum: np.ndarray, max_bead: int) -> np.ndarray:
-    """norms[e, a-1] = |csum[e] - csum[e-a]| (0 before a; the squares added up in whatever
-    order vectorises)."""
-    n, d = csum.shape[0] - 1, csum.shape[1]
+def _summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[e, a-1] = |p[e] - p[e-a]| (0 before a; the squares added up in whatever order
+    vectorises)."""
+    n, d = v.shape
+    ring = np.zeros((max_bead + 1, d))
     out = np.zeros((n + 1, max_bead))
     for e in range(1, n + 1):
+        now, before = ring[e % (max_bead + 1)], ring[(e - 1) % (max_bead + 1)]
+        for k in range(d):
+            now[k] = before[k] + v[e - 1, k]
         for a in range(1, min(max_bead, e) + 1):
+            start = ring[(e - a) % (max_bead + 1)]
             sq = 0.0
             for k in range(d):
-                diff = csum[e, k] - csum[e - a, k]
+                diff = now[k] - start[k]
                 sq += diff * diff
             out[e, a - 1] = np.sqrt(sq)
     return out
 
 
-@numba.njit(cache=True)
-def _prefix_sums(v: np.ndarray) -> np.ndarray:
-    """(n + 1, d) float64: out[e] = v[0] + ... + v[e-1], as np.cumsum adds them."""
-    n, d = v.shape
-    out = np.zeros((n + 1, d))
-    for e in range(n):
-        for k in range(d):
-            out[e + 1, k] = out[e, k] + v[e, k]
-    return out
-
-
 @numba.njit(cache=True, fastmath={"reassoc", "nsz"})
 def _pair_cosines(
-    cx: np.ndarray,
-    cy: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
     norm_x: np.ndarray,
     norm_y: np.ndarray,
     ends_s: np.ndarray,
@@ -332,17 +325,27 @@ def _pair_cosines(
     a: int,
     b: int,
 ) -> np.ndarray:
-    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends, from the
-    prefix sums cx, cy and span norms (`_summed_norms`); never a gathered (pairs, d) copy. The
-    products are added up in whatever order vectorises (the spread is a median of a sample:
-    its last bits carry nothing)."""
-    d = cx.shape[1]
+    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends, with the
+    span norms of `_summed_norms`; never a gathered (pairs, d) copy. Sums and products are
+    added up in whatever order vectorises (the spread is a median of a sample: its last bits
+    carry nothing)."""
+    d = x.shape[1]
     out = np.empty(ends_s.shape[0])
+    sx = np.empty(d)
+    sy = np.empty(d)
     for q in range(ends_s.shape[0]):
         e, f = ends_s[q], ends_t[q]
+        sx[:] = 0.0
+        for r in range(e - a, e):
+            for k in range(d):
+                sx[k] += x[r, k]
+        sy[:] = 0.0
+        for t in range(f - b, f):
+            for k in range(d):
+                sy[k] += y[t, k]
         dot = 0.0
         for k in range(d):
-            dot += (cx[e, k] - cx[e - a, k]) * (cy[f, k] - cy[f - b, k])
+            dot += sx[k] * sy[k]
         out[q] = dot / max(norm_x[e, a - 1] * norm_y[f, b - 1], 1e-12)
     return out
 
@@ -355,12 +358,10 @@ def null_spread(
     max_bead: int,
     seed: int = 0,
     norms: tuple[np.ndarray, np.ndarray] | None = None,
-    prefix: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
     sample of random span pairs of every shape, and how many distinct pairs it saw.
-    `norms`: both sides' `summed_norms`, `prefix`: their `prefix_sums`, where the caller has
-    them.
+    `norms`: both sides' `summed_norms`, where the caller has them.
 
     True pairs are in the sample too: one in n for a translation, which the median resists. A
     small document (every pair of spans in the sample) leaves out the pairs that are the best
@@ -371,9 +372,8 @@ def null_spread(
     rng = np.random.default_rng(seed)
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
-    cx, cy = (_prefix_sums(x), _prefix_sums(y)) if prefix is None else prefix
     if norms is None:
-        norms = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
+        norms = _summed_norms(x, max_bead), _summed_norms(y, max_bead)
     norm_x, norm_y = norms
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
@@ -388,11 +388,11 @@ def null_spread(
             else:
                 ends_s = rng.integers(a, n + 1, k)
                 ends_t = rng.integers(b, m + 1, k)
-                # in the order of the source spans, which the prefix sums are read in (their
-                # rows stay in cache); the medians below do not depend on the order
+                # in the order of the source spans (their rows are read in order, and stay in
+                # cache); the medians below do not depend on the order
                 order = np.argsort(ends_s, kind="stable")
                 ends_s, ends_t = ends_s[order], ends_t[order]
-            cos = _pair_cosines(cx, cy, norm_x, norm_y, ends_s, ends_t, a, b)
+            cos = _pair_cosines(x, y, norm_x, norm_y, ends_s, ends_t, a, b)
             if every:
                 grid = cos.reshape(ns, nt)
                 best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
@@ -773,7 +773,6 @@ __all__ = [
     "group_of",
     "null_spread",
     "offsets",
-    "prefix_sums",
     "sigmoid",
     "span_means",
     "span_nulls",
