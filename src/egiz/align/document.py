@@ -86,15 +86,16 @@ def band_cosines(
     n, m = len(x), len(y)
     clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
     off = dp.offsets(lo, hi)
-    cband = dp.band_dots(x, y, clo, chi)
-    src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
+    xt, yt = np.ascontiguousarray(x.T), np.ascontiguousarray(y.T)  # once for three kernels
+    cband = dp.band_dots(x, y, clo, chi, yt)
+    src_norm, tgt_norm = dp.span_norms(x, max_bead, xt), dp.span_norms(y, max_bead, yt)
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
     # the norms of summed spans once per side, for the span means and the spread
     src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
     src_means = score.span_means(x, max_bead, src_summed)
     tgt_means = score.span_means(y, max_bead, tgt_summed)
-    src_null = score.span_nulls(x, tgt_means, src_norm)
-    tgt_null = score.span_nulls(y, src_means, tgt_norm)
+    src_null = score.span_nulls(x, tgt_means, src_norm, xt)
+    tgt_null = score.span_nulls(y, src_means, tgt_norm, yt)
     spread, count = score.null_spread(
         x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed)
     )

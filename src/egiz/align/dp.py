@@ -46,10 +46,12 @@ def sentence_band(lo: np.ndarray, hi: np.ndarray, n: int, m: int, max_bead: int)
     return clo, chi
 
 
-def band_dots(x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
+def band_dots(
+    x: np.ndarray, y: np.ndarray, clo: np.ndarray, chi: np.ndarray, yt: np.ndarray | None = None
+) -> np.ndarray:
     """x[r] . y[j] for j in [clo[r], chi[r]), ragged: at coff[r] + j - clo[r], coff = offsets(clo,
-    chi - 1)."""
-    return _band_dots(x, np.ascontiguousarray(y.T), clo, chi)
+    chi - 1). `yt`: y transposed (contiguous), where the caller has it."""
+    return _band_dots(x, np.ascontiguousarray(y.T) if yt is None else yt, clo, chi)
 
 
 VECTOR = 16  # float32 lanes of one wide vector register: band rows are computed in whole vectors
@@ -112,9 +114,10 @@ def _whole(w: int) -> int:
     return (w + VECTOR - 1) // VECTOR * VECTOR
 
 
-def span_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
-    """norm[r, a-1] = |v[r-a+1] + ... + v[r]| (0 where the span would start before 0)."""
-    return _span_norms(np.ascontiguousarray(v.T), max_bead)
+def span_norms(v: np.ndarray, max_bead: int, vt: np.ndarray | None = None) -> np.ndarray:
+    """norm[r, a-1] = |v[r-a+1] + ... + v[r]| (0 where the span would start before 0).
+    `vt`: v transposed (contiguous), where the caller has it."""
+    return _span_norms(np.ascontiguousarray(v.T) if vt is None else vt, max_bead)
 
 
 @numba.njit(cache=True)

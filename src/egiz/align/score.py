@@ -220,10 +220,13 @@ def weakest_link(
     return weakest
 
 
-def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
+def span_nulls(
+    v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray, vt: np.ndarray | None = None
+) -> np.ndarray:
     """null[i, a-1, b-1]: cosine of the span of `a` sentences of `v` ending before i with
-    `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences)."""
-    return _span_nulls(np.ascontiguousarray(v.T), other_means, span_norm)
+    `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences).
+    `vt`: v transposed (contiguous), where the caller has it."""
+    return _span_nulls(np.ascontiguousarray(v.T) if vt is None else vt, other_means, span_norm)
 
 
 @numba.njit(cache=True)
@@ -524,6 +527,8 @@ def bead_evidence(
         j0 = max(lo[i], 1)
         if j0 > hi[i]:
             continue
+        if only_joined and not joined[off[i] + j0 - lo[i] : off[i] + hi[i] - lo[i] + 1].any():
+            continue  # no bead of the row to fill in
         t0 = max(0, j0 - mb - 1)
         for t in range(t0, hi[i] + 1):
             best = -np.inf
