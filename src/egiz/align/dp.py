@@ -15,10 +15,90 @@ cosine is `score.py`'s business.
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import numba
 import numpy as np
 
 NEG_INF = -1e30
+CHUNKS = 16  # runs of DP rows that a kernel's work is shared out in (`share`)
+
+
+def share(work: Callable[[int], None], count: int) -> None:
+    """work(0), ..., work(count - 1), in any order: on this thread, and on a helper thread for
+    as long as it gets a processor (`work` should release the GIL, as nogil kernels do). The
+    calling thread takes chunks until none is left, so on a busy machine it does them all
+    itself, never waiting for a helper that is not running; then it waits only for the chunk
+    the helper is in. Safe to call from several threads at once (they share the helper)."""
+    helper = _helper() if count > 1 else None
+    if helper is None:
+        for chunk in range(count):
+            work(chunk)
+        return
+    lock = threading.Condition()
+    state = {"next": 0, "busy": 0}
+    failed: list[BaseException] = []
+
+    def take_chunks() -> None:
+        while True:
+            with lock:
+                chunk = state["next"]
+                if chunk >= count or failed:
+                    return
+                state["next"] = chunk + 1
+                state["busy"] += 1
+            try:
+                work(chunk)
+            except BaseException as exc:  # re-raised on the calling thread
+                failed.append(exc)
+            finally:
+                with lock:
+                    state["busy"] -= 1
+                    lock.notify_all()
+
+    helper.submit(take_chunks)
+    take_chunks()
+    with lock:
+        while state["busy"]:
+            lock.wait()
+    if failed:
+        raise failed[0]
+
+
+_HELPER: tuple[int, ThreadPoolExecutor] | None = None
+_HELPER_LOCK = threading.Lock()
+
+
+def _helper() -> ThreadPoolExecutor | None:
+    """This process's helper thread (None on a single processor); a forked child makes its own."""
+    global _HELPER
+    if (os.cpu_count() or 1) < 2:
+        return None
+    with _HELPER_LOCK:
+        if _HELPER is None or _HELPER[0] != os.getpid():
+            _HELPER = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="egiz-dp"))
+        return _HELPER[1]
+
+
+@numba.njit(cache=True)
+def row_chunks(off: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Bounds of CHUNKS runs of DP rows 1..n with about equal numbers of cells: rows
+    bounds[c] .. bounds[c + 1] - 1 make chunk c (some may be empty)."""
+    n1 = lo.shape[0]
+    total = off[n1] - off[1]
+    bounds = np.empty(CHUNKS + 1, np.int64)
+    bounds[0] = 1
+    k = 1
+    for c in range(1, CHUNKS):
+        target = off[1] + total * c // CHUNKS
+        while k < n1 and off[k] < target:
+            k += 1
+        bounds[c] = max(k, bounds[c - 1])
+    bounds[CHUNKS] = n1
+    return bounds
 
 
 @numba.njit(cache=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from egiz.align import dp
 from egiz.align.dp import NEG_INF, _popcount, offsets
 
 # Features of one bead, in the order of the calibration weights' columns. "sparse" is 1 for a
@@ -436,7 +437,6 @@ def _span_sum(values: np.ndarray, max_bead: int) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True, error_model="numpy")
 def bead_evidence(
     cos: np.ndarray,
     cband: np.ndarray,
@@ -483,10 +483,46 @@ def bead_evidence(
     the band). All beads ending at one DP cell share their sentences' similarities, so the sums
     and maxima behind both features are grown once per cell, one sentence at a time.
     """
-    n1 = lo.shape[0]
-    m = tgt_nulls.shape[2] - 1
-    n = n1 - 1
     mb = cos.shape[1]
+    shared = _evidence_tables(
+        cband, clo, chi, src_mu, tgt_mu, lo, sigma, src_len, tgt_len, src_num, tgt_num, src_name,
+        tgt_name, src_marks, tgt_marks, mb, tgt_nulls.shape[2] - 1,
+    )  # fmt: skip
+    bounds = dp.row_chunks(off, lo, hi)
+
+    def rows(chunk: int) -> None:
+        _evidence_rows(
+            bounds[chunk], bounds[chunk + 1], cos, cband, clo, chi, src_norm, tgt_norm, joined, lo,
+            hi, off, src_nulls, tgt_nulls, sigma, prior_count, weights, evidence, only_joined,
+            *shared,
+        )  # fmt: skip
+
+    dp.share(rows, len(bounds) - 1)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _evidence_tables(
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    src_mu: np.ndarray,
+    tgt_mu: np.ndarray,
+    lo: np.ndarray,
+    sigma: np.ndarray,
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    src_num: np.ndarray,
+    tgt_num: np.ndarray,
+    src_name: np.ndarray,
+    tgt_name: np.ndarray,
+    src_marks: np.ndarray,
+    tgt_marks: np.ndarray,
+    mb: int,
+    m: int,
+):
+    """What the rows of `bead_evidence` share: span sums of the per-sentence signals, shape
+    constants and every sentence pair's z."""
+    n = lo.shape[0] - 1
     coff = offsets(clo, chi - 1)
     s_len, t_len = _span_sum(src_len, mb), _span_sum(tgt_len, mb)
     s_num, t_num = _span_or(src_num, mb), _span_or(tgt_num, mb)
@@ -510,10 +546,57 @@ def bead_evidence(
         for t in range(clo[r], chi[r]):
             dot = np.float64(cband[coff[r] + t - clo[r]])
             zband[coff[r] + t - clo[r]] = (dot - 0.5 * (src_mu[r] + tgt_mu[t])) / sigma[0, 0, 0]
+    return (
+        coff, s_len, t_len, s_num, t_num, s_name, t_name, s_marks, t_marks, s_short, t_short,
+        sparse, group, zband,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _evidence_rows(
+    i0: int,
+    i1: int,
+    cos: np.ndarray,
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    src_norm: np.ndarray,
+    tgt_norm: np.ndarray,
+    joined: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    src_nulls: np.ndarray,
+    tgt_nulls: np.ndarray,
+    sigma: np.ndarray,
+    prior_count: float,
+    weights: np.ndarray,
+    evidence: np.ndarray,
+    only_joined: bool,
+    coff: np.ndarray,
+    s_len: np.ndarray,
+    t_len: np.ndarray,
+    s_num: np.ndarray,
+    t_num: np.ndarray,
+    s_name: np.ndarray,
+    t_name: np.ndarray,
+    s_marks: np.ndarray,
+    t_marks: np.ndarray,
+    s_short: np.ndarray,
+    t_short: np.ndarray,
+    sparse: np.ndarray,
+    group: np.ndarray,
+    zband: np.ndarray,
+) -> None:
+    """`bead_evidence` of the DP rows i0..i1-1 (each cell's beads are its own: row runs can be
+    filled in side by side)."""
+    m = tgt_nulls.shape[2] - 1
+    n = lo.shape[0] - 1
+    mb = cos.shape[1]
     # per DP row i, per target column t: over the source rows i-a..i-1 (a = 1..), the best z
     # (col_best) and the summed similarity over the span's norm (col_near; NaN: outside the band)
     width = 1
-    for i in range(1, n1):
+    for i in range(i0, i1):
         width = max(width, hi[i] - max(lo[i], 1) + mb + 3)
     col_best = np.empty((width, mb + 1))
     col_near = np.empty((width, mb + 1))
@@ -522,7 +605,7 @@ def bead_evidence(
     weak_rows = np.empty((mb + 1, mb + 1))  # [a, b]: weakest row_best of the bead's a rows
     weak_cols = np.empty((mb + 1, mb + 1))  # [a, b]: weakest col_best of the bead's b columns
     row_near = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1, / norm
-    for i in range(1, n1):
+    for i in range(i0, i1):
         na = min(mb, i)
         j0 = max(lo[i], 1)
         if j0 > hi[i]:
