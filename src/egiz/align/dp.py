@@ -131,28 +131,46 @@ def band_dots(
 ) -> np.ndarray:
     """x[r] . y[j] for j in [clo[r], chi[r]), ragged: at coff[r] + j - clo[r], coff = offsets(clo,
     chi - 1). `yt`: y transposed (contiguous), where the caller has it."""
-    return _band_dots(x, np.ascontiguousarray(y.T) if yt is None else yt, clo, chi)
+    yt = np.ascontiguousarray(y.T) if yt is None else yt
+    n = len(x)
+    coff = offsets(clo, chi - 1)
+    out = np.zeros(coff[n], np.float32)
+    share(
+        lambda c: _band_dots(x, yt, clo, chi, coff, n * c // CHUNKS, n * (c + 1) // CHUNKS, out),
+        CHUNKS,
+    )
+    return out
 
 
 VECTOR = 16  # float32 lanes of one wide vector register: band rows are computed in whole vectors
 
 
-@numba.njit(cache=True)
-def _band_dots(x: np.ndarray, yt: np.ndarray, clo: np.ndarray, chi: np.ndarray) -> np.ndarray:
-    """`band_dots` on the transposed target vectors: a row's dot products grow side by side, k
-    by k, so the loop over columns vectorises while each dot still adds its products in order.
-    Two rows at a time share the target vectors they read, over a window of whole vectors that
-    covers both rows' columns (the columns outside a row are computed too, and dropped: each
-    column's dot is its own, so the ones kept are the same floats)."""
-    n, d = x.shape
+@numba.njit(cache=True, nogil=True)
+def _band_dots(
+    x: np.ndarray,
+    yt: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    coff: np.ndarray,
+    r0: int,
+    r1: int,
+    out: np.ndarray,
+) -> None:
+    """`band_dots` of the source rows r0..r1-1 into `out`, on the transposed target vectors: a
+    row's dot products grow side by side, k by k, so the loop over columns vectorises while each
+    dot still adds its products in order. Two rows at a time share the target vectors they
+    read, over a window of whole vectors that covers both rows' columns (the columns outside a
+    row are computed too, and dropped: each column's dot is its own, so the ones kept are the
+    same floats)."""
+    d = x.shape[1]
     m = yt.shape[1]
-    coff = offsets(clo, chi - 1)
-    out = np.zeros(coff[n], np.float32)
-    widest = max(1, (chi - clo).max()) if n else 1
+    widest = 1
+    for r in range(r0, r1):
+        widest = max(widest, chi[r] - clo[r])
     acc = np.empty((2, min(m, _whole(widest)) + VECTOR), np.float32)
-    r = 0
-    while r < n:
-        two = r + 1 < n
+    r = r0
+    while r < r1:
+        two = r + 1 < r1
         first, last = clo[r], chi[r]
         if two:
             first, last = min(first, clo[r + 1]), max(last, chi[r + 1])
@@ -185,7 +203,6 @@ def _band_dots(x: np.ndarray, yt: np.ndarray, clo: np.ndarray, chi: np.ndarray) 
                 at = clo[rr] - start
                 out[coff[rr] : coff[rr] + width] = acc[q, at : at + width]
         r += 2 if two else 1
-    return out
 
 
 @numba.njit(cache=True)
@@ -225,7 +242,6 @@ def _span_norms(vt: np.ndarray, max_bead: int) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True)
 def bead_cosines(
     cband: np.ndarray,
     clo: np.ndarray,
@@ -242,11 +258,39 @@ def bead_cosines(
     n = lo.shape[0] - 1
     coff = offsets(clo, chi - 1)
     out = np.full((off[n + 1], max_bead, max_bead), np.nan, np.float32)
+    bounds = row_chunks(off, lo, hi)
+
+    def rows(c: int) -> None:
+        _bead_cosines(
+            cband, clo, chi, coff, src_norm, tgt_norm, lo, hi, off, bounds[c], bounds[c + 1], out
+        )
+
+    share(rows, CHUNKS)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _bead_cosines(
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    coff: np.ndarray,
+    src_norm: np.ndarray,
+    tgt_norm: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    i0: int,
+    i1: int,
+    out: np.ndarray,
+) -> None:
+    """`bead_cosines` of the DP rows i0..i1-1 into `out`."""
+    max_bead = out.shape[1]
     # running block sums over source rows i-1, i-2, ... for target columns j-b..j-1, one per b:
     # the sums of all widths grow side by side, row by row (independent chains of additions),
     # each still adding its similarities in the same order
     block = np.empty(max_bead + 1)
-    for i in range(1, n + 1):
+    for i in range(i0, i1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c = off[i] + j - lo[i]
             nb = min(max_bead, j)
@@ -265,7 +309,6 @@ def bead_cosines(
                         s += cband[row + jj]
                     block[b] = s
                     out[c, a - 1, b - 1] = s / (src_norm[i - 1, a - 1] * tgt_norm[j - 1, b - 1])
-    return out
 
 
 @numba.njit(cache=True)
