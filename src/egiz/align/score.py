@@ -318,7 +318,7 @@ def _summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True, fastmath={"reassoc", "nsz"})
+@numba.njit(cache=True, fastmath={"reassoc", "nsz"}, nogil=True)
 def _pair_cosines(
     x: np.ndarray,
     y: np.ndarray,
@@ -326,19 +326,22 @@ def _pair_cosines(
     norm_y: np.ndarray,
     ends_s: np.ndarray,
     ends_t: np.ndarray,
-    a: int,
-    b: int,
-) -> np.ndarray:
-    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends, with the
-    span norms of `_summed_norms`; never a gathered (pairs, d) copy. Sums and products are
-    added up in whatever order vectorises (the spread is a median of a sample: its last bits
-    carry nothing)."""
+    size_s: np.ndarray,
+    size_t: np.ndarray,
+    q0: int,
+    q1: int,
+    out: np.ndarray,
+) -> None:
+    """out[q] for q in q0..q1-1: cosine of the summed spans x[e-a:e] and y[f-b:f], (e, f) =
+    (ends_s[q], ends_t[q]), (a, b) = (size_s[q], size_t[q]), with the span norms of
+    `_summed_norms`; never a gathered (pairs, d) copy. Sums and products are added up in
+    whatever order vectorises (the spread is a median of a sample: its last bits carry
+    nothing)."""
     d = x.shape[1]
-    out = np.empty(ends_s.shape[0])
     sx = np.empty(d)
     sy = np.empty(d)
-    for q in range(ends_s.shape[0]):
-        e, f = ends_s[q], ends_t[q]
+    for q in range(q0, q1):
+        e, f, a, b = ends_s[q], ends_t[q], size_s[q], size_t[q]
         sx[:] = 0.0
         for r in range(e - a, e):
             for k in range(d):
@@ -351,7 +354,6 @@ def _pair_cosines(
         for k in range(d):
             dot += sx[k] * sy[k]
         out[q] = dot / max(norm_x[e, a - 1] * norm_y[f, b - 1], 1e-12)
-    return out
 
 
 def null_spread(
@@ -379,6 +381,9 @@ def null_spread(
     if norms is None:
         norms = _summed_norms(x, max_bead), _summed_norms(y, max_bead)
     norm_x, norm_y = norms
+    # the pairs of every shape first (the random ones drawn in shape order), then all their
+    # cosines at once (shared with the helper thread), then each shape's spread
+    shapes: list[tuple[int, int, int, int, bool, np.ndarray, np.ndarray]] = []
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
             ns, nt = n - a + 1, m - b + 1
@@ -396,19 +401,39 @@ def null_spread(
                 # cache); the medians below do not depend on the order
                 order = np.argsort(ends_s, kind="stable")
                 ends_s, ends_t = ends_s[order], ends_t[order]
-            cos = _pair_cosines(x, y, norm_x, norm_y, ends_s, ends_t, a, b)
-            if every:
-                grid = cos.reshape(ns, nt)
-                best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
-                keep = ~best.ravel()
-                if keep.sum() < 2:
-                    continue
-                ends_s, ends_t, cos = ends_s[keep], ends_t[keep], cos[keep]
-                k = len(cos)
-            resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
-            mad = np.median(np.abs(resid - np.median(resid)))
-            spread[a - 1, b - 1] = 1.4826 * mad
-            count[a - 1, b - 1] = k
+            shapes.append((a, b, ns, nt, every, ends_s, ends_t))
+    if not shapes:
+        return spread, count
+    all_s = np.concatenate([sh[5] for sh in shapes]).astype(np.int64)
+    all_t = np.concatenate([sh[6] for sh in shapes]).astype(np.int64)
+    size_s = np.concatenate([np.full(len(sh[5]), sh[0], np.int64) for sh in shapes])
+    size_t = np.concatenate([np.full(len(sh[5]), sh[1], np.int64) for sh in shapes])
+    cosines = np.empty(len(all_s))
+    pairs = len(all_s)
+    dp.share(
+        lambda c: _pair_cosines(
+            x, y, norm_x, norm_y, all_s, all_t, size_s, size_t, pairs * c // dp.CHUNKS,
+            pairs * (c + 1) // dp.CHUNKS, cosines,
+        ),
+        dp.CHUNKS,
+    )  # fmt: skip
+    at = 0
+    for a, b, ns, nt, every, ends_s, ends_t in shapes:
+        cos = cosines[at : at + len(ends_s)]
+        at += len(ends_s)
+        k = len(cos)
+        if every:
+            grid = cos.reshape(ns, nt)
+            best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
+            keep = ~best.ravel()
+            if keep.sum() < 2:
+                continue
+            ends_s, ends_t, cos = ends_s[keep], ends_t[keep], cos[keep]
+            k = len(cos)
+        resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
+        mad = np.median(np.abs(resid - np.median(resid)))
+        spread[a - 1, b - 1] = 1.4826 * mad
+        count[a - 1, b - 1] = k
     return spread, count
 
 
