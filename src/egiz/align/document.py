@@ -86,16 +86,31 @@ def band_cosines(
     n, m = len(x), len(y)
     clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
     off = dp.offsets(lo, hi)
-    xt, yt = np.ascontiguousarray(x.T), np.ascontiguousarray(y.T)  # once for three kernels
-    cband = dp.band_dots(x, y, clo, chi, yt)
-    src_norm, tgt_norm = dp.span_norms(x, max_bead, xt), dp.span_norms(y, max_bead, yt)
+    # per side (0 source, 1 target; the vectors stand in until `own` and `nulls` fill them in)
+    vecs = (x, y)
+    trans: list[np.ndarray] = [x, y]  # each side transposed, once for three kernels
+    norm: list[np.ndarray] = [x, y]  # span norms from neighbour dots (`dp.span_norms`)
+    summed: list[np.ndarray] = [x, y]  # ... and from prefix sums (the span means', the spread's)
+    means: list[np.ndarray] = [x, y]
+    null: list[np.ndarray] = [x, y]
+
+    def own(k: int) -> None:  # what a side needs of itself alone (the two side by side)
+        trans[k] = np.ascontiguousarray(vecs[k].T)
+        norm[k] = dp.span_norms(vecs[k], max_bead, trans[k])
+        summed[k] = score.summed_norms(vecs[k], max_bead)
+        means[k] = score.span_means(vecs[k], max_bead, summed[k])
+
+    def nulls(k: int) -> None:  # against the other side's span means
+        null[k] = score.span_nulls(vecs[k], means[1 - k], norm[k], trans[k])
+
+    dp.share(own, 2)
+    dp.share(nulls, 2)
+    src_norm, tgt_norm = norm
+    src_summed, tgt_summed = summed
+    src_means, tgt_means = means
+    src_null, tgt_null = null
+    cband = dp.band_dots(x, y, clo, chi, trans[1])
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
-    # the norms of summed spans once per side, for the span means and the spread
-    src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
-    src_means = score.span_means(x, max_bead, src_summed)
-    tgt_means = score.span_means(y, max_bead, tgt_summed)
-    src_null = score.span_nulls(x, tgt_means, src_norm, xt)
-    tgt_null = score.span_nulls(y, src_means, tgt_norm, yt)
     spread, count = score.null_spread(
         x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed)
     )

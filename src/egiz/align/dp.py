@@ -217,7 +217,7 @@ def span_norms(v: np.ndarray, max_bead: int, vt: np.ndarray | None = None) -> np
     return _span_norms(np.ascontiguousarray(v.T) if vt is None else vt, max_bead)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _span_norms(vt: np.ndarray, max_bead: int) -> np.ndarray:
     """`span_norms` on the transposed vectors: the dot products of neighbouring sentences grow
     side by side over all rows (vectorised), each still summed over k in order."""

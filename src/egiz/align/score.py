@@ -230,7 +230,7 @@ def span_nulls(
     return _span_nulls(np.ascontiguousarray(v.T) if vt is None else vt, other_means, span_norm)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
     """`span_nulls` on the transposed vectors: every sentence's dot product with a mean grows
     side by side over all rows (vectorised), each still summed over k in order."""
@@ -273,7 +273,7 @@ def summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
 # (n + 1, d) matrix is ever written (fresh memory of that size costs more than the sums).
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _span_means(v: np.ndarray, norms: np.ndarray) -> np.ndarray:
     n, d = v.shape
     max_bead = norms.shape[1]
@@ -297,7 +297,7 @@ def _span_means(v: np.ndarray, norms: np.ndarray) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True, fastmath={"reassoc", "nsz"})
+@numba.njit(cache=True, fastmath={"reassoc", "nsz"}, nogil=True)
 def _summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
     """norms[e, a-1] = |p[e] - p[e-a]| (0 before a; the squares added up in whatever order
     vectorises)."""
