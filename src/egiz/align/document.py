@@ -163,10 +163,17 @@ class DocumentScorer:
         if dirs is not None and dirs.shape[1] != self.x.shape[1]:
             dirs = None
         self.dirs = None if dirs is None else _sized(dirs, mb)
-        self.src_nulls = _null_stack(bc.src_null, self.x, bc.src_norm, self.dirs, null_prior)
-        self.tgt_nulls = _null_stack(
-            bc.tgt_null, self.y, bc.tgt_norm, self.dirs, null_prior.transpose(0, 2, 1)
+        stacks = [bc.src_null, bc.tgt_null]
+        sides = (
+            (bc.src_null, self.x, bc.src_norm, self.dirs, null_prior),
+            (bc.tgt_null, self.y, bc.tgt_norm, self.dirs, null_prior.transpose(0, 2, 1)),
         )
+
+        def stack(k: int) -> None:  # the two sides side by side
+            stacks[k] = _null_stack(*sides[k])
+
+        dp.share(stack, 2)
+        self.src_nulls, self.tgt_nulls = stacks
         k0 = self.prior_count = NULL_PRIOR_STRENGTH if own_calibration else GENERIC_PRIOR_STRENGTH
         # each sentence's null cosine as a 1-1 pair, for the weakest-link feature
         n, m = self.n, self.m
