@@ -11,10 +11,15 @@ sentence vectors is the sum of the pairwise dot products, so a bead's cosine is 
 banded sentence-similarity matrix divided by the norms of the two sums (span norms come from the
 few dot products between neighbouring sentences of one side). How a bead is scored from its
 cosine is `score.py`'s business.
+
+The large kernels are split into runs of rows that `share` hands to the calling thread and one
+helper thread (nogil kernels; no numba threading layer, so nothing to lock): on a second idle
+processor they take about half the time, on a busy machine the calling thread does them all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -59,7 +64,8 @@ def share(work: Callable[[int], None], count: int) -> None:
                     state["busy"] -= 1
                     lock.notify_all()
 
-    helper.submit(take_chunks)
+    with contextlib.suppress(RuntimeError):  # (the interpreter is shutting down: no helper)
+        helper.submit(take_chunks)
     take_chunks()
     with lock:
         while state["busy"]:
