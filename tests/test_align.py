@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -626,6 +627,29 @@ def test_a_short_piece_of_a_split_sentence_joins_its_bead() -> None:
     assert beads.get(((3,), (4, 5)), 0.0) >= 0.5, result.beads
     assert ((2,), (2, 3)) in beads
     assert not list(result.unaligned()), result.beads
+
+
+def test_shared_kernel_work_runs_every_chunk_once_and_raises_what_a_chunk_raises() -> None:
+    """`dp.share` splits a kernel's rows between the calling thread and a helper: each chunk
+    runs exactly once whoever takes it, and a failure in any chunk reaches the caller."""
+    from egiz.align import dp
+
+    done: list[int] = []
+    lock = threading.Lock()
+
+    def work(chunk: int) -> None:
+        with lock:
+            done.append(chunk)
+
+    dp.share(work, 40)
+    assert sorted(done) == list(range(40))
+
+    def fail(chunk: int) -> None:
+        if chunk == 5:
+            raise ValueError("chunk 5")
+
+    with pytest.raises(ValueError, match="chunk 5"):
+        dp.share(fail, 16)
 
 
 def test_small_document_spread_leaves_out_each_sentences_best_match() -> None:

@@ -74,10 +74,10 @@ class BandCosines:
     cband: np.ndarray  # sentence similarities in the band (`dp.band_dots`) ...
     clo: np.ndarray  # ... for the target sentences clo[r] <= t < chi[r] of source sentence r
     chi: np.ndarray
-    # (n + 1, max_bead) span norms from prefix sums (`score.summed_norms`): the span means'
-    # and the null spread's, computed once for both
-    src_summed: np.ndarray
-    tgt_summed: np.ndarray
+    # (max_bead, max_bead) spread of unrelated span pairs and the pairs behind it
+    # (`score.null_spread`), computed here with the span norms the span means use too
+    spread: np.ndarray
+    spread_count: np.ndarray
 
 
 def band_cosines(
@@ -86,32 +86,43 @@ def band_cosines(
     n, m = len(x), len(y)
     clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
     off = dp.offsets(lo, hi)
-    cband = dp.band_dots(x, y, clo, chi)
-    src_norm, tgt_norm = dp.span_norms(x, max_bead), dp.span_norms(y, max_bead)
+    # per side (0 source, 1 target; the vectors stand in until `own` and `nulls` fill them in)
+    vecs = (x, y)
+    trans: list[np.ndarray] = [x, y]  # each side transposed, once for three kernels
+    norm: list[np.ndarray] = [x, y]  # span norms from neighbour dots (`dp.span_norms`)
+    summed: list[np.ndarray] = [x, y]  # ... and from prefix sums (the span means', the spread's)
+    means: list[np.ndarray] = [x, y]
+    null: list[np.ndarray] = [x, y]
+
+    def own(k: int) -> None:  # what a side needs of itself alone (the two side by side)
+        trans[k] = np.ascontiguousarray(vecs[k].T)
+        norm[k] = dp.span_norms(vecs[k], max_bead, trans[k])
+        summed[k] = score.summed_norms(vecs[k], max_bead)
+        means[k] = score.span_means(vecs[k], max_bead, summed[k])
+
+    def nulls(k: int) -> None:  # against the other side's span means
+        null[k] = score.span_nulls(vecs[k], means[1 - k], norm[k], trans[k])
+
+    dp.share(own, 2)
+    dp.share(nulls, 2)
+    src_norm, tgt_norm = norm
+    src_summed, tgt_summed = summed
+    src_means, tgt_means = means
+    src_null, tgt_null = null
+    cband = dp.band_dots(x, y, clo, chi, trans[1])
     cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
-    src_summed, tgt_summed = score.summed_norms(x, max_bead), score.summed_norms(y, max_bead)
-    src_means = score.span_means(x, max_bead, src_summed)
-    tgt_means = score.span_means(y, max_bead, tgt_summed)
-    src_null = score.span_nulls(x, tgt_means, src_norm)
-    tgt_null = score.span_nulls(y, src_means, tgt_norm)
+    spread, count = score.null_spread(
+        x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed)
+    )
     return BandCosines(
         lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
-        clo, chi, src_summed, tgt_summed,
+        clo, chi, spread, count,
     )  # fmt: skip
 
 
-def null_sigma(
-    x: np.ndarray,
-    y: np.ndarray,
-    bc: BandCosines,
-    max_bead: int,
-    prior: np.ndarray,
-    prior_count: float,
-) -> np.ndarray:
+def null_sigma(bc: BandCosines, prior: np.ndarray, prior_count: float) -> np.ndarray:
     """Spread of unrelated span pairs per shape: the document's, shrunk towards `prior`."""
-    spread, count = score.null_spread(
-        x, y, bc.src_null, bc.tgt_null, max_bead, norms=(bc.src_summed, bc.tgt_summed)
-    )
+    spread, count = bc.spread, bc.spread_count
     var = (count * spread**2 + prior_count * prior**2) / (count + prior_count)
     return np.sqrt(np.maximum(var, 1e-8))
 
@@ -152,17 +163,24 @@ class DocumentScorer:
         if dirs is not None and dirs.shape[1] != self.x.shape[1]:
             dirs = None
         self.dirs = None if dirs is None else _sized(dirs, mb)
-        self.src_nulls = _null_stack(bc.src_null, self.x, bc.src_norm, self.dirs, null_prior)
-        self.tgt_nulls = _null_stack(
-            bc.tgt_null, self.y, bc.tgt_norm, self.dirs, null_prior.transpose(0, 2, 1)
+        stacks = [bc.src_null, bc.tgt_null]
+        sides = (
+            (bc.src_null, self.x, bc.src_norm, self.dirs, null_prior),
+            (bc.tgt_null, self.y, bc.tgt_norm, self.dirs, null_prior.transpose(0, 2, 1)),
         )
+
+        def stack(k: int) -> None:  # the two sides side by side
+            stacks[k] = _null_stack(*sides[k])
+
+        dp.share(stack, 2)
+        self.src_nulls, self.tgt_nulls = stacks
         k0 = self.prior_count = NULL_PRIOR_STRENGTH if own_calibration else GENERIC_PRIOR_STRENGTH
         # each sentence's null cosine as a 1-1 pair, for the weakest-link feature
         n, m = self.n, self.m
         sn, tn = self.src_nulls[0, :, 1:, 0, 0], self.tgt_nulls[0, :, 1:, 0, 0]
         self.src_mu = np.ascontiguousarray((sn[0] * (m - 1) + sn[1] * k0) / (m - 1 + k0))
         self.tgt_mu = np.ascontiguousarray((tn[0] * (n - 1) + tn[1] * k0) / (n - 1 + k0))
-        sigma = null_sigma(self.x, self.y, bc, mb, sigma_prior[0], k0)
+        sigma = null_sigma(bc, sigma_prior[0], k0)
         # joined texts: the encoder's typical spread, scaled as this document's 1-1 spread is
         joined_sigma = sigma_prior[1] * (sigma[0, 0] / sigma_prior[0, 0, 0])
         self.sigma = np.ascontiguousarray(np.stack([sigma, joined_sigma]))
@@ -282,16 +300,24 @@ class DocumentScorer:
     def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
         """Beads of the path; an aligned bead's score is its probability, on the prior the rest
         of the document gives (`DocumentPriors.log_odds_without`)."""
+        # every aligned bead's probability at once, as `_probability` computes each
+        sizes = shapes.astype(np.int64)
+        ends = np.cumsum(sizes, axis=0)
+        a, b = sizes[:, 0], sizes[:, 1]
+        aligned = (a > 0) & (b > 0)
+        ni, nj = ends[aligned, 0], ends[aligned, 1]
+        own = odds[self.bc.off[ni] + nj - self.bc.lo[ni], a[aligned] - 1, b[aligned] - 1]
+        without = {k: priors.log_odds_without(k) for k in set((a + b)[aligned].tolist())}
+        shift = np.array([without[k] for k in (a + b)[aligned].tolist()], np.float64)
+        x = own.astype(np.float64) - priors.log_odds + shift
+        probs = np.zeros(len(sizes))
+        probs[aligned] = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(x, -60.0), 60.0)))
         out: list[Bead] = []
         i = j = 0
-        for a, b in shapes:
-            a, b = int(a), int(b)
-            ni, nj = i + a, j + b
-            p = 0.0
-            if a and b:
-                p = self._probability(odds, ni, nj, a, b, priors)
-            out.append(Bead(tuple(range(i, ni)), tuple(range(j, nj)), round(p, 6)))
-            i, j = ni, nj
+        for (a_, b_), p in zip(sizes.tolist(), probs.tolist(), strict=True):
+            ni_, nj_ = i + a_, j + b_
+            out.append(Bead(tuple(range(i, ni_)), tuple(range(j, nj_)), round(p, 6)))
+            i, j = ni_, nj_
         return out
 
     # -- joined texts -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from egiz.align import dp
 from egiz.align.dp import NEG_INF, _popcount, offsets
 
 # Features of one bead, in the order of the calibration weights' columns. "sparse" is 1 for a
@@ -220,13 +221,16 @@ def weakest_link(
     return weakest
 
 
-def span_nulls(v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
+def span_nulls(
+    v: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray, vt: np.ndarray | None = None
+) -> np.ndarray:
     """null[i, a-1, b-1]: cosine of the span of `a` sentences of `v` ending before i with
-    `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences)."""
-    return _span_nulls(np.ascontiguousarray(v.T), other_means, span_norm)
+    `other_means[b-1]` (the mean unit vector of the other side's spans of b sentences).
+    `vt`: v transposed (contiguous), where the caller has it."""
+    return _span_nulls(np.ascontiguousarray(v.T) if vt is None else vt, other_means, span_norm)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) -> np.ndarray:
     """`span_nulls` on the transposed vectors: every sentence's dot product with a mean grows
     side by side over all rows (vectorised), each still summed over k in order."""
@@ -253,142 +257,103 @@ def _span_nulls(vt: np.ndarray, other_means: np.ndarray, span_norm: np.ndarray) 
 
 def span_means(v: np.ndarray, max_bead: int, norms: np.ndarray | None = None) -> np.ndarray:
     """(max_bead, d): mean unit vector of all spans of 1..max_bead consecutive sentences (each
-    span a difference of prefix sums, normalised and averaged as numpy would, bit for bit).
+    span a difference of prefix sums, normalised, and averaged in order).
     `norms`: the side's `summed_norms`, where the caller has them."""
-    csum = _prefix_sums(v)
-    return _span_means(csum, _summed_norms(csum, max_bead) if norms is None else norms)
+    return _span_means(v, _summed_norms(v, max_bead) if norms is None else norms)
 
 
 def summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
-    """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums, as numpy computes it (0 where
-    the span would start before 0): what `span_means` and `null_spread` normalise spans by."""
-    return _summed_norms(_prefix_sums(v), max_bead)
+    """norms[e, a-1] = |v[e-a] + ... + v[e-1]| from prefix sums (0 where the span would start
+    before 0): what `span_means` and `null_spread` normalise spans by."""
+    return _summed_norms(v, max_bead)
 
 
-@numba.njit(cache=True)
-def _span_means(csum: np.ndarray, norms: np.ndarray) -> np.ndarray:
-    n, d = csum.shape[0] - 1, csum.shape[1]
+# Prefix sums (float64, p[e] = v[0] + ... + v[e-1], as np.cumsum adds them) are grown row by row
+# in a ring of the last max_bead + 1 rows: a span is the difference of two of them, and no
+# (n + 1, d) matrix is ever written (fresh memory of that size costs more than the sums).
+
+
+@numba.njit(cache=True, nogil=True)
+def _span_means(v: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    n, d = v.shape
     max_bead = norms.shape[1]
+    ring = np.zeros((max_bead + 1, d))
     out = np.zeros((max_bead, d), np.float64)
+    for e in range(1, n + 1):
+        now, before = ring[e % (max_bead + 1)], ring[(e - 1) % (max_bead + 1)]
+        for k in range(d):
+            now[k] = before[k] + v[e - 1, k]
+        for a in range(1, min(max_bead, e) + 1):
+            start = ring[(e - a) % (max_bead + 1)]
+            norm = max(norms[e, a - 1], 1e-12)
+            for k in range(d):
+                out[a - 1, k] += (now[k] - start[k]) / norm
     for a in range(1, max_bead + 1):
         if a > n:  # no span that long: the longest there is
             if a > 1:
                 out[a - 1] = out[a - 2]
             continue
-        for e in range(a, n + 1):
-            norm = max(norms[e, a - 1], 1e-12)
-            for k in range(d):
-                out[a - 1, k] += (csum[e, k] - csum[e - a, k]) / norm
         out[a - 1] /= n - a + 1
     return out
 
 
-@numba.njit(cache=True)
-def _summed_norms(csum: np.ndarray, max_bead: int) -> np.ndarray:
-    """norms[e, a-1] = |csum[e] - csum[e-a]| (np.linalg.norm's arithmetic; 0 before a)."""
-    n, d = csum.shape[0] - 1, csum.shape[1]
-    out = np.zeros((n + 1, max_bead))
-    sq = np.empty(d)
-    stack = np.empty((64, 3), np.int64)
-    values = np.empty(64)
-    for e in range(1, n + 1):
-        for a in range(1, min(max_bead, e) + 1):
-            for k in range(d):
-                diff = csum[e, k] - csum[e - a, k]
-                sq[k] = diff * diff
-            out[e, a - 1] = np.sqrt(_pairwise_sum(sq, d, stack, values))
-    return out
-
-
-@numba.njit(cache=True)
-def _block_sum(a: np.ndarray, start: int, n: int) -> float:
-    """numpy's sum of a block of up to 128 values (eight lanes, then the rest in order)."""
-    if n < 8:
-        res = 0.0
-        for i in range(start, start + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
-    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
-    for p in range(start + 8, start + n - n % 8, 8):
-        r0 += a[p]
-        r1 += a[p + 1]
-        r2 += a[p + 2]
-        r3 += a[p + 3]
-        r4 += a[p + 4]
-        r5 += a[p + 5]
-        r6 += a[p + 6]
-        r7 += a[p + 7]
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for p in range(start + n - n % 8, start + n):
-        res += a[p]
-    return res
-
-
-@numba.njit(cache=True)
-def _pairwise_sum(a: np.ndarray, n: int, stack: np.ndarray, values: np.ndarray) -> float:
-    """a[:n].sum() added up exactly as numpy does: halves (multiples of 8) down to blocks of
-    128, so the null spread's cosines stay numpy's to the last bit. The halving is walked with
-    an explicit stack (`stack`: (64, 3) ints, `values`: 64 floats, both scratch): numba cannot
-    cache a recursive function."""
-    top = 1
-    stack[0, 0], stack[0, 1], stack[0, 2] = 0, n, 0
-    held = 0
-    while top:
-        top -= 1
-        start, size, visited = stack[top, 0], stack[top, 1], stack[top, 2]
-        if size <= 128:
-            values[held] = _block_sum(a, start, size)
-            held += 1
-        elif visited:  # both halves are done: add them, left + right
-            values[held - 2] = values[held - 2] + values[held - 1]
-            held -= 1
-        else:
-            half = size // 2
-            half -= half % 8
-            stack[top, 0], stack[top, 1], stack[top, 2] = start, size, 1
-            stack[top + 1, 0], stack[top + 1, 1], stack[top + 1, 2] = start + half, size - half, 0
-            stack[top + 2, 0], stack[top + 2, 1], stack[top + 2, 2] = start, half, 0
-            top += 3
-    return values[0]
-
-
-@numba.njit(cache=True)
-def _prefix_sums(v: np.ndarray) -> np.ndarray:
-    """(n + 1, d) float64: out[e] = v[0] + ... + v[e-1], as np.cumsum adds them."""
+@numba.njit(cache=True, fastmath={"reassoc", "nsz"}, nogil=True)
+def _summed_norms(v: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[e, a-1] = |p[e] - p[e-a]| (0 before a; the squares added up in whatever order
+    vectorises)."""
     n, d = v.shape
-    out = np.zeros((n + 1, d))
-    for e in range(n):
+    ring = np.zeros((max_bead + 1, d))
+    out = np.zeros((n + 1, max_bead))
+    for e in range(1, n + 1):
+        now, before = ring[e % (max_bead + 1)], ring[(e - 1) % (max_bead + 1)]
         for k in range(d):
-            out[e + 1, k] = out[e, k] + v[e, k]
+            now[k] = before[k] + v[e - 1, k]
+        for a in range(1, min(max_bead, e) + 1):
+            start = ring[(e - a) % (max_bead + 1)]
+            sq = 0.0
+            for k in range(d):
+                diff = now[k] - start[k]
+                sq += diff * diff
+            out[e, a - 1] = np.sqrt(sq)
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath={"reassoc", "nsz"}, nogil=True)
 def _pair_cosines(
-    cx: np.ndarray,
-    cy: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
     norm_x: np.ndarray,
     norm_y: np.ndarray,
     ends_s: np.ndarray,
     ends_t: np.ndarray,
-    a: int,
-    b: int,
-) -> np.ndarray:
-    """Cosine of the summed spans x[e-a:e] and y[f-b:f] for each pair (e, f) of ends, from the
-    prefix sums cx, cy and span norms (`_summed_norms`); never a gathered (pairs, d) copy."""
-    d = cx.shape[1]
-    out = np.empty(ends_s.shape[0])
-    prod = np.empty(d)
-    stack = np.empty((64, 3), np.int64)
-    values = np.empty(64)
-    for q in range(ends_s.shape[0]):
-        e, f = ends_s[q], ends_t[q]
+    size_s: np.ndarray,
+    size_t: np.ndarray,
+    q0: int,
+    q1: int,
+    out: np.ndarray,
+) -> None:
+    """out[q] for q in q0..q1-1: cosine of the summed spans x[e-a:e] and y[f-b:f], (e, f) =
+    (ends_s[q], ends_t[q]), (a, b) = (size_s[q], size_t[q]), with the span norms of
+    `_summed_norms`; never a gathered (pairs, d) copy. Sums and products are added up in
+    whatever order vectorises (the spread is a median of a sample: its last bits carry
+    nothing)."""
+    d = x.shape[1]
+    sx = np.empty(d)
+    sy = np.empty(d)
+    for q in range(q0, q1):
+        e, f, a, b = ends_s[q], ends_t[q], size_s[q], size_t[q]
+        sx[:] = 0.0
+        for r in range(e - a, e):
+            for k in range(d):
+                sx[k] += x[r, k]
+        sy[:] = 0.0
+        for t in range(f - b, f):
+            for k in range(d):
+                sy[k] += y[t, k]
+        dot = 0.0
         for k in range(d):
-            prod[k] = (cx[e, k] - cx[e - a, k]) * (cy[f, k] - cy[f - b, k])
-        dot = _pairwise_sum(prod, d, stack, values)
+            dot += sx[k] * sy[k]
         out[q] = dot / max(norm_x[e, a - 1] * norm_y[f, b - 1], 1e-12)
-    return out
 
 
 def null_spread(
@@ -413,10 +378,12 @@ def null_spread(
     rng = np.random.default_rng(seed)
     spread = np.ones((max_bead, max_bead))
     count = np.zeros((max_bead, max_bead))
-    cx, cy = _prefix_sums(x), _prefix_sums(y)
     if norms is None:
-        norms = _summed_norms(cx, max_bead), _summed_norms(cy, max_bead)
+        norms = _summed_norms(x, max_bead), _summed_norms(y, max_bead)
     norm_x, norm_y = norms
+    # the pairs of every shape first (the random ones drawn in shape order), then all their
+    # cosines at once (shared with the helper thread), then each shape's spread
+    shapes: list[tuple[int, int, int, int, bool, np.ndarray, np.ndarray]] = []
     for a in range(1, min(max_bead, n) + 1):
         for b in range(1, min(max_bead, m) + 1):
             ns, nt = n - a + 1, m - b + 1
@@ -430,19 +397,43 @@ def null_spread(
             else:
                 ends_s = rng.integers(a, n + 1, k)
                 ends_t = rng.integers(b, m + 1, k)
-            cos = _pair_cosines(cx, cy, norm_x, norm_y, ends_s, ends_t, a, b)
-            if every:
-                grid = cos.reshape(ns, nt)
-                best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
-                keep = ~best.ravel()
-                if keep.sum() < 2:
-                    continue
-                ends_s, ends_t, cos = ends_s[keep], ends_t[keep], cos[keep]
-                k = len(cos)
-            resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
-            mad = np.median(np.abs(resid - np.median(resid)))
-            spread[a - 1, b - 1] = 1.4826 * mad
-            count[a - 1, b - 1] = k
+                # in the order of the source spans (their rows are read in order, and stay in
+                # cache); the medians below do not depend on the order
+                order = np.argsort(ends_s, kind="stable")
+                ends_s, ends_t = ends_s[order], ends_t[order]
+            shapes.append((a, b, ns, nt, every, ends_s, ends_t))
+    if not shapes:
+        return spread, count
+    all_s = np.concatenate([sh[5] for sh in shapes]).astype(np.int64)
+    all_t = np.concatenate([sh[6] for sh in shapes]).astype(np.int64)
+    size_s = np.concatenate([np.full(len(sh[5]), sh[0], np.int64) for sh in shapes])
+    size_t = np.concatenate([np.full(len(sh[5]), sh[1], np.int64) for sh in shapes])
+    cosines = np.empty(len(all_s))
+    pairs = len(all_s)
+    dp.share(
+        lambda c: _pair_cosines(
+            x, y, norm_x, norm_y, all_s, all_t, size_s, size_t, pairs * c // dp.CHUNKS,
+            pairs * (c + 1) // dp.CHUNKS, cosines,
+        ),
+        dp.CHUNKS,
+    )  # fmt: skip
+    at = 0
+    for a, b, ns, nt, every, ends_s, ends_t in shapes:
+        cos = cosines[at : at + len(ends_s)]
+        at += len(ends_s)
+        k = len(cos)
+        if every:
+            grid = cos.reshape(ns, nt)
+            best = (grid >= grid.max(axis=1, keepdims=True)) | (grid >= grid.max(axis=0))
+            keep = ~best.ravel()
+            if keep.sum() < 2:
+                continue
+            ends_s, ends_t, cos = ends_s[keep], ends_t[keep], cos[keep]
+            k = len(cos)
+        resid = cos - 0.5 * (src_null[ends_s, a - 1, b - 1] + tgt_null[ends_t, b - 1, a - 1])
+        mad = np.median(np.abs(resid - np.median(resid)))
+        spread[a - 1, b - 1] = 1.4826 * mad
+        count[a - 1, b - 1] = k
     return spread, count
 
 
@@ -471,7 +462,6 @@ def _span_sum(values: np.ndarray, max_bead: int) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True, error_model="numpy")
 def bead_evidence(
     cos: np.ndarray,
     cband: np.ndarray,
@@ -518,32 +508,149 @@ def bead_evidence(
     the band). All beads ending at one DP cell share their sentences' similarities, so the sums
     and maxima behind both features are grown once per cell, one sentence at a time.
     """
-    n1 = lo.shape[0]
-    m = tgt_nulls.shape[2] - 1
-    n = n1 - 1
     mb = cos.shape[1]
-    f = np.empty(weights.shape[1])
+    shared = _evidence_tables(
+        cband, clo, chi, src_mu, tgt_mu, lo, sigma, src_len, tgt_len, src_num, tgt_num, src_name,
+        tgt_name, src_marks, tgt_marks, mb, tgt_nulls.shape[2] - 1,
+    )  # fmt: skip
+    bounds = dp.row_chunks(off, lo, hi)
+
+    def rows(chunk: int) -> None:
+        _evidence_rows(
+            bounds[chunk], bounds[chunk + 1], cos, cband, clo, chi, src_norm, tgt_norm, joined, lo,
+            hi, off, src_nulls, tgt_nulls, sigma, prior_count, weights, evidence, only_joined,
+            *shared,
+        )  # fmt: skip
+
+    dp.share(rows, len(bounds) - 1)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _evidence_tables(
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    src_mu: np.ndarray,
+    tgt_mu: np.ndarray,
+    lo: np.ndarray,
+    sigma: np.ndarray,
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    src_num: np.ndarray,
+    tgt_num: np.ndarray,
+    src_name: np.ndarray,
+    tgt_name: np.ndarray,
+    src_marks: np.ndarray,
+    tgt_marks: np.ndarray,
+    mb: int,
+    m: int,
+):
+    """What the rows of `bead_evidence` share: span sums of the per-sentence signals, shape
+    constants and every sentence pair's z."""
+    n = lo.shape[0] - 1
     coff = offsets(clo, chi - 1)
     s_len, t_len = _span_sum(src_len, mb), _span_sum(tgt_len, mb)
     s_num, t_num = _span_or(src_num, mb), _span_or(tgt_num, mb)
     s_name, t_name = _span_or(src_name, mb), _span_or(tgt_name, mb)
     s_marks, t_marks = _span_or(src_marks, mb), _span_or(tgt_marks, mb)
+    # the "short" feature of each span (a bead's is that of its shorter side)
+    s_short = SHORT_CHARS / (SHORT_CHARS + s_len)
+    t_short = SHORT_CHARS / (SHORT_CHARS + t_len)
+    # what depends on the bead's shape alone: "sparse" and the weight group (plain, joined)
+    sparse = np.empty((mb, mb))
+    group = np.empty((mb, mb, 2), np.int64)
+    for a in range(1, mb + 1):
+        for b in range(1, mb + 1):
+            sp = NULL_PRIOR_STRENGTH / (min(n - a + 1.0, m - b + 1.0) - 1.0 + NULL_PRIOR_STRENGTH)
+            sparse[a - 1, b - 1] = sp
+            group[a - 1, b - 1, 0] = group_of(a, b, False, sp)
+            group[a - 1, b - 1, 1] = group_of(a, b, True, sp)
     # every sentence pair's z as a 1-1 bead (the weakest link's unit)
     zband = np.empty(cband.shape[0])
     for r in range(n):
         for t in range(clo[r], chi[r]):
             dot = np.float64(cband[coff[r] + t - clo[r]])
             zband[coff[r] + t - clo[r]] = (dot - 0.5 * (src_mu[r] + tgt_mu[t])) / sigma[0, 0, 0]
-    # per cell (i, j); source row i-1-ra, target column j-1-tb:
+    return (
+        coff, s_len, t_len, s_num, t_num, s_name, t_name, s_marks, t_marks, s_short, t_short,
+        sparse, group, zband,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _evidence_rows(
+    i0: int,
+    i1: int,
+    cos: np.ndarray,
+    cband: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    src_norm: np.ndarray,
+    tgt_norm: np.ndarray,
+    joined: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    src_nulls: np.ndarray,
+    tgt_nulls: np.ndarray,
+    sigma: np.ndarray,
+    prior_count: float,
+    weights: np.ndarray,
+    evidence: np.ndarray,
+    only_joined: bool,
+    coff: np.ndarray,
+    s_len: np.ndarray,
+    t_len: np.ndarray,
+    s_num: np.ndarray,
+    t_num: np.ndarray,
+    s_name: np.ndarray,
+    t_name: np.ndarray,
+    s_marks: np.ndarray,
+    t_marks: np.ndarray,
+    s_short: np.ndarray,
+    t_short: np.ndarray,
+    sparse: np.ndarray,
+    group: np.ndarray,
+    zband: np.ndarray,
+) -> None:
+    """`bead_evidence` of the DP rows i0..i1-1 (each cell's beads are its own: row runs can be
+    filled in side by side)."""
+    m = tgt_nulls.shape[2] - 1
+    n = lo.shape[0] - 1
+    mb = cos.shape[1]
+    # per DP row i, per target column t: over the source rows i-a..i-1 (a = 1..), the best z
+    # (col_best) and the summed similarity over the span's norm (col_near; NaN: outside the band)
+    width = 1
+    for i in range(i0, i1):
+        width = max(width, hi[i] - max(lo[i], 1) + mb + 3)
+    col_best = np.empty((width, mb + 1))
+    col_near = np.empty((width, mb + 1))
+    # per cell (i, j); source row i-1-ra, source row i-p, target column j-1-tb:
     row_best = np.empty((mb, mb + 1))  # [ra, b]: best z of the row over the bead's b columns
-    col_best = np.empty((mb, mb + 1))  # [tb, a]: best z of the column over the bead's a rows
     weak_rows = np.empty((mb + 1, mb + 1))  # [a, b]: weakest row_best of the bead's a rows
     weak_cols = np.empty((mb + 1, mb + 1))  # [a, b]: weakest col_best of the bead's b columns
-    col_sum = np.empty((mb + 2, mb + 1))  # [q, a]: column j-q summed over rows i-a..i-1
-    row_sum = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1
-    for i in range(1, n1):
+    row_near = np.empty((mb + 2, mb + 1))  # [p, b]: row i-p summed over columns j-b..j-1, / norm
+    for i in range(i0, i1):
         na = min(mb, i)
-        for j in range(max(lo[i], 1), hi[i] + 1):
+        j0 = max(lo[i], 1)
+        if j0 > hi[i]:
+            continue
+        if only_joined and not joined[off[i] + j0 - lo[i] : off[i] + hi[i] - lo[i] + 1].any():
+            continue  # no bead of the row to fill in
+        t0 = max(0, j0 - mb - 1)
+        for t in range(t0, hi[i] + 1):
+            best = -np.inf
+            total = 0.0
+            for a in range(1, na + 1):
+                r = i - a
+                if clo[r] <= t < chi[r]:
+                    best = max(best, zband[coff[r] + t - clo[r]])
+                    total = total + cband[coff[r] + t - clo[r]]
+                else:
+                    total = np.nan
+                col_best[t - t0, a] = best
+                col_near[t - t0, a] = total / src_norm[i - 1, a - 1]
+        for j in range(j0, hi[i] + 1):
             c0 = off[i] + j - lo[i]
             nb = min(mb, j)
             if only_joined and not joined[c0].any():
@@ -555,14 +662,6 @@ def bead_evidence(
                     row_best[ra, b] = row_best[ra, b - 1]
                     if clo[r] <= j - b and j <= chi[r]:
                         row_best[ra, b] = max(row_best[ra, b], zband[coff[r] + j - b - clo[r]])
-            for tb in range(nb):
-                t = j - 1 - tb
-                col_best[tb, 0] = -np.inf
-                for a in range(1, na + 1):
-                    col_best[tb, a] = col_best[tb, a - 1]
-                    r = i - a
-                    if clo[r] <= t < chi[r]:
-                        col_best[tb, a] = max(col_best[tb, a], zband[coff[r] + t - clo[r]])
             for b in range(1, nb + 1):
                 weak_rows[0, b] = np.inf
                 for a in range(1, na + 1):
@@ -570,69 +669,89 @@ def bead_evidence(
             for a in range(1, na + 1):
                 weak_cols[a, 0] = np.inf
                 for b in range(1, nb + 1):
-                    weak_cols[a, b] = min(weak_cols[a, b - 1], col_best[b - 1, a])
+                    weak_cols[a, b] = min(weak_cols[a, b - 1], col_best[j - b - t0, a])
             # neighbour sums; NaN where a sentence is outside the band (no such feature there)
-            for q in range(min(mb + 1, j) + 1):
-                t = j - q
-                col_sum[q, 0] = 0.0
-                for a in range(1, na + 1):
-                    r = i - a
-                    col_sum[q, a] = np.nan
-                    if clo[r] <= t < chi[r]:
-                        col_sum[q, a] = col_sum[q, a - 1] + cband[coff[r] + t - clo[r]]
             for p in range(min(mb, i - 1) + 2):
+                if p == 1:
+                    continue  # row i-1 is every bead's own
                 r = i - p
-                row_sum[p, 0] = 0.0
+                total = 0.0
                 for b in range(1, nb + 1):
-                    row_sum[p, b] = np.nan
                     if r < n and clo[r] <= j - b and j <= chi[r]:
-                        row_sum[p, b] = row_sum[p, b - 1] + cband[coff[r] + j - b - clo[r]]
+                        total = total + cband[coff[r] + j - b - clo[r]]
+                    else:
+                        total = np.nan
+                    row_near[p, b] = total / tgt_norm[j - 1, b - 1]
             for a in range(1, na + 1):
+                ls = s_len[i, a - 1]
                 for b in range(1, nb + 1):
                     cv = cos[c0, a - 1, b - 1]
                     if np.isnan(cv) or (only_joined and joined[c0, a - 1, b - 1] == 0):
                         continue
-                    sn, tn = src_norm[i - 1, a - 1], tgt_norm[j - 1, b - 1]
                     src_side = 0.0
                     src_k = 0
-                    if b + 1 <= j and not np.isnan(col_sum[b + 1, a]):  # target sentence j-b-1
-                        src_side += col_sum[b + 1, a] / sn
+                    if b + 1 <= j and not np.isnan(col_near[j - b - 1 - t0, a]):  # target j-b-1
+                        src_side += col_near[j - b - 1 - t0, a]
                         src_k += 1
-                    if not np.isnan(col_sum[0, a]):  # target sentence j
-                        src_side += col_sum[0, a] / sn
+                    if not np.isnan(col_near[j - t0, a]):  # target sentence j
+                        src_side += col_near[j - t0, a]
                         src_k += 1
                     tgt_side = 0.0
                     tgt_k = 0
-                    if a + 1 <= i and not np.isnan(row_sum[a + 1, b]):  # source sentence i-a-1
-                        tgt_side += row_sum[a + 1, b] / tn
+                    if a + 1 <= i and not np.isnan(row_near[a + 1, b]):  # source sentence i-a-1
+                        tgt_side += row_near[a + 1, b]
                         tgt_k += 1
-                    if not np.isnan(row_sum[0, b]):  # source sentence i
-                        tgt_side += row_sum[0, b] / tn
+                    if not np.isnan(row_near[0, b]):  # source sentence i
+                        tgt_side += row_near[0, b]
                         tgt_k += 1
+                    # (a mean of one or two: x / 2 is x * 0.5 to the bit, and needs no division)
+                    if src_k == 2:
+                        src_side *= 0.5
+                    if tgt_k == 2:
+                        tgt_side *= 0.5
                     near = np.nan
                     if src_k and tgt_k:
-                        near = 0.5 * (src_side / src_k + tgt_side / tgt_k)
+                        near = 0.5 * (src_side + tgt_side)
                     elif src_k:
-                        near = src_side / src_k
+                        near = src_side
                     elif tgt_k:
-                        near = tgt_side / tgt_k
+                        near = tgt_side
                     weak = min(weak_rows[a, b], weak_cols[a, b])
-                    is_joined = joined[c0, a - 1, b - 1] != 0
-                    k = 1 if is_joined else 0
-                    features_but_length(
+                    k = 1 if joined[c0, a - 1, b - 1] != 0 else 0
+                    sig = sigma[k, a - 1, b - 1]
+                    z, null = bead_z(
                         cv, src_nulls[k, 0, i, a - 1, b - 1], tgt_nulls[k, 0, j, b - 1, a - 1],
                         src_nulls[k, 1, i, a - 1, b - 1], tgt_nulls[k, 1, j, b - 1, a - 1],
-                        m - b + 1.0, n - a + 1.0, sigma[k, a - 1, b - 1], prior_count,
-                        s_len[i, a - 1], t_len[j, b - 1], s_num[i, a - 1], t_num[j, b - 1],
-                        s_name[i, a - 1], t_name[j, b - 1], s_marks[i, a - 1], t_marks[j, b - 1],
-                        weak, near, f,
+                        m - b + 1.0, n - a + 1.0, sig, prior_count,
                     )  # fmt: skip
-                    g = group_of(a, b, is_joined, f[2])
+                    sp = sparse[a - 1, b - 1]
+                    lt = t_len[j, b - 1]
+                    short = s_short[i, a - 1] if ls <= lt else t_short[j, b - 1]
+                    w = weights[group[a - 1, b - 1, k]]
+                    # the features in the calibration's order (`features_but_length`), summed
+                    # in that order; the length term is `bead_gains`'
                     ev = 0.0
-                    for q in range(f.shape[0]):
-                        if q != LENGTH:
-                            ev += weights[g, q] * f[q]
+                    ev += w[0] * z
+                    ev += w[1] * (z * sp)
+                    ev += w[2] * sp
+                    ev += w[3] * (z * short)
+                    ev += w[4] * short
+                    ev += w[5] * weak
+                    ev += w[6] * (0.0 if np.isnan(near) else (near - null) / sig)
+                    ev += w[8] * _agreement(s_num[i, a - 1], t_num[j, b - 1], False)
+                    ev += w[9] * _agreement(s_name[i, a - 1], t_name[j, b - 1], True)
+                    ev += w[10] * _agreement(s_marks[i, a - 1], t_marks[j, b - 1], False)
+                    ev += w[11] * 1.0
                     evidence[c0, a - 1, b - 1] = ev
+
+
+@numba.njit(cache=True)
+def _agreement(s: np.int64, t: np.int64, both: bool) -> float:
+    """2 |s & t| / |s | t| - 1 of two sets of flags: 0 if neither side has any (`both`: unless
+    both sides have some)."""
+    if (both and (s == 0 or t == 0)) or (s == 0 and t == 0):
+        return 0.0
+    return 2.0 * _popcount(s & t) / _popcount(s | t) - 1.0
 
 
 @numba.njit(cache=True)

@@ -30,7 +30,13 @@ def find_band(
     n, m = len(x), len(y)
     if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
         return full_band(n, m)
-    xc, yc = _halve(_center(x)), _halve(_center(y))
+    coarse = [x, y]
+
+    def coarser(k: int) -> None:  # the two sides side by side (numpy lets go of the GIL)
+        coarse[k] = _halve(_center(coarse[k]))
+
+    dp.share(coarser, 2)
+    xc, yc = coarse
     lo_c, hi_c = find_band(xc, yc, full_cells=full_cells, width=width)
     shapes = coarse_path(xc, yc, lo_c, hi_c)
     return _project(shapes, n, m, width)
@@ -44,13 +50,12 @@ def coarse_path(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     max_bead = 2
     bc = band_cosines(x, y, lo, hi, max_bead)
     # centred vectors: unrelated pairs sit around 0 whatever the encoder, so no prior is needed
-    sigma = null_sigma(x, y, bc, max_bead, np.ones((max_bead, max_bead)), COARSE_PRIOR_COUNT)
+    sigma = null_sigma(bc, np.ones((max_bead, max_bead)), COARSE_PRIOR_COUNT)
     shape = np.log(np.array([[1.0, 0.1], [0.1, 0.02]]))
     gain = _similarity_gains(bc.cos, bc.src_null, bc.tgt_null, sigma, lo, hi, bc.off, shape)
     return dp.best_path(gain, lo, hi, off=bc.off, m=len(y))[::-1]
 
 
-@numba.njit(cache=True)
 def _similarity_gains(
     cos: np.ndarray,
     src_null: np.ndarray,
@@ -64,11 +69,37 @@ def _similarity_gains(
     """Gain of every bead in the band: z - 2 (`score.bead_z`, null priors 0) as float32
     evidence, plus the log prior of its shape (the evidence model with a z weight of 1, a bias
     of -2 and nothing else, as `score.bead_evidence` and `score.bead_gains` would compute it)."""
+    gain = np.full(cos.shape, dp.NEG_INF, np.float32)
+    bounds = dp.row_chunks(off, lo, hi)
+
+    def rows(c: int) -> None:
+        _similarity_gain_rows(
+            cos, src_null, tgt_null, sigma, lo, hi, off, shape, bounds[c], bounds[c + 1], gain
+        )
+
+    dp.share(rows, dp.CHUNKS)
+    return gain
+
+
+@numba.njit(cache=True, nogil=True)
+def _similarity_gain_rows(
+    cos: np.ndarray,
+    src_null: np.ndarray,
+    tgt_null: np.ndarray,
+    sigma: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    shape: np.ndarray,
+    i0: int,
+    i1: int,
+    gain: np.ndarray,
+) -> None:
+    """`_similarity_gains` of the DP rows i0..i1-1 into `gain`."""
     n = lo.shape[0] - 1
     m = tgt_null.shape[0] - 1
     mb = cos.shape[1]
-    gain = np.full(cos.shape, dp.NEG_INF, np.float32)
-    for i in range(1, n + 1):
+    for i in range(i0, i1):
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
             for a in range(1, min(mb, i) + 1):
@@ -82,7 +113,6 @@ def _similarity_gains(
                     )  # fmt: skip
                     evidence = np.float32(z - 2.0)
                     gain[c0, a - 1, b - 1] = np.float64(evidence) + shape[a - 1, b - 1]
-    return gain
 
 
 def _center(v: np.ndarray) -> np.ndarray:
