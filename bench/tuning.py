@@ -2,7 +2,8 @@
 document types, their tune/test parts, embeddings held in memory, and one scoring function.
 
 Document types (the unit of the leave-one-type-out table): Text+Berg (de-fr), Bible (en-zh),
-FLORES translations (kk-ru, kk-en, ru-en), FLORES comparable (kk-ru, damaged), regular 1:2 / 2:1
+FLORES translations (kk-ru, kk-en, ru-en), FLORES comparable (kk-ru, damaged), FLORES edited (kk-ru
+translations with sentences replaced by unrelated ones on both sides), regular 1:2 / 2:1
 (kk-ru, one side splits every sentence), short (kk-ru documents of 2-8 short Tatoeba sentence
 pairs), unrelated (kk-ru pairs that are not translations).
 Every loader takes the part ("tune" or "test") and never mixes them.
