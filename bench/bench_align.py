@@ -613,7 +613,8 @@ def dp_versus_bertalign(
     )
     note = (
         f"DP: synthetic {shape} document (real FLORES test vectors, see scaling); egiz = "
-        "`align_embedded` without joined texts (band search, scoring, 3 DP passes), runs "
+        "`align_embedded` without joined texts (band search, scoring, "
+        f"{1 + AlignParams().self_calibration} DP passes), runs "
         f"{', '.join(secs(t) for t in times)}; Bertalign = its `align_sents` (first pass, "
         "window, second pass, defaults) in the peers venv on the same sentence vectors, its "
         "overlap vectors built as normalised sums (no embedding in the timing), runs "
