@@ -754,7 +754,6 @@ def _agreement(s: np.int64, t: np.int64, both: bool) -> float:
     return 2.0 * _popcount(s & t) / _popcount(s | t) - 1.0
 
 
-@numba.njit(cache=True)
 def bead_gains(
     evidence: np.ndarray,
     joined: np.ndarray,
@@ -774,7 +773,7 @@ def bead_gains(
     size_exponent: float,
     merge_bonus: float,
     paragraph_penalty: float,
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """Gains of every bead for one DP pass: (gain, log_odds) arrays shaped like `evidence`.
 
     evidence = `bead_evidence` + the length term for this pass's length `ratio` (src_cum,
@@ -789,12 +788,44 @@ def bead_gains(
     An omission (1-0 / 0-1) has gain 0: a bead is kept only where it beats leaving its sentences
     out, which is what lets a document say "these are unrelated".
     """
-    n1 = lo.shape[0]
-    n = n1 - 1
-    mb = evidence.shape[1]
-    gain = np.full(evidence.shape, NEG_INF, np.float32)
-    odds = np.full(evidence.shape, np.nan, np.float32)
-    # what depends on the bead's shape alone, once per shape (a pow per bead is not free)
+    n = lo.shape[0] - 1
+    tables = _gain_tables(
+        n, m, evidence.shape[1], src_cum, tgt_cum, ratio, log_odds, shape_prior,
+        evidence_weight, size_exponent, merge_bonus,
+    )  # fmt: skip
+    gain = np.empty(evidence.shape, np.float32)
+    odds = np.empty(evidence.shape, np.float32)
+    gain[: off[1]] = NEG_INF  # row 0: no bead ends there (the chunks cover rows 1..n)
+    odds[: off[1]] = np.nan
+    bounds = dp.row_chunks(off, lo, hi)
+
+    def rows(chunk: int) -> None:
+        _gain_rows(
+            bounds[chunk], bounds[chunk + 1], evidence, joined, lo, hi, off, src_par, tgt_par,
+            weights, log_odds, paragraph_penalty, *tables, gain, odds,
+        )  # fmt: skip
+
+    dp.share(rows, len(bounds) - 1)
+    return gain, odds
+
+
+@numba.njit(cache=True)
+def _gain_tables(
+    n: int,
+    m: int,
+    mb: int,
+    src_cum: np.ndarray,
+    tgt_cum: np.ndarray,
+    ratio: float,
+    log_odds: float,
+    shape_prior: np.ndarray,
+    evidence_weight: float,
+    size_exponent: float,
+    merge_bonus: float,
+):
+    """What the rows of `bead_gains` share: each shape's group, scale, prior and shape term (a
+    pow per bead is not free), and the length term's logs once per span (log(x / y) as
+    log(x) - log(y))."""
     group = np.empty((mb, mb, 2), np.int64)
     scale = np.empty((mb, mb))
     prior = np.empty((mb, mb))
@@ -809,16 +840,46 @@ def bead_gains(
             scale[a - 1, b - 1] = evidence_weight * size**size_exponent
             prior[a - 1, b - 1] = size * log_odds
             extra[a - 1, b - 1] = shape_prior[a - 1, b - 1] + merge_bonus * (a + b - 2)
-    # the length term's logs, once per span: log(x / y) as log(x) - log(y)
-    log_src = np.zeros((n1, mb))
-    for i in range(1, n1):
+    log_src = np.zeros((n + 1, mb))
+    for i in range(1, n + 1):
         for a in range(1, min(mb, i) + 1):
             log_src[i, a - 1] = np.log(ratio * (src_cum[i] - src_cum[i - a]) + LENGTH_SMOOTHING)
     log_tgt = np.zeros((m + 1, mb))
     for j in range(1, m + 1):
         for b in range(1, min(mb, j) + 1):
             log_tgt[j, b - 1] = np.log(tgt_cum[j] - tgt_cum[j - b] + LENGTH_SMOOTHING)
-    for i in range(1, n1):
+    return group, scale, prior, extra, log_src, log_tgt
+
+
+@numba.njit(cache=True, nogil=True)
+def _gain_rows(
+    i0: int,
+    i1: int,
+    evidence: np.ndarray,
+    joined: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    src_par: np.ndarray,
+    tgt_par: np.ndarray,
+    weights: np.ndarray,
+    log_odds: float,
+    paragraph_penalty: float,
+    group: np.ndarray,
+    scale: np.ndarray,
+    prior: np.ndarray,
+    extra: np.ndarray,
+    log_src: np.ndarray,
+    log_tgt: np.ndarray,
+    gain: np.ndarray,
+    odds: np.ndarray,
+) -> None:
+    """`bead_gains` for DP rows i0..i1-1 (every cell of the rows written, NEG_INF / NaN where
+    no bead fits)."""
+    mb = evidence.shape[1]
+    for i in range(i0, i1):
+        gain[off[i] : off[i + 1]] = NEG_INF
+        odds[off[i] : off[i + 1]] = np.nan
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
             for a in range(1, min(mb, i) + 1):
@@ -835,7 +896,6 @@ def bead_gains(
                         gv -= paragraph_penalty
                     gain[c0, a - 1, b - 1] = gv
                     odds[c0, a - 1, b - 1] = ev + log_odds
-    return gain, odds
 
 
 @numba.njit(cache=True)
