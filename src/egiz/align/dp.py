@@ -89,6 +89,15 @@ def _helper() -> ThreadPoolExecutor | None:
         return _HELPER[1]
 
 
+def share_rows(
+    rows: Callable[[int, int], None], off: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> None:
+    """rows(i0, i1) for runs of DP rows 1..n with about equal numbers of cells (`row_chunks`),
+    shared out as `share` does."""
+    bounds = row_chunks(off, lo, hi)
+    share(lambda c: rows(bounds[c], bounds[c + 1]), len(bounds) - 1)
+
+
 @numba.njit(cache=True)
 def row_chunks(off: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Bounds of CHUNKS runs of DP rows 1..n with about equal numbers of cells: rows
@@ -264,14 +273,12 @@ def bead_cosines(
     n = lo.shape[0] - 1
     coff = offsets(clo, chi - 1)
     out = np.full((off[n + 1], max_bead, max_bead), np.nan, np.float32)
-    bounds = row_chunks(off, lo, hi)
-
-    def rows(c: int) -> None:
-        _bead_cosines(
-            cband, clo, chi, coff, src_norm, tgt_norm, lo, hi, off, bounds[c], bounds[c + 1], out
-        )
-
-    share(rows, CHUNKS)
+    share_rows(
+        lambda i0, i1: _bead_cosines(
+            cband, clo, chi, coff, src_norm, tgt_norm, lo, hi, off, i0, i1, out
+        ),
+        off, lo, hi,
+    )  # fmt: skip
     return out
 
 

@@ -513,16 +513,13 @@ def bead_evidence(
         cband, clo, chi, src_mu, tgt_mu, lo, sigma, src_len, tgt_len, src_num, tgt_num, src_name,
         tgt_name, src_marks, tgt_marks, mb, tgt_nulls.shape[2] - 1,
     )  # fmt: skip
-    bounds = dp.row_chunks(off, lo, hi)
-
-    def rows(chunk: int) -> None:
-        _evidence_rows(
-            bounds[chunk], bounds[chunk + 1], cos, cband, clo, chi, src_norm, tgt_norm, joined, lo,
-            hi, off, src_nulls, tgt_nulls, sigma, prior_count, weights, evidence, only_joined,
-            *shared,
-        )  # fmt: skip
-
-    dp.share(rows, len(bounds) - 1)
+    dp.share_rows(
+        lambda i0, i1: _evidence_rows(
+            i0, i1, cos, cband, clo, chi, src_norm, tgt_norm, joined, lo, hi, off, src_nulls,
+            tgt_nulls, sigma, prior_count, weights, evidence, only_joined, *shared,
+        ),
+        off, lo, hi,
+    )  # fmt: skip
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -797,15 +794,13 @@ def bead_gains(
     odds = np.empty(evidence.shape, np.float32)
     gain[: off[1]] = NEG_INF  # row 0: no bead ends there (the chunks cover rows 1..n)
     odds[: off[1]] = np.nan
-    bounds = dp.row_chunks(off, lo, hi)
-
-    def rows(chunk: int) -> None:
-        _gain_rows(
-            bounds[chunk], bounds[chunk + 1], evidence, joined, lo, hi, off, src_par, tgt_par,
-            weights, log_odds, paragraph_penalty, *tables, gain, odds,
-        )  # fmt: skip
-
-    dp.share(rows, len(bounds) - 1)
+    dp.share_rows(
+        lambda i0, i1: _gain_rows(
+            i0, i1, evidence, joined, lo, hi, off, src_par, tgt_par, weights, log_odds,
+            paragraph_penalty, *tables, gain, odds,
+        ),
+        off, lo, hi,
+    )  # fmt: skip
     return gain, odds
 
 

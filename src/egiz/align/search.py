@@ -70,14 +70,12 @@ def _similarity_gains(
     evidence, plus the log prior of its shape (the evidence model with a z weight of 1, a bias
     of -2 and nothing else, as `score.bead_evidence` and `score.bead_gains` would compute it)."""
     gain = np.full(cos.shape, dp.NEG_INF, np.float32)
-    bounds = dp.row_chunks(off, lo, hi)
-
-    def rows(c: int) -> None:
-        _similarity_gain_rows(
-            cos, src_null, tgt_null, sigma, lo, hi, off, shape, bounds[c], bounds[c + 1], gain
-        )
-
-    dp.share(rows, dp.CHUNKS)
+    dp.share_rows(
+        lambda i0, i1: _similarity_gain_rows(
+            cos, src_null, tgt_null, sigma, lo, hi, off, shape, i0, i1, gain
+        ),
+        off, lo, hi,
+    )  # fmt: skip
     return gain
 
 
