@@ -685,23 +685,6 @@ def test_a_short_dialogue_is_aligned_line_by_line() -> None:
         assert all(b.score >= 0.5 for b in result.beads), [b.score for b in result.beads]
 
 
-def test_best_path_charges_omissions_side_by_side() -> None:
-    """A 1-0 next to a 0-1 pays `switch`: a weak 1-1 bead in between two strong ones is then
-    worth more than leaving both of its sentences out; without the charge it is not."""
-    from egiz.align import dp
-
-    n = m = 3
-    lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
-    off = dp.offsets(lo, hi)
-    gain = np.full((off[-1], 1, 1), dp.NEG_INF, np.float32)
-    for k, g in ((1, 3.0), (2, -0.5), (3, 3.0)):  # the 1-1 beads on the diagonal
-        gain[off[k] + k, 0, 0] = g
-    plain = dp.best_path(gain, lo, hi, off, m)[::-1].tolist()
-    assert plain == [[1, 1], [1, 0], [0, 1], [1, 1]] or plain == [[1, 1], [0, 1], [1, 0], [1, 1]]
-    assert dp.best_path(gain, lo, hi, off, m, 1.0)[::-1].tolist() == [[1, 1]] * 3
-    assert dp.best_path(gain, lo, hi, off, m, 0.4)[::-1].tolist() == plain  # 0.4 < 0.5
-
-
 # Two documents of Tatoeba's kaz-rus test pairs (CC BY 2.0 FR, tatoeba.org), as the bench's
 # "short documents" put them together.
 _LOOSE_KK = [
@@ -738,16 +721,47 @@ _LINES_RU = [
 
 @pytest.mark.e5
 def test_side_by_side_omissions_can_be_paired_in_a_faithful_document() -> None:
-    """An idiom translated by its sense scores no better than unrelated text: by default it is
-    left out on both sides. With `omission_pair_weight` 1 a line left out on both sides at one
-    place of a faithful document is taken for its translation, with the low probability its
-    own evidence gives it."""
-    unpaired = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True).beads
-    assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
-    params = AlignParams(omission_pair_weight=1)
-    beads = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True, params=params).beads
+    """An idiom translated by its sense scores no better than unrelated text, so the DP leaves
+    it out on both sides. Two lines left out at one place of a faithful document, each the
+    other's closest counterpart, are paired, with the low probability their own evidence
+    gives them; `omission_pair_weight=0` leaves them out."""
+    beads = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True).beads
     assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(5)]
     assert beads[2].score < 0.5  # the evidence alone does not vouch for it
+    params = AlignParams(omission_pair_weight=0)
+    unpaired = egiz.align(_LOOSE_KK, _LOOSE_RU, presegmented=True, params=params).beads
+    assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
+
+
+@pytest.mark.e5
+def test_unrelated_lines_left_out_at_one_place_stay_unpaired() -> None:
+    """A line of a faithful document replaced on both sides by lines from elsewhere (an edited
+    text): the two would pass the prior's test, but neither is the other's closest
+    counterpart, so both stay omissions, in the order the path left them."""
+    kk, ru = list(_LINES_KK), list(_LINES_RU)
+    kk[4], ru[4] = _LOOSE_KK[1], _LOOSE_RU[2]
+    beads = egiz.align(kk, ru, presegmented=True).beads
+    expected = [((i,), (i,)) for i in range(8)]
+    expected[4:5] = [((), (4,)), ((4,), ())]
+    assert [(b.src, b.tgt) for b in beads] == expected
+
+
+TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "data" / "textberg-de-fr"
+
+
+@pytest.mark.e5
+def test_a_piece_of_a_split_sentence_joins_its_bead() -> None:
+    """Text+Berg dev, de sentences 133-144 / fr 175-185: "Er berichtet nur aus zweiter Hand ...
+    eines roten ( wir würden sagen :" + "braunen ) Bären herausgestellt hätten ." is one French
+    sentence pair (gold 2-2). The piece barely moves the joined text's cosine (it drops a little),
+    but the lengths fit only with it: it joins its bead; `absorb_tolerance=0` leaves it out."""
+    de = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()[133:145]
+    fr = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()[175:186]
+    beads = egiz.align(de, fr, presegmented=True, src_lang="de", tgt_lang="fr").beads
+    assert [(b.src, b.tgt) for b in beads][7:9] == [((7, 8), (7, 8)), ((9,), (9,))]
+    strict = AlignParams(absorb_tolerance=0)
+    beads = egiz.align(de, fr, presegmented=True, src_lang="de", tgt_lang="fr", params=strict).beads
+    assert [(b.src, b.tgt) for b in beads][7:9] == [((7,), (7, 8)), ((8,), ())]
 
 
 @pytest.mark.e5

@@ -56,15 +56,21 @@ class AlignParams:
     # Passes that re-estimate the document's priors from the previous path.
     self_calibration: int = 3
     paragraph_penalty: float = 1.0  # a merge across a paragraph break (log-odds)
-    # Cost of a 1-0 and a 0-1 side by side, in units of the document's prior log-odds that a
-    # sentence has a counterpart. In a faithful translation two sentences left out at one place
-    # are most often a loose translation of each other (1 pairs them: short dialogue documents
-    # gain), in an edited text or a news pair they say different things (0: the tuner's choice
-    # once edited documents are in its objective).
-    omission_pair_weight: float = 0.0
+    # Two sentences the path leaves out side by side at one place are paired when each is the
+    # other's closest counterpart in the document and their bead's log-odds plus this weight
+    # times the document's prior log-odds is positive (0: never). In a faithful translation
+    # such a pair is a loose translation (an idiom rendered by its sense); unrelated sentences
+    # left at one place (an edited text) are rarely each other's closest match.
+    omission_pair_weight: float = 1.0
     # An n-m bead (2+ sentences on both sides) is split into two beads where both are this
     # likely a translation on their own (above 1: never).
     split_min_probability: float = 0.5
+    # A sentence left out next to an aligned bead joins it when the real embedding of the joined
+    # text says the bead is at least as good a translation with it, or when its lengths fit
+    # better and the joined cosine drops by at most this many null spreads (the document's
+    # standard deviation of unrelated pairs' cosines): a short piece of a split sentence
+    # barely moves the cosine, while its length is plain to see.
+    absorb_tolerance: float = 0.5
     # Re-score spans with real embeddings of their joined sentences: none | local (around the
     # merges the path considers) | all (every span, like Vecalign's and Bertalign's overlaps).
     refine: str = "local"
@@ -86,6 +92,7 @@ class AlignParams:
             (self.self_calibration >= 0, "self_calibration must be 0 or more"),
             (self.paragraph_penalty >= 0, "paragraph_penalty must be 0 or more"),
             (self.omission_pair_weight >= 0, "omission_pair_weight must be 0 or more"),
+            (self.absorb_tolerance >= 0, "absorb_tolerance must be 0 or more"),
             (self.split_min_probability >= 0, "split_min_probability must be 0 or more"),
             (self.refine in REFINE_MODES, f"refine must be one of {', '.join(REFINE_MODES)}"),
             (self.joined_budget >= 0, "joined_budget must be 0 or more"),
@@ -257,6 +264,7 @@ def align_embedded(
         shapes, odds = doc.solve(priors)
     if refine:
         shapes = doc.absorb_omissions(shapes, odds, priors, embed_texts)
+    shapes = doc.pair_omissions(shapes, odds, priors)
     shapes = doc.split_merges(shapes, odds, priors)
     return doc.beads(shapes, odds, priors)
 

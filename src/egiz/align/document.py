@@ -294,8 +294,7 @@ class DocumentScorer:
             priors.shape, p.evidence_weight, p.size_exponent, p.merge_bonus,
             p.paragraph_penalty,
         )  # fmt: skip
-        switch = p.omission_pair_weight * max(priors.log_odds, 0.0)
-        return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m, switch)[::-1], odds
+        return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
 
     def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
         """Beads of the path; an aligned bead's score is its probability, on the prior the rest
@@ -398,6 +397,7 @@ class DocumentScorer:
         likely a translation than not take sentences in, so unrelated text stays out. Within
         what is left of the joined-text budget."""
         budget = self.joined_budget()
+        tolerance = self.params.absorb_tolerance * float(self.sigma[0, 0, 0])
         beads = [(int(a), int(b)) for a, b in shapes]
         starts = _starts(beads)
         # the spans the first sweep will ask for, embedded in one batch (one text per call
@@ -420,7 +420,12 @@ class DocumentScorer:
                 (si, sj), (na, nbb) = starts[nb], beads[nb]
                 before = self._joined_cosine(si, na, sj, nbb, embed_texts)
                 after = self._joined_cosine(*src_span, *tgt_span, embed_texts)
-                if after >= before and (best is None or after - before > best[0]):
+                ok = after >= before or (
+                    after >= before - tolerance
+                    and self._length_deviation(*src_span, *tgt_span, priors.ratio)
+                    < self._length_deviation(si, na, sj, nbb, priors.ratio)
+                )
+                if ok and (best is None or after - before > best[0]):
                     best = (after - before, nb)
             if best is None:
                 k += 1
@@ -431,6 +436,57 @@ class DocumentScorer:
             del starts[max(k, nb)]  # the merged bead starts where the first of the two did
             k = max(0, min(k, nb) - 1)
         return np.array(beads, np.int64).reshape(-1, 2)
+
+    def pair_omissions(
+        self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
+    ) -> np.ndarray:
+        """Pair two sentences the path left out side by side at one place when each is the
+        other's closest counterpart in the document and the bead's log-odds plus
+        `omission_pair_weight` times the document's prior log-odds is positive. In a faithful
+        translation such a pair is most often a loose one (an idiom rendered by its sense);
+        two unrelated sentences left at one place (an edited text) are rarely each other's
+        closest match. A cost of side-by-side omissions inside the DP cannot ask this: the
+        DP would order the run so that the sentences that meet are not the pair."""
+        weight = self.params.omission_pair_weight
+        if weight <= 0 or priors.log_odds <= 0:
+            return shapes
+        src_of, tgt_of = score.closest_partners(odds, self.bc.lo, self.bc.hi, self.bc.off, self.m)
+        bonus = weight * priors.log_odds
+        out: list[tuple[int, int]] = []
+        i = j = 0
+        k = 0
+        beads = [(int(a), int(b)) for a, b in shapes]
+        while k < len(beads):
+            a, b = beads[k]
+            if a and b:
+                out.append((a, b))
+                i, j, k = i + a, j + b, k + 1
+                continue
+            end = k  # a run of omissions: source i..i1-1 and target j..j1-1 left out
+            while end < len(beads) and not (beads[end][0] and beads[end][1]):
+                end += 1
+            i1 = i + sum(x[0] for x in beads[k:end])
+            j1 = j + sum(x[1] for x in beads[k:end])
+            pairs = [
+                (s, int(src_of[s]))
+                for s in range(i, i1)
+                if j <= src_of[s] < j1
+                and tgt_of[src_of[s]] == s
+                and self._log_odds(odds, s + 1, int(src_of[s]) + 1, 1, 1) + bonus > 0
+            ]
+            if not pairs:
+                out += beads[k:end]
+                i, j, k = i1, j1, end
+                continue
+            si, sj = i, j
+            for s, t in pairs:  # in source order; a pair that crosses the previous one waits
+                if t < sj:
+                    continue
+                out += [(1, 0)] * (s - si) + [(0, 1)] * (t - sj) + [(1, 1)]
+                si, sj = s + 1, t + 1
+            out += [(1, 0)] * (i1 - si) + [(0, 1)] * (j1 - sj)
+            i, j, k = i1, j1, end
+        return np.array(out, np.int64).reshape(-1, 2)
 
     def split_merges(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
@@ -526,11 +582,22 @@ class DocumentScorer:
         for sp, vec in zip(todo, vecs, strict=True):
             self._span_memo[sp] = vec
 
+    def _length_deviation(self, i: int, a: int, j: int, b: int, ratio: float) -> float:
+        """How far the lengths of src[i:i+a] and tgt[j:j+b] are from the expected ratio."""
+        ls = self.src_cum[i + a] - self.src_cum[i]
+        lt = self.tgt_cum[j + b] - self.tgt_cum[j]
+        return float(score.length_deviation(ls, lt, ratio))
+
+    def _log_odds(self, odds: np.ndarray, i: int, j: int, a: int, b: int) -> float:
+        """The log-odds of the bead of a x b sentences ending before (i, j), on the document's
+        prior."""
+        return float(odds[self.bc.off[i] + j - self.bc.lo[i], a - 1, b - 1])
+
     def _probability(
         self, odds: np.ndarray, i: int, j: int, a: int, b: int, priors: DocumentPriors
     ) -> float:
         """The reported probability of the bead of a x b sentences ending before (i, j)."""
-        own = float(odds[self.bc.off[i] + j - self.bc.lo[i], a - 1, b - 1])
+        own = self._log_odds(odds, i, j, a, b)
         return score.sigmoid(own - priors.log_odds + priors.log_odds_without(a + b))
 
     def _joined_cosine(

@@ -334,58 +334,36 @@ def _popcount(x: np.int64) -> int:
 
 
 @numba.njit(cache=True)
-def best_path(
-    gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int, switch: float = 0.0
-):
+def best_path(gain: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int):
     """Maximise the summed gain over monotone bead sequences from (0, 0) to (n, m).
 
     Returns the bead shapes along the best path, last bead first, as (a, b) rows; (1, 0) and (0, 1)
-    are omissions. `switch` is subtracted where an omission on one side directly follows one on
-    the other: two sentences left out side by side at one place are, in a translation, far more
-    often a loose translation of each other than two independent omissions. Ties are broken by a
-    fixed order, so the output is deterministic.
+    are omissions. Ties are broken by a fixed shape order, so the output is deterministic.
     """
     n1 = lo.shape[0]
     mb = gain.shape[1]
     n = n1 - 1
-    cells = off[n1]
-    # best score of a path ending at a cell with a bead (state 0), a 1-0 (1) or a 0-1 (2) ...
-    score = np.full((3, cells), NEG_INF)
-    came = np.zeros((3, cells), np.int8)  # ... the state of the previous cell on that path ...
-    back_a = np.zeros(cells, np.int8)  # ... and the bead of state 0
-    back_b = np.zeros(cells, np.int8)
-    best_of = np.full(cells, NEG_INF)  # the best of the three (ties: 1-0, 0-1, bead) ...
-    state_of = np.zeros(cells, np.int8)  # ... and its state
-    score[0, 0] = best_of[0] = 0.0
+    score = np.full(off[n1], NEG_INF)
+    back_a = np.zeros(off[n1], np.int8)
+    back_b = np.zeros(off[n1], np.int8)
+    score[0] = 0.0
     for i in range(n1):
         for j in range(lo[i], hi[i] + 1):
             c = off[i] + j - lo[i]
             if i == 0 and j == 0:
                 continue
-            # omissions: a source sentence (1-0) or a target sentence (0-1) without counterpart
-            if i >= 1 and lo[i - 1] <= j <= hi[i - 1]:
-                p = off[i - 1] + j - lo[i - 1]
-                best, st = best_of[p], state_of[p]
-                if st == 2 and switch > 0:  # the best goes on from a 0-1: is it still?
-                    best, st = score[1, p], 1
-                    if score[2, p] - switch > best:
-                        best, st = score[2, p] - switch, 2
-                    if score[0, p] > best:
-                        best, st = score[0, p], 0
-                score[1, c], came[1, c] = best, st
-            if j >= 1 and j - 1 >= lo[i]:
-                p = c - 1
-                best, st = best_of[p], state_of[p]
-                if st == 1 and switch > 0:  # the best goes on from a 1-0: is it still?
-                    best, st = score[1, p] - switch, 1
-                    if score[2, p] > best:
-                        best, st = score[2, p], 2
-                    if score[0, p] > best:
-                        best, st = score[0, p], 0
-                score[2, c], came[2, c] = best, st
             best = NEG_INF
             ba = 0
             bb = 0
+            # omissions: a source sentence (1-0) or a target sentence (0-1) without counterpart
+            if i >= 1 and lo[i - 1] <= j <= hi[i - 1]:
+                s = score[off[i - 1] + j - lo[i - 1]]
+                if s > best:
+                    best, ba, bb = s, 1, 0
+            if j >= 1 and j - 1 >= lo[i]:
+                s = score[c - 1]
+                if s > best:
+                    best, ba, bb = s, 0, 1
             for a in range(1, min(mb, i) + 1):
                 pi = i - a
                 for b in range(1, min(mb, j) + 1):
@@ -395,34 +373,24 @@ def best_path(
                     g = gain[c, a - 1, b - 1]
                     if g <= NEG_INF:
                         continue
-                    s = best_of[off[pi] + pj - lo[pi]] + g
+                    s = score[off[pi] + pj - lo[pi]] + g
                     if s > best:
                         best, ba, bb = s, a, b
-            score[0, c] = best
+            score[c] = best
             back_a[c] = ba
             back_b[c] = bb
-            if ba:
-                came[0, c] = state_of[off[i - ba] + j - bb - lo[i - ba]]
-            st = 1
-            if score[2, c] > score[st, c]:
-                st = 2
-            if score[0, c] > score[st, c]:
-                st = 0
-            best_of[c], state_of[c] = score[st, c], st
     path = np.zeros((n + m, 2), np.int64)
     k = 0
     i = n
     j = m
-    state = state_of[off[n] + m - lo[n]]
     while i > 0 or j > 0:
-        c = off[i] + j - lo[i]
-        if score[state, c] <= NEG_INF:  # unreachable cell: the band was broken (never expected)
+        a = back_a[off[i] + j - lo[i]]
+        b = back_b[off[i] + j - lo[i]]
+        if a == 0 and b == 0:  # unreachable cell: the band was broken (never expected)
             raise ValueError("alignment band does not connect start and end")
-        a, b = (1, 0) if state == 1 else (0, 1) if state == 2 else (back_a[c], back_b[c])
         path[k, 0] = a
         path[k, 1] = b
         k += 1
-        state = came[state, c]
         i -= a
         j -= b
     return path[:k]

@@ -927,6 +927,31 @@ def best_evidence(
     return src, tgt
 
 
+@numba.njit(cache=True)
+def closest_partners(
+    odds: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each source sentence the target sentence of its highest-scoring 1-1 bead in the
+    band, and for each target sentence the source one (-1: no 1-1 bead in the band)."""
+    n1 = lo.shape[0]
+    src_best = np.full(n1 - 1, -np.inf)
+    tgt_best = np.full(m, -np.inf)
+    src_of = np.full(n1 - 1, -1, np.int64)
+    tgt_of = np.full(m, -1, np.int64)
+    for i in range(1, n1):
+        for j in range(max(lo[i], 1), hi[i] + 1):
+            if not lo[i - 1] <= j - 1 <= hi[i - 1]:
+                continue
+            v = odds[off[i] + j - lo[i], 0, 0]
+            if np.isnan(v):
+                continue
+            if v > src_best[i - 1]:
+                src_best[i - 1], src_of[i - 1] = v, j - 1
+            if v > tgt_best[j - 1]:
+                tgt_best[j - 1], tgt_of[j - 1] = v, i - 1
+    return src_of, tgt_of
+
+
 def sigmoid(x: float) -> float:
     # min/max, not np.clip: the same value (NaN stays NaN) without numpy's per-call overhead
     return float(1.0 / (1.0 + np.exp(-min(max(x, -60.0), 60.0))))
