@@ -255,7 +255,10 @@ def align_embedded(
     priors = doc.initial_priors()
     shapes, odds = doc.solve(priors)
     for _ in range(params.self_calibration):
-        priors = doc.estimate_priors(shapes, odds, priors)
+        estimate = doc.estimate_priors(shapes, odds, priors)
+        if estimate.same_as(priors):
+            break  # a fixed point: every further pass would find this path again
+        priors = estimate
         shapes, odds = doc.solve(priors)
     refine = embed_texts is not None and params.refine != "none" and params.max_bead > 1
     if refine and doc.use_joined_embeddings(shapes, embed_texts):
