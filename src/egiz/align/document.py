@@ -46,10 +46,9 @@ class DocumentPriors:
 
     def same_as(self, other: DocumentPriors) -> bool:
         """Exactly the same priors: a DP pass on them finds exactly the same path."""
-        return (
-            (self.log_odds, self.ratio, self.aligned, self.total, self.prior, self.strength)
-            == (other.log_odds, other.ratio, other.aligned, other.total, other.prior, other.strength)
-            and np.array_equal(self.shape, other.shape)
+        scalars = ("log_odds", "ratio", "aligned", "total", "prior", "strength")
+        return all(getattr(self, k) == getattr(other, k) for k in scalars) and np.array_equal(
+            self.shape, other.shape
         )
 
     def log_odds_without(self, sentences: int) -> float:
