@@ -420,6 +420,23 @@ def test_japanese_sentences_end_at_fullwidth_marks() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "sentences"),
+    [  # short sentences written for this test: "I am going home." "He went to school."
+        ("hi", ["मैं घर जा रहा हूँ।", "वह स्कूल गया।", "क्या तुम आओगे?"]),  # danda
+        ("hy", ["Ես տուն եմ գնում։", "Նա դպրոց գնաց։"]),  # Armenian full stop
+        ("am", ["እኔ ወደ ቤት እሄዳለሁ።", "እሱ ወደ ትምህርት ቤት ሄደ።"]),  # Ethiopic full stop
+        ("my", ["ကျွန်တော် အိမ်ပြန်မယ်။", "သူ ကျောင်းသွားတယ်။"]),  # Myanmar section mark
+        ("ur", ["میں گھر جا رہا ہوں۔", "وہ اسکول گیا۔"]),  # Urdu full stop
+        ("ar", ["ذهبت إلى البيت.", "هل أنت بخير؟", "نعم، أنا بخير."]),  # Arabic question mark
+        ("hi", ["उसने कहा, “मैं आऊँगा।”", "फिर वह चला गया।"]),  # the quote closes after it
+    ],
+)
+def test_full_stops_of_other_scripts_end_a_sentence(lang: str, sentences: list[str]) -> None:
+    assert texts(" ".join(sentences), lang) == sentences
+    assert texts("".join(sentences), lang) == ["".join(sentences)]  # no space after: no cut
+
+
 def test_cjk_ends_keep_every_character_and_latin_sentences_inside() -> None:
     text = "（见第三章。）然后继续。egiz 是一个工具。It aligns text. It is fast!它很快。"
     got = texts(text, "zh")

@@ -12,6 +12,8 @@ adds (:func:`_abbreviation_rule`). On top of razdel this module adds:
 * glued sentences (``Султангазиев.Он пригласил``), which razdel keeps together;
 * Chinese and Japanese sentence ends (``。！？``), which need no space after them and which razdel
   does not know; they apply in any language, as nothing else writes them;
+* the full stops of other scripts (Indic danda ``।``, Armenian ``։``, Ethiopic ``።``, Myanmar
+  ``။``, Urdu ``۔``, the Arabic question mark ``؟`` ...) before a space, in any language;
 * abbreviations that are also words (Kazakh ``мыс`` "copper", Russian ``пол``, English ``no``)
   join only when the next word continues the sentence (:func:`_abbreviation_rule`);
 * linear time on huge paragraphs: razdel rebuilds its buffer string on every join, so a very long
@@ -456,8 +458,19 @@ _CJK_END = re.compile(rf"(?:[。｡！？]+|[!?]+(?=[{_CJK_CLOSERS}]*[{_CJK}]))[
 _CJK_GOES_ON = re.compile(r"\s*[，、,;；:：)）]|(?<=[」』”’])\s*(?:と|って)")
 
 
+# --- other scripts' full stops ------------------------------------------------------------------
+
+# Sentence ends razdel (written for Russian) does not know, written with a space after them:
+# Devanagari and other Indic danda and double danda, the Armenian full stop, the Ethiopic full
+# stop and question mark, the Myanmar section mark, the Khmer khan, the Urdu full stop, the
+# Arabic question mark and the Hebrew sof pasuq. Closing quotes and brackets stay with the
+# sentence; what follows a space starts the next one.
+_SCRIPT_END = re.compile(rf"[।॥։።፧။។۔؟׃]+[{_CJK_CLOSERS}]*(?=\s)")
+
+
 def _cjk_pieces(paragraph: str) -> list[str]:
-    """Cut a paragraph after each Chinese/Japanese sentence end; linear, no-op without them."""
+    """Cut a paragraph after each Chinese/Japanese sentence end and after each full stop of the
+    scripts in `_SCRIPT_END`; linear, no-op without them."""
     pieces, start = [], 0
     for match in _CJK_END.finditer(paragraph):
         end = match.end()
@@ -465,7 +478,14 @@ def _cjk_pieces(paragraph: str) -> list[str]:
             pieces.append(paragraph[start:end])
             start = end
     pieces.append(paragraph[start:])
-    return [piece.strip() for piece in pieces if piece.strip()]
+    out = []
+    for piece in pieces:
+        begin = 0
+        for match in _SCRIPT_END.finditer(piece):
+            out.append(piece[begin : match.end()])
+            begin = match.end()
+        out.append(piece[begin:])
+    return [piece.strip() for piece in out if piece.strip()]
 
 
 # --- public -------------------------------------------------------------------------------------
@@ -478,7 +498,8 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
     a paragraph is a blank-line separated block whose lines are joined with a space. Sentences
     never span paragraphs. `lang` is "kk" or "ru" (also "kaz"/"rus", "kk-KZ" ...); any other value
     ("en", "de", "zh", "ja" ...) gets razdel's rules plus a few common Latin-script abbreviations.
-    In every language 。！？ end a sentence with or without a space after them (Chinese, Japanese).
+    In every language 。！？ end a sentence with or without a space after them (Chinese, Japanese),
+    and the full stops of other scripts (। ։ ። ။ ۔ ؟ ...) before a space.
 
     Whitespace inside a sentence is collapsed to single spaces, no sentence is empty, and every
     non-space character of `text` is in exactly one sentence. Linear time in len(text).
