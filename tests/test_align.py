@@ -395,6 +395,20 @@ def test_wrong_language_warns(seeds) -> None:
     check_beads(result.beads, 26, 26)
 
 
+def test_another_language_under_the_default_languages_warns() -> None:
+    """English text aligned under the default kk/ru gets Kazakh and Russian sentence rules: the
+    user is told to name its language; naming it (or Kazakh in Kazakh) warns of nothing."""
+    en = "I am going home. He went to school in 2024. Will you come tomorrow?"
+    de = "Ich gehe nach Hause. Er ging 2024 zur Schule. Kommst du morgen?"
+    result = egiz.align(en, de, encoder="trigram")
+    assert [w.split(" (")[0] for w in result.warnings] == [
+        "source text does not look Kazakh", "target text does not look Russian",
+    ]  # fmt: skip
+    assert "--src-lang" in result.warnings[0] and "--tgt-lang" in result.warnings[1]
+    named = egiz.align(en, de, encoder="trigram", src_lang="en", tgt_lang="de")
+    assert named.warnings == ()
+
+
 def test_deterministic(seeds) -> None:
     kk, ru = (p.read_text(encoding="utf-8") for p in seeds)
     first = egiz.align(kk, ru, encoder="trigram")

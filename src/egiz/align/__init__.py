@@ -196,6 +196,12 @@ def align(
         if lang in ("kk", "ru") and found in ("kk", "ru") and found != lang:
             looks, wanted = LANG_NAMES[found], LANG_NAMES[lang]
             warnings.append(f"{side} text looks {looks}, not {wanted} (--{flag}-lang {lang})")
+        elif lang in ("kk", "ru") and found == "other":
+            # the default languages applied to, say, English: its sentence rules are Kazakh's
+            warnings.append(
+                f"{side} text does not look {LANG_NAMES[lang]} (--{flag}-lang {lang}): name its "
+                f"language with --{flag}-lang for its sentence rules"
+            )
 
     def embed_texts(texts: Sequence[str]) -> np.ndarray:
         return embed(texts, enc, cache=cache, show_progress=show_progress)
