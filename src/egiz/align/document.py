@@ -400,9 +400,12 @@ class DocumentScorer:
         text says the bead is at least as good a translation with it (Bertalign's test: the
         cosine of real embeddings of the joined sides). Summed vectors barely move when a short
         piece of a split sentence is added, so the DP tends to leave such pieces out; only a
-        real embedding of the joined text shows that they belong. Only beads that are more
-        likely a translation than not take sentences in, so unrelated text stays out. Within
-        what is left of the joined-text budget."""
+        real embedding of the joined text shows that they belong. A piece may also cost the
+        joined cosine a little (up to `absorb_tolerance` null spreads) when the bead's lengths
+        fit the document's ratio better with it: a short piece moves even the joined text's
+        embedding little, its length plainly. Only beads that are more likely a translation
+        than not take sentences in, so unrelated text stays out. Within what is left of the
+        joined-text budget."""
         budget = self.joined_budget()
         tolerance = self.params.absorb_tolerance * float(self.sigma[0, 0, 0])
         beads = [(int(a), int(b)) for a, b in shapes]
