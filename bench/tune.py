@@ -48,7 +48,7 @@ SPACE: dict[str, tuple[float, float, str]] = {
     "shape_prior_strength": (2.0, 2000.0, "log"),
     "paragraph_penalty": (0.0, 3.0, "lin"),
     "omission_pair_weight": (0.0, 4.0, "lin"),
-    "absorb_tolerance": (0.0, 2.0, "lin"),
+    "absorb_tolerance": (0.0, 0.5, "lin"),
     "self_calibration": (1, 3, "int"),
 }
 

@@ -68,9 +68,11 @@ class AlignParams:
     # A sentence left out next to an aligned bead joins it when the real embedding of the joined
     # text says the bead is at least as good a translation with it, or when its lengths fit
     # better and the joined cosine drops by at most this many null spreads (the document's
-    # standard deviation of unrelated pairs' cosines): a short piece of a split sentence
-    # barely moves the cosine, while its length is plain to see.
-    absorb_tolerance: float = 0.5
+    # standard deviation of unrelated pairs' cosines) per unit of the document's prior log-odds
+    # that a sentence has a counterpart: a short piece of a split sentence barely moves the
+    # cosine, while its length is plain to see, and in a faithful translation (log-odds ~4) a
+    # sentence without counterpart is rarer than in a news pair (~2) or unrelated text (<= 0).
+    absorb_tolerance: float = 0.12
     # Re-score spans with real embeddings of their joined sentences: none | local (around the
     # merges the path considers) | all (every span, like Vecalign's and Bertalign's overlaps).
     refine: str = "local"

@@ -401,13 +401,16 @@ class DocumentScorer:
         cosine of real embeddings of the joined sides). Summed vectors barely move when a short
         piece of a split sentence is added, so the DP tends to leave such pieces out; only a
         real embedding of the joined text shows that they belong. A piece may also cost the
-        joined cosine a little (up to `absorb_tolerance` null spreads) when the bead's lengths
-        fit the document's ratio better with it: a short piece moves even the joined text's
-        embedding little, its length plainly. Only beads that are more likely a translation
+        joined cosine a little (up to `absorb_tolerance` null spreads per unit of the
+        document's prior log-odds) when the bead's lengths fit the document's ratio better with
+        it: a short piece moves even the joined text's embedding little, its length plainly, and
+        the more faithful the document, the rarer a sentence without counterpart. Only beads that are more likely a translation
         than not take sentences in, so unrelated text stays out. Within what is left of the
         joined-text budget."""
         budget = self.joined_budget()
-        tolerance = self.params.absorb_tolerance * float(self.sigma[0, 0, 0])
+        # a faithful document (a high prior that a sentence has a counterpart) tolerates more
+        faithful = max(priors.log_odds, 0.0)
+        tolerance = self.params.absorb_tolerance * float(self.sigma[0, 0, 0]) * faithful
         beads = [(int(a), int(b)) for a, b in shapes]
         starts = _starts(beads)
         # the spans the first sweep will ask for, embedded in one batch (one text per call
