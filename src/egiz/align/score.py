@@ -870,27 +870,47 @@ def _gain_rows(
     odds: np.ndarray,
 ) -> None:
     """`bead_gains` for DP rows i0..i1-1 (every cell of the rows written, NEG_INF / NaN where
-    no bead fits)."""
+    no bead fits). What a bead's row or column alone decides (a paragraph break in its source or
+    target span, the length weight of its shape) is looked up once per row and cell, and every
+    bead of a cell is written in one pass over its (a, b) block."""
     mb = evidence.shape[1]
+    length_weight = np.empty((mb, mb, 2))  # [a-1, b-1, joined]: the length feature's weight
+    for a in range(mb):
+        for b in range(mb):
+            for k in range(2):
+                length_weight[a, b, k] = weights[group[a, b, k], LENGTH]
+    src_break = np.zeros(mb, np.bool_)  # [a-1]: the source span crosses a paragraph break
+    tgt_break = np.zeros(mb, np.bool_)
     for i in range(i0, i1):
-        gain[off[i] : off[i + 1]] = NEG_INF
-        odds[off[i] : off[i + 1]] = np.nan
+        na = min(mb, i)
+        for a in range(na):
+            src_break[a] = src_par[i - 1] != src_par[i - 1 - a]
+        if lo[i] == 0 and off[i + 1] > off[i]:  # column 0: no bead ends there
+            gain[off[i]] = NEG_INF
+            odds[off[i]] = np.nan
         for j in range(max(lo[i], 1), hi[i] + 1):
             c0 = off[i] + j - lo[i]
-            for a in range(1, min(mb, i) + 1):
-                for b in range(1, min(mb, j) + 1):
-                    ev = np.float64(evidence[c0, a - 1, b - 1])
-                    if np.isnan(ev):
+            nb = min(mb, j)
+            for b in range(nb):
+                tgt_break[b] = tgt_par[j - 1] != tgt_par[j - 1 - b]
+            cell_ev, cell_joined = evidence[c0], joined[c0]
+            cell_gain, cell_odds = gain[c0], odds[c0]
+            for a in range(mb):
+                ls = log_src[i, a]
+                for b in range(mb):
+                    ev = np.float64(cell_ev[a, b])
+                    if a >= na or b >= nb or np.isnan(ev):
+                        cell_gain[a, b] = NEG_INF
+                        cell_odds[a, b] = np.nan
                         continue
-                    dev = abs(log_tgt[j, b - 1] - log_src[i, a - 1])
-                    g = group[a - 1, b - 1, 1 if joined[c0, a - 1, b - 1] != 0 else 0]
-                    ev += weights[g, LENGTH] * dev
-                    gv = scale[a - 1, b - 1] * ev + prior[a - 1, b - 1]
-                    gv += extra[a - 1, b - 1]
-                    if src_par[i - 1] != src_par[i - a] or tgt_par[j - 1] != tgt_par[j - b]:
+                    dev = abs(log_tgt[j, b] - ls)
+                    ev += length_weight[a, b, 1 if cell_joined[a, b] != 0 else 0] * dev
+                    gv = scale[a, b] * ev + prior[a, b]
+                    gv += extra[a, b]
+                    if src_break[a] or tgt_break[b]:
                         gv -= paragraph_penalty
-                    gain[c0, a - 1, b - 1] = gv
-                    odds[c0, a - 1, b - 1] = ev + log_odds
+                    cell_gain[a, b] = gv
+                    cell_odds[a, b] = ev + log_odds
 
 
 @numba.njit(cache=True)
