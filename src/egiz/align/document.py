@@ -468,7 +468,7 @@ class DocumentScorer:
         out: list[tuple[int, int]] = []
         i = j = 0
         k = 0
-        beads = [(int(a), int(b)) for a, b in shapes]
+        beads = [(a, b) for a, b in shapes.tolist()]
         while k < len(beads):
             a, b = beads[k]
             if a and b:
@@ -511,8 +511,11 @@ class DocumentScorer:
         two short translations over the two: a dialogue's lines would come out in pairs."""
         out: list[tuple[int, int]] = []
         i = j = 0
-        for a, b in shapes:
-            out += self._split(int(i), int(j), int(a), int(b), odds, priors)
+        for a, b in shapes.tolist():  # (Python ints: no numpy scalar per bead)
+            if a < 2 or b < 2:  # nothing to split (`_split` would say so)
+                out.append((a, b))
+            else:
+                out += self._split(i, j, a, b, odds, priors)
             i, j = i + a, j + b
         return np.array(out, np.int64).reshape(-1, 2)
 
