@@ -15,6 +15,7 @@ from egiz.align import dp, score
 FULL_DP_CELLS = 160_000  # grids up to ~400 x 400 sentences are searched exhaustively
 BAND_WIDTH = 8  # sentences kept on either side of the projected coarse path
 COARSE_PRIOR_COUNT = 1e-6  # the coarse path's unrelated-pair statistics are the document's own
+_NEG_INF32 = np.float32(dp.NEG_INF)  # the gain of a bead that does not fit, as stored
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -93,24 +94,27 @@ def _similarity_gain_rows(
     i1: int,
     gain: np.ndarray,
 ) -> None:
-    """`_similarity_gains` of the DP rows i0..i1-1 into `gain`."""
+    """`_similarity_gains` of the DP rows i0..i1-1 into `gain` (left at NEG_INF where a bead
+    does not fit). Shape by shape along a row: the beads' divisions are independent of each
+    other and run side by side, each still the same operations on the same floats."""
     n = lo.shape[0] - 1
     m = tgt_null.shape[0] - 1
     mb = cos.shape[1]
     for i in range(i0, i1):
-        for j in range(max(lo[i], 1), hi[i] + 1):
-            c0 = off[i] + j - lo[i]
-            for a in range(1, min(mb, i) + 1):
-                for b in range(1, min(mb, j) + 1):
-                    c = cos[c0, a - 1, b - 1]
-                    if np.isnan(c):
-                        continue
+        row = off[i] - lo[i]  # cell (i, j) at row + j
+        for a in range(min(mb, i)):
+            spans_s = n - a + 0.0  # source spans of a + 1 sentences
+            for b in range(mb):
+                null_s, sig, prior = src_null[i, a, b], sigma[a, b], shape[a, b]
+                spans_t = m - b + 0.0
+                for j in range(max(lo[i], b + 1), hi[i] + 1):
+                    c = cos[row + j, a, b]
                     z, _ = score.bead_z(
-                        c, src_null[i, a - 1, b - 1], tgt_null[j, b - 1, a - 1], 0.0, 0.0,
-                        m - b + 1.0, n - a + 1.0, sigma[a - 1, b - 1], COARSE_PRIOR_COUNT,
+                        c, null_s, tgt_null[j, b, a], 0.0, 0.0, spans_t, spans_s, sig,
+                        COARSE_PRIOR_COUNT,
                     )  # fmt: skip
-                    evidence = np.float32(z - 2.0)
-                    gain[c0, a - 1, b - 1] = np.float64(evidence) + shape[a - 1, b - 1]
+                    value = np.float64(np.float32(z - 2.0)) + prior  # float32 evidence
+                    gain[row + j, a, b] = _NEG_INF32 if np.isnan(c) else value
 
 
 def _center(v: np.ndarray) -> np.ndarray:
