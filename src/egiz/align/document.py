@@ -404,9 +404,9 @@ class DocumentScorer:
         joined cosine a little (up to `absorb_tolerance` null spreads per unit of the
         document's prior log-odds) when the bead's lengths fit the document's ratio better with
         it: a short piece moves even the joined text's embedding little, its length plainly, and
-        the more faithful the document, the rarer a sentence without counterpart. Only beads that are more likely a translation
-        than not take sentences in, so unrelated text stays out. Within what is left of the
-        joined-text budget."""
+        the more faithful the document, the rarer a sentence without counterpart. Only beads
+        that are more likely a translation than not take sentences in, so unrelated text stays
+        out. Within what is left of the joined-text budget."""
         budget = self.joined_budget()
         # a faithful document (a high prior that a sentence has a counterpart) tolerates more
         faithful = max(priors.log_odds, 0.0)
