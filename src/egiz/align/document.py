@@ -492,7 +492,7 @@ class DocumentScorer:
                 i, j, k = i1, j1, end
                 continue
             si, sj = i, j
-            for s, t in pairs:  # in source order; a pair that crosses the previous one waits
+            for s, t in pairs:  # in source order; a pair that crosses the previous one is skipped
                 if t < sj:
                     continue
                 out += [(1, 0)] * (s - si) + [(0, 1)] * (t - sj) + [(1, 1)]
