@@ -463,11 +463,10 @@ class DocumentScorer:
         weight = self.params.omission_pair_weight
         if weight <= 0 or priors.log_odds <= 0:
             return shapes
-        src_of, tgt_of = score.closest_partners(odds, self.bc.lo, self.bc.hi, self.bc.off, self.m)
         bonus = weight * priors.log_odds
+        partners = None  # each sentence's closest counterpart, found once a run needs it
         out: list[tuple[int, int]] = []
-        i = j = 0
-        k = 0
+        i = j = k = 0
         beads = [(a, b) for a, b in shapes.tolist()]
         while k < len(beads):
             a, b = beads[k]
@@ -480,24 +479,29 @@ class DocumentScorer:
                 end += 1
             i1 = i + sum(x[0] for x in beads[k:end])
             j1 = j + sum(x[1] for x in beads[k:end])
-            pairs = [
-                (s, int(src_of[s]))
-                for s in range(i, i1)
-                if j <= src_of[s] < j1
-                and tgt_of[src_of[s]] == s
-                and self._log_odds(odds, s + 1, int(src_of[s]) + 1, 1, 1) + bonus > 0
-            ]
+            pairs: list[tuple[int, int]] = []
+            if i1 > i and j1 > j:  # sentences left out on both sides here
+                if partners is None:
+                    bc = self.bc
+                    partners = score.closest_partners(odds, bc.lo, bc.hi, bc.off, self.m)
+                src_of, tgt_of = partners
+                pairs = [
+                    (s, int(src_of[s]))
+                    for s in range(i, i1)
+                    if j <= src_of[s] < j1
+                    and tgt_of[src_of[s]] == s
+                    and self._log_odds(odds, s + 1, int(src_of[s]) + 1, 1, 1) + bonus > 0
+                ]
             if not pairs:
                 out += beads[k:end]
-                i, j, k = i1, j1, end
-                continue
-            si, sj = i, j
-            for s, t in pairs:  # in source order; a pair that crosses the previous one is skipped
-                if t < sj:
-                    continue
-                out += [(1, 0)] * (s - si) + [(0, 1)] * (t - sj) + [(1, 1)]
-                si, sj = s + 1, t + 1
-            out += [(1, 0)] * (i1 - si) + [(0, 1)] * (j1 - sj)
+            else:
+                si, sj = i, j
+                for s, t in pairs:  # in source order; one that crosses the previous is skipped
+                    if t < sj:
+                        continue
+                    out += [(1, 0)] * (s - si) + [(0, 1)] * (t - sj) + [(1, 1)]
+                    si, sj = s + 1, t + 1
+                out += [(1, 0)] * (i1 - si) + [(0, 1)] * (j1 - sj)
             i, j, k = i1, j1, end
         return np.array(out, np.int64).reshape(-1, 2)
 
