@@ -791,6 +791,30 @@ def test_short_faithful_lines_are_not_merged_in_pairs() -> None:
     assert any(len(b.src) == len(b.tgt) == 2 for b in merged)
 
 
+CONTRACT = Path(__file__).parent / "fixtures" / "contract"
+
+
+@pytest.mark.e5
+def test_a_contract_is_aligned_clause_by_clause_and_a_changed_sum_is_reported() -> None:
+    """Laws and contracts are faithful clause-by-clause translations: from raw text (split by
+    egiz), each clause, item and heading is its own 1-1 bead. The same contract with the rent
+    changed on the Russian side still aligns, and the report names that number, only it (the
+    date cited by name in Kazakh and in digits in Russian is the same date)."""
+    from egiz.report import divergences
+
+    kk = (CONTRACT / "kk.txt").read_text(encoding="utf-8")
+    ru = (CONTRACT / "ru.txt").read_text(encoding="utf-8")
+    result = egiz.align(kk, ru)
+    assert [(b.src, b.tgt) for b in result.beads] == [((i,), (i,)) for i in range(12)]
+    assert all(b.score >= 0.9 for b in result.beads), [b.score for b in result.beads]
+    assert divergences(result).number_mismatches == ()
+    changed = ru.replace("150 000 (сто пятьдесят тысяч)", "15 000 (пятнадцать тысяч)")
+    result = egiz.align(kk, changed)
+    assert [(b.src, b.tgt) for b in result.beads] == [((i,), (i,)) for i in range(12)]
+    (mismatch,) = divergences(result).number_mismatches
+    assert (mismatch.bead, mismatch.only_src, mismatch.only_tgt) == (7, ("150000",), ("15000",))
+
+
 def test_signature_names_the_calibration_by_its_content() -> None:
     """A refitted calibration scores the same beads differently: the signature says which."""
     from dataclasses import replace

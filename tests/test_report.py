@@ -115,10 +115,21 @@ def test_number_mismatch_flagged() -> None:
         ("Тауар айналымы 1,8 есеге артқан.", "Товарооборот вырос более чем в 1,8 раза."),
         ("Бұл бір жақсы жоба.", "Это хороший проект."),  # kk article `бір`: never reported
         ("Соңғы бес жылда 177 келісімшарт.", "За пять лет 177 контрактов."),
+        # laws cite a date by name in Kazakh and in digits in Russian: the same date
+        ("ҚР 2023 жылғы 15 наурыздағы № 123 Заңы", "Закон РК от 15.03.2023 г. № 123"),
+        ("Шарт 2024 жылғы 5 қаңтарда жасалды.", "Договор заключён 05.01.2024."),
     ],
 )
 def test_numbers_that_agree_are_not_flagged(kk: str, ru: str) -> None:
     assert number_mismatch(kk, ru) == ((), ())
+
+
+def test_a_different_date_in_digits_is_flagged() -> None:
+    """Only the same date excuses its digits: the 16th of March is not the 15th."""
+    only_kk, only_ru = number_mismatch(
+        "ҚР 2023 жылғы 15 наурыздағы № 123 Заңы", "Закон РК от 16.03.2023 г. № 123"
+    )
+    assert (only_kk, only_ru) == (("15",), ("3", "16"))
 
 
 def test_name_mismatch() -> None:

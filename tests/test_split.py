@@ -666,3 +666,20 @@ def test_long_run_of_abbreviations_is_not_quadratic() -> None:
     assert seconds(80_000) < 8 * seconds(20_000)
     sentences = split_sentences("т.б. " * 20_000, "kk")
     assert len(sentences) == 1 and len(sentences[0].text) == len("т.б. " * 20_000) - 1
+
+
+CONTRACT = Path(__file__).parent / "fixtures" / "contract"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_contract_clauses_split_at_their_ends_not_at_references(lang: str) -> None:
+    """A clause of a bilingual contract (fixture written in their style): an article heading,
+    numbered clauses and `1)` items are sentences of their own; references (`ст. 4 п. 2`,
+    `4-бабының 2-т.`), `в т.ч.`, dates (`2023 ж.`, `15.03.2023 г.`) and initials stay inside."""
+    got = texts((CONTRACT / f"{lang}.txt").read_text(encoding="utf-8"), lang)
+    assert len(got) == 12, got
+    assert [s.split()[0] for s in got[2:7]] == ["1.", "2.", "1)", "2)", "3)"]
+    assert got[7].endswith("12%.")  # `в т.ч. НДС 12%` / `оның ішінде ҚҚС 12%` inside
+    reference = {"kk": "4-бабының 2-т. сәйкес", "ru": "ст. 4 п. 2 Закона РК от 15.03.2023 г."}
+    assert reference[lang] in got[9]
+    assert "А.Б. Иванов" in got[11]

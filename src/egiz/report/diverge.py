@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from egiz.align import DEFAULT_MIN_SCORE
 from egiz.alignment import Alignment, Sentence
 from egiz.text.names import CONTEXT_BEADS, missing_names
-from egiz.text.numbers import extract_numbers
+from egiz.text.numbers import extract_dates, extract_numbers
 from egiz.text.script import comparable_texts
 
 __all__ = [
@@ -215,6 +215,10 @@ def _num_key(value: str) -> tuple[int, Decimal | str]:
         return (1, value)
 
 
+def _date_numbers(dates: frozenset[tuple[int, int]]) -> frozenset[str]:
+    return frozenset(str(v) for date in dates for v in date)
+
+
 def number_mismatch(
     src: str, tgt: str, src_lang: str = "kk", tgt_lang: str = "ru"
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -224,8 +228,10 @@ def number_mismatch(
     reported (Kazakh `бір` is also the indefinite article).
     """
     src_all, tgt_all = extract_numbers(src, src_lang), extract_numbers(tgt, tgt_lang)
-    only_src = _digits_only(src, src_lang) - tgt_all
-    only_tgt = _digits_only(tgt, tgt_lang) - src_all
+    # the same date written `15.03.2023` on one side and `15 наурыздағы` on the other
+    same_dates = _date_numbers(extract_dates(src) & extract_dates(tgt))
+    only_src = _digits_only(src, src_lang) - tgt_all - same_dates
+    only_tgt = _digits_only(tgt, tgt_lang) - src_all - same_dates
     return tuple(sorted(only_src, key=_num_key)), tuple(sorted(only_tgt, key=_num_key))
 
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import product
 
-__all__ = ["extract_numbers", "numbers_agree"]
+__all__ = ["extract_dates", "extract_numbers", "numbers_agree"]
 
 # Token kinds: how a value combines with its neighbours.
 _UNIT = "unit"  # 1-9, and anything nothing else may be added to (teens, ordinals, полтора)
@@ -385,3 +385,38 @@ def numbers_agree(a: frozenset[str], b: frozenset[str]) -> float | None:
     if not a and not b:
         return None
     return len(a & b) / len(a | b)
+
+
+# ---------------------------------------------------------------- dates
+# Month names (stems: Kazakh and Russian decline them) -> month number.
+_MONTHS = {
+    "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6, "шілде": 7,
+    "тамыз": 8, "қыркүйе": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}  # fmt: skip
+_MONTH_WORD = (
+    r"(қаңтар\w*|ақпан\w*|наурыз\w*|сәуір\w*|мамыр\w*|маусым\w*|шілде\w*|тамыз\w*|қыркүйе\w*|"
+    r"қазан\w*|қараша\w*|желтоқсан\w*|январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|"
+    r"июн[ьяе]|июл[ьяе]|августа?|августе|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:-?\s?(?:ші|шы|сі|сы|і|ы))?\s+{_MONTH_WORD}", re.I)
+_MONTH_DAY = re.compile(rf"{_MONTH_WORD}\s+(?:айының\s+)?(\d{{1,2}})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](?:\d{4}|\d{2})\b")
+
+
+def _month(word: str) -> int:
+    word = word.lower()
+    for stem in sorted(_MONTHS, key=len, reverse=True):
+        if word.startswith(stem):
+            return _MONTHS[stem]
+    return 0
+
+
+def extract_dates(text: str) -> frozenset[tuple[int, int]]:
+    """(day, month) of every date written with a day number and a month, by name (Kazakh or
+    Russian, inflected: `15 наурыздағы`, `15 марта`) or in digits (`15.03.2023`)."""
+    out = {(int(d), _month(m)) for d, m in _DAY_MONTH.findall(text)}
+    out |= {(int(d), _month(m)) for m, d in _MONTH_DAY.findall(text)}
+    out |= {(int(d), int(m)) for d, m in _NUMERIC_DATE.findall(text)}
+    return frozenset((d, m) for d, m in out if 1 <= d <= 31 and 1 <= m <= 12)
