@@ -62,6 +62,10 @@ def test_required_examples() -> None:
         ("в 2024 году 177 контрактов", {"2024", "177"}),
         ("2020-2024 годы", {"2020", "2024"}),
         ("12.05.2024", {"12", "5", "2024"}),  # a date: day, month, year
+        # a clock time is one number, as Russian's `10.30` is: hours and minutes as a decimal
+        ("сағат 10:30-да", {"10.3"}),
+        ("в 10.30 и в 23:00", {"10.3", "23"}),
+        ("со счётом 3:1", {"3", "1"}),  # a score is no time
     ],
 )
 def test_digits_canonical(text: str, expected: set[str]) -> None:

@@ -118,6 +118,7 @@ def test_number_mismatch_flagged() -> None:
         # laws cite a date by name in Kazakh and in digits in Russian: the same date
         ("ҚР 2023 жылғы 15 наурыздағы № 123 Заңы", "Закон РК от 15.03.2023 г. № 123"),
         ("Шарт 2024 жылғы 5 қаңтарда жасалды.", "Договор заключён 05.01.2024."),
+        ("Кездесу сағат 10:00-де басталады.", "Встреча начнётся в 10.00."),
     ],
 )
 def test_numbers_that_agree_are_not_flagged(kk: str, ru: str) -> None:
@@ -130,6 +131,7 @@ def test_a_different_date_in_digits_is_flagged() -> None:
         "ҚР 2023 жылғы 15 наурыздағы № 123 Заңы", "Закон РК от 16.03.2023 г. № 123"
     )
     assert (only_kk, only_ru) == (("15",), ("3", "16"))
+    assert number_mismatch("Кездесу сағат 10:30-да.", "Встреча в 11.30.") == (("10.3",), ("11.3",))
 
 
 def test_name_mismatch() -> None:

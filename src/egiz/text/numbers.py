@@ -241,9 +241,11 @@ def _lookup(word: str, lang: str) -> _Word | None:
 
 # ---------------------------------------------------------------- tokens
 _DATE = r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"
+# A clock time `10:30` is one number, 10.30: Russian writes it `10.30`, a decimal to this module.
+_TIME = r"(?<![\d:])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])"
 # `3 000` (space, no-break space, narrow no-break space), `1,8` and `1.8`: decimal comma and point.
 _NUMBER = r"(?<!\d)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
-_TOKEN = re.compile(rf"{_DATE}|{_NUMBER}|([^\W\d_]+)|(\S)")
+_TOKEN = re.compile(rf"{_DATE}|{_TIME}|{_NUMBER}|([^\W\d_]+)|(\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,12 +265,14 @@ def _tokens(text: str, lang: str) -> Iterator[_Token]:
             for g in (1, 2, 3):
                 yield _Token(_Word(Decimal(m.group(g)), _DIGITS), False)
         elif m.group(4):
-            digits = re.sub(r"\D", "", m.group(4))
-            if m.group(5):
-                digits += "." + m.group(5)
-            yield _Token(_Word(Decimal(digits), _DIGITS), joined)
+            yield _Token(_Word(Decimal(f"{m.group(4)}.{m.group(5)}"), _DIGITS), False)
         elif m.group(6):
-            yield _Token(_lookup(m.group(6), lang), joined)
+            digits = re.sub(r"\D", "", m.group(6))
+            if m.group(7):
+                digits += "." + m.group(7)
+            yield _Token(_Word(Decimal(digits), _DIGITS), joined)
+        elif m.group(8):
+            yield _Token(_lookup(m.group(8), lang), joined)
         else:
             yield _Token(None, joined)
 
