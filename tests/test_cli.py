@@ -271,6 +271,30 @@ def test_eval_modified_copy(tmp_path: Path) -> None:
     assert text[2].split() == ["recall", f"{r_strict:.3f}", f"{r_lax:.3f}"]
 
 
+PAGES = Path(__file__).parent / "fixtures" / "collection" / "pages"
+
+
+def test_align_reads_the_article_of_saved_pages() -> None:
+    """Two saved pages of one news item: their titles and paragraphs are aligned, not their
+    menus, currency bar, typo-report line or footer (read as `egiz mine` reads pages)."""
+    result = invoke(
+        "align", PAGES / "kk-school.html", PAGES / "ru-school.html", "--encoder", "trigram",
+        "-f", "jsonl",
+    )  # fmt: skip
+    beads = [json.loads(line) for line in result.stdout.splitlines()]
+    pairs = [(b["src_text"], b["tgt_text"]) for b in beads]
+    assert pairs[0] == (
+        "Астанада 1200 орындық жаңа мектеп ашылды",
+        "В Астане открылась новая школа на 1200 мест",
+    )
+    assert len(beads) == 9 and all(b["src_text"] and b["tgt_text"] for b in beads)
+    texts = " ".join(a + " " + b for a, b in pairs)
+    for furniture in ("Басты бет", "Главная", "USD", "Ctrl+Enter", "Elorda Aqparat"):
+        assert furniture not in texts
+    split = invoke("split", PAGES / "ru-school.html", "--lang", "ru").stdout
+    assert split.splitlines()[0] == "В Астане открылась новая школа на 1200 мест"
+
+
 # -- bad input: real subprocesses ------------------------------------------------------------------
 
 
@@ -291,6 +315,7 @@ def _one_line(stderr: str, prefix: str) -> str:
         ("bad-encoding", "unknown encoding"),
         ("eval-odd", "even number"),
         ("eval-malformed", "line 2"),
+        ("page-without-article", "the HTML page has no article text"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(case: str, message: str, seeds, tmp_path: Path) -> None:
@@ -308,6 +333,7 @@ def test_bad_input_exits_2_with_one_line(case: str, message: str, seeds, tmp_pat
         "bad-encoding": ("align", kk_path, ru_path, "--encoder", "trigram", "--encoding", "x"),
         "eval-odd": ("eval", good, good, good),
         "eval-malformed": ("eval", beads, good),
+        "page-without-article": ("align", PAGES / "menu-only.html", ru_path, "--encoder", "e5"),
     }[case]
     proc = egiz_process(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr

@@ -111,14 +111,16 @@ KkFileArgument = Annotated[
     str,
     typer.Argument(
         metavar="KK_FILE",
-        help="The Kazakh version (a text file; in --src-lang if given); - reads standard input.",
+        help="The Kazakh version (a text file or a saved HTML page, whose article is read; in "
+        "--src-lang if given); - reads standard input.",
     ),
 ]
 RuFileArgument = Annotated[
     str,
     typer.Argument(
         metavar="RU_FILE",
-        help="The Russian version (a text file; in --tgt-lang if given); - reads standard input.",
+        help="The Russian version (a text file or a saved HTML page; in --tgt-lang if given); - "
+        "reads standard input.",
     ),
 ]
 SrcLangOption = Annotated[
@@ -288,13 +290,13 @@ def _align_files(
 ) -> Alignment:
     """Read two files (one may be stdin) and align them; print the alignment's warnings."""
     from egiz.align import align as align_texts
-    from egiz.read import read_text
+    from egiz.read import read_article
 
     if src == "-" and tgt == "-":
         raise EgizError("only one of KK_FILE and RU_FILE can be - (stdin)")
     result = align_texts(
-        read_text(src, encodings[0]),
-        read_text(tgt, encodings[1]),
+        read_article(src, encodings[0]),
+        read_article(tgt, encodings[1]),
         show_progress=not quiet and sys.stderr.isatty(),
         **options,
     )
@@ -412,7 +414,8 @@ def diff(
         str | None,
         typer.Argument(
             metavar="KK_FILE",
-            help="The Kazakh version (a text file; in --src-lang if given); - reads standard "
+            help="The Kazakh version (a text file or a saved HTML page, whose article is read; in "
+            "--src-lang if given); - reads standard "
             "input. Not with --store.",
         ),
     ] = None,
@@ -420,7 +423,8 @@ def diff(
         str | None,
         typer.Argument(
             metavar="RU_FILE",
-            help="The Russian version (a text file; in --tgt-lang if given); - reads standard "
+            help="The Russian version (a text file or a saved HTML page; in --tgt-lang if given); "
+            "- reads standard "
             "input. Not with --store.",
         ),
     ] = None,
@@ -538,7 +542,11 @@ _FileEncodingOption = Annotated[
 @_command()
 def split(
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="A text file; - reads standard input.")
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="A text file or a saved HTML page (its article); - reads standard input.",
+        ),
     ],
     lang: Annotated[
         str,
@@ -549,10 +557,10 @@ def split(
     encoding: _FileEncodingOption = None,
 ) -> None:
     """Print one sentence per line (a blank line between paragraphs)."""
-    from egiz.read import read_text
+    from egiz.read import read_article
     from egiz.text import split_sentences
 
-    sentences = split_sentences(read_text(file, encoding), lang)
+    sentences = split_sentences(read_article(file, encoding), lang)
     previous = None
     out = sys.stdout
     for sentence in sentences:
@@ -940,7 +948,8 @@ def review(
         str | None,
         typer.Argument(
             metavar="KK_FILE",
-            help="The Kazakh version of a text to align and review (a text file; in --src-lang "
+            help="The Kazakh version of a text to align and review (a text file or a saved HTML "
+            "page; in --src-lang "
             "if given). Not needed with --store alone.",
         ),
     ] = None,
@@ -948,7 +957,7 @@ def review(
         str | None,
         typer.Argument(
             metavar="RU_FILE",
-            help="The Russian version (a text file; in --tgt-lang if given).",
+            help="The Russian version (a text file or a saved HTML page; in --tgt-lang if given).",
         ),
     ] = None,
     store: Annotated[

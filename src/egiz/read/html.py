@@ -9,11 +9,12 @@ because sites put them inside the article container. trafilatura and lxml load o
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from egiz.errors import missing_package, raised_by_library
+from egiz.errors import InputError, missing_package, raised_by_library
 from egiz.read.text import detect_encoding, normalize_text, read_text
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "drop_boilerplate_lines",
     "extract_article",
     "is_interface_line",
+    "read_article",
     "visible_text",
 ]
 
@@ -234,3 +236,32 @@ def _codec(name: str | None) -> str | None:
         return codecs.lookup(name.strip()).name
     except LookupError:
         return None
+
+
+def read_article(source: str | os.PathLike[str], encoding: str | None = None) -> str:
+    """The text of one version of an article, from a text file or a saved HTML page ("-": stdin).
+
+    A page (sniffed from its bytes, not its name) gives its article text as `egiz mine` reads it
+    (trafilatura, then the interface lines dropped; paragraphs on their own lines), with its
+    title as the first paragraph: a title is part of what the two versions say (`mine` keeps it
+    apart, as metadata). Aligned as text, a page's menus, scripts and footer would pair with the
+    other version's. Raises InputError, one line naming the input, for what cannot be read or a
+    page without article text.
+    """
+    from egiz.read.sniff import HEAD_BYTES, sniff_bytes
+    from egiz.read.text import read_bytes
+
+    data, name = read_bytes(source)
+    if sniff_bytes(data[:HEAD_BYTES]).kind != "html":
+        return read_text(data, encoding, name=name)
+    html = decode_html(data, encoding=encoding, name=name)
+    try:
+        page = extract_article(html)
+    except PageError as exc:
+        raise InputError(f"{name}: the HTML page could not be parsed ({exc})") from None
+    if not page.text.strip():
+        raise InputError(f"{name}: the HTML page has no article text")
+    title = page.title.strip()
+    if title and not page.text.lstrip().startswith(title):
+        return f"{title}\n{page.text}"
+    return page.text

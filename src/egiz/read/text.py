@@ -70,7 +70,7 @@ def read_text(
     Raises InputError, with one line naming the input, when the file is missing, is a directory,
     cannot be read, looks like binary data, or cannot be decoded.
     """
-    data, name = _read_bytes(source, name)
+    data, name = read_bytes(source, name)
     if encoding is not None:
         text = _decode_forced(data, encoding, name)
     else:
@@ -114,7 +114,10 @@ def normalize_text(text: str) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _read_bytes(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[bytes, str]:
+def read_bytes(
+    source: str | os.PathLike[str] | bytes, name: str | None = None
+) -> tuple[bytes, str]:
+    """The bytes of `source` (a path, "-" for stdin, or bytes) and what messages call it."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), name or "<bytes>"
     if isinstance(source, str) and source == "-":
