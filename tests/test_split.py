@@ -404,6 +404,19 @@ def test_chinese_question_and_closing_quote_stay_with_their_sentence() -> None:
     ]
 
 
+def test_chinese_speech_tag_stays_with_its_quote() -> None:
+    """Dialogue (written for this test): a short tag with a verb of saying after a closed quote
+    belongs to it, as `"Where are you going?" she asked.` is one English sentence; a sentence
+    that merely follows a quote does not."""
+    text = "“你去哪儿？”她问道。“我回家。”他笑了笑，转身走了。「走吧！」老王说，“天黑了。”"
+    assert texts(text, "zh") == [
+        "“你去哪儿？”她问道。",
+        "“我回家。”",
+        "他笑了笑，转身走了。",
+        "「走吧！」老王说，“天黑了。”",
+    ]
+
+
 def test_japanese_sentences_end_at_fullwidth_marks() -> None:
     # Natsume Soseki, 吾輩は猫である (1905), the opening.
     text = "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。"

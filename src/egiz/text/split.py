@@ -453,9 +453,14 @@ _CJK_CLOSERS = re.escape("」』”’）)】〕〉》］]\"'»")
 # 。！？ (and half-width ｡) end a sentence wherever they stand; ASCII ! ? only before CJK text
 # ("你好!我是"); closing quotes and brackets stay with the sentence they close.
 _CJK_END = re.compile(rf"(?:[。｡！？]+|[!?]+(?=[{_CJK_CLOSERS}]*[{_CJK}]))[{_CJK_CLOSERS}]*")
-# After the end mark, a comma or the like ("！”，他说") or the Japanese quotative particle after a
-# closed quote (「ありがとう。」と言った) means the sentence goes on.
-_CJK_GOES_ON = re.compile(r"\s*[，、,;；:：)）]|(?<=[」』”’])\s*(?:と|って)")
+# After the end mark, a comma or the like ("！”，他说"), the Japanese quotative particle after a
+# closed quote (「ありがとう。」と言った) or a short Chinese speech tag after one
+# ("你去哪儿？”她问道。", "走吧！”老王说，“…”) means the sentence goes on: English keeps
+# `"Where to?" she asked.` whole.
+# A tag ends in a verb of saying (道 also ends 问道, 笑道, 答道, 报道) and a 。，：; "他不回答，"
+# (no answer, a new sentence) is none.
+_CJK_SPEECH_TAG = r"[\u4e00-\u9fff]{0,6}(?:说|說|讲|講|道|问|問|喊|叫|嚷)[。，：]"
+_CJK_GOES_ON = re.compile(rf"\s*[，、,;；:：)）]|(?<=[」』”’])\s*(?:と|って|{_CJK_SPEECH_TAG})")
 
 
 # --- other scripts' full stops ------------------------------------------------------------------
