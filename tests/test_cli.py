@@ -316,6 +316,7 @@ def _one_line(stderr: str, prefix: str) -> str:
         ("eval-odd", "even number"),
         ("eval-malformed", "line 2"),
         ("page-without-article", "the HTML page has no article text"),
+        ("collection-file", "a JSONL file holds a collection, not one text"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(case: str, message: str, seeds, tmp_path: Path) -> None:
@@ -334,6 +335,7 @@ def test_bad_input_exits_2_with_one_line(case: str, message: str, seeds, tmp_pat
         "eval-odd": ("eval", good, good, good),
         "eval-malformed": ("eval", beads, good),
         "page-without-article": ("align", PAGES / "menu-only.html", ru_path, "--encoder", "e5"),
+        "collection-file": ("align", PAGES.parent / "articles.jsonl", ru_path, "--encoder", "e5"),
     }[case]
     proc = egiz_process(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr

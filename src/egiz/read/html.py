@@ -245,14 +245,20 @@ def read_article(source: str | os.PathLike[str], encoding: str | None = None) ->
     (trafilatura, then the interface lines dropped; paragraphs on their own lines), with its
     title as the first paragraph: a title is part of what the two versions say (`mine` keeps it
     apart, as metadata). Aligned as text, a page's menus, scripts and footer would pair with the
-    other version's. Raises InputError, one line naming the input, for what cannot be read or a
-    page without article text.
+    other version's. Raises InputError, one line naming the input, for what cannot be read, a
+    page without article text, or a JSONL or WARC collection.
     """
     from egiz.read.sniff import HEAD_BYTES, sniff_bytes
     from egiz.read.text import read_bytes
 
     data, name = read_bytes(source)
-    if sniff_bytes(data[:HEAD_BYTES]).kind != "html":
+    kind = sniff_bytes(data[:HEAD_BYTES]).kind
+    if kind in ("jsonl", "warc"):  # many articles: which two are versions of one is `pair`'s job
+        raise InputError(
+            f"{name}: a {kind.upper()} file holds a collection, not one text: "
+            "use egiz pair or egiz mine"
+        )
+    if kind != "html":
         return read_text(data, encoding, name=name)
     html = decode_html(data, encoding=encoding, name=name)
     try:
