@@ -463,6 +463,21 @@ def test_load_files_reuses_replaces_or_refuses(tmp_path: Path, seeds: tuple[Path
         load_files(kk, ru, store, encoder="trigram")
 
 
+def test_saved_pages_are_reviewed_as_their_articles(tmp_path: Path) -> None:
+    """Two saved pages are read as `egiz align` reads them: title and article, no site menus."""
+    pages = Path(__file__).parent / "fixtures" / "collection" / "pages"
+    store = tmp_path / "r.db"
+    pair, watched = load_files(
+        pages / "kk-school.html", pages / "ru-school.html", store, encoder="trigram"
+    )
+    with Store(store) as s:
+        src, tgt = s.pair_sentences(pair)
+    assert src[0].text == "Астанада 1200 орындық жаңа мектеп ашылды"
+    assert tgt[0].text == "В Астане открылась новая школа на 1200 мест"
+    assert not any("Басты бет" in x.text or "Главная" in x.text for x in (*src, *tgt))
+    assert not any(w.changed() for w in watched)  # hashed as read: an untouched page is unchanged
+
+
 def test_a_schema_1_store_is_upgraded_and_its_sentences_recovered(store_path: Path) -> None:
     with Store(store_path) as s:
         expected = s.pair_sentences(1)

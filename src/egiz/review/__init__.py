@@ -69,11 +69,11 @@ def load_files(
     corrected it, otherwise EgizError (its corrections would be lost).
     """
     from egiz.corpus.mine import mine
-    from egiz.read import read_text
+    from egiz.read import read_article
 
     src_path, tgt_path = Path(src), Path(tgt)
     src_encoding, tgt_encoding = src_encoding or encoding, tgt_encoding or encoding  # per side
-    texts = (read_text(src_path, src_encoding), read_text(tgt_path, tgt_encoding))
+    texts = (read_article(src_path, src_encoding), read_article(tgt_path, tgt_encoding))
     ids = (src_path.name, tgt_path.name)
     hashes = (text_hash(texts[0]), text_hash(texts[1]))
     with Store(store_path) as store:

@@ -94,14 +94,14 @@ class WatchedFile:
     text_hash: str
 
     def changed(self) -> bool:
-        from egiz.read import read_text
+        from egiz.read import read_article
 
         try:
             stat = self.path.stat()
             seen = (stat.st_mtime_ns, stat.st_size)
             if _UNCHANGED.get(self.path) == seen:  # read and hash the file only when touched
                 return False
-            same = text_hash(read_text(self.path, self.encoding)) == self.text_hash
+            same = text_hash(read_article(self.path, self.encoding)) == self.text_hash
         except (EgizError, OSError):  # gone or unreadable: changed, as far as this pair goes
             return True
         if same:
