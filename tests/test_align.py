@@ -747,6 +747,30 @@ def test_side_by_side_omissions_can_be_paired_in_a_faithful_document() -> None:
     assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
 
 
+# Tatoeba kaz-rus test pairs (CC BY 2.0 FR) as a short document of the bench's shuffled tune pairs.
+_PROVERB_KK = [
+    "Мен қалжыңдап тұрмын, сен оны шын көрдің.", "Шаш ал десе, бас алу.",
+    "Павлодардың жас экологтары мен еріктілері көне Баянауыл тауларының «Аңыз жолдарымен» өтті.",
+    "Ресейлік әнші МакSим қазақ дәстүрін үйреніп келеді.", "Қырттың сөзіне малданба.",
+]  # fmt: skip
+_PROVERB_RU = [
+    "Я смеюсь, а ты и поверил.", "Ему велишь стричь волосы, а он снимает голову.",
+    "«Дорогами легенд» прошли юные экологи и волонтёры Павлодара в горах древнего Баянаула.",
+    "Российская певица МакSим приобщается к казахским обычаям.", "Не верь словам пустомели.",
+]  # fmt: skip
+
+
+@pytest.mark.e5
+def test_a_loose_pair_is_paired_when_one_side_is_the_others_closest() -> None:
+    """The proverb "Шаш ал десе, бас алу." and its rendering by sense: the Russian line's
+    closest Kazakh line is the proverb, but the proverb's closest Russian line is another,
+    already aligned one. Left out side by side, each the other's best match there, they are
+    paired, with the low probability their own evidence gives them."""
+    beads = egiz.align(_PROVERB_KK, _PROVERB_RU, presegmented=True).beads
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(5)]
+    assert beads[1].score < 0.5
+
+
 @pytest.mark.e5
 def test_unrelated_lines_left_out_at_one_place_stay_unpaired() -> None:
     """A line of a faithful document replaced on both sides by lines from elsewhere (an edited

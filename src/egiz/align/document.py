@@ -453,13 +453,17 @@ class DocumentScorer:
     def pair_omissions(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
     ) -> np.ndarray:
-        """Pair two sentences the path left out side by side at one place when each is the
-        other's closest counterpart in the document and the bead's log-odds plus
+        """Pair two sentences the path left out side by side at one place when they are each
+        other's best match among the sentences left out there, one of them is the other's
+        closest counterpart in the whole document, and the bead's log-odds plus
         `omission_pair_weight` times the document's prior log-odds is positive. In a faithful
         translation such a pair is most often a loose one (an idiom rendered by its sense);
-        two unrelated sentences left at one place (an edited text) are rarely each other's
-        closest match. A cost of side-by-side omissions inside the DP cannot ask this: the
-        DP would order the run so that the sentences that meet are not the pair."""
+        two unrelated sentences left at one place (an edited text) are rarely either's closest
+        match. (Asking that each be the other's closest left out loose pairs whose one side
+        resembles a sentence aligned elsewhere: short documents 0.991 -> 0.996 on the tune
+        parts, 0.988 -> 0.991 on five more shuffles of them; edited documents 0.979 -> 0.977.)
+        A cost of side-by-side omissions inside the DP cannot ask this: the DP would order the
+        run so that the sentences that meet are not the pair."""
         weight = self.params.omission_pair_weight
         if weight <= 0 or priors.log_odds <= 0:
             return shapes
@@ -486,11 +490,9 @@ class DocumentScorer:
                     partners = score.closest_partners(odds, bc.lo, bc.hi, bc.off, self.m)
                 src_of, tgt_of = partners
                 pairs = [
-                    (s, int(src_of[s]))
-                    for s in range(i, i1)
-                    if j <= src_of[s] < j1
-                    and tgt_of[src_of[s]] == s
-                    and self._log_odds(odds, s + 1, int(src_of[s]) + 1, 1, 1) + bonus > 0
+                    (s, t)
+                    for s, t, own in self._best_in_run(odds, i, i1, j, j1)
+                    if own + bonus > 0 and (src_of[s] == t or tgt_of[t] == s)
                 ]
             if not pairs:
                 out += beads[k:end]
@@ -504,6 +506,27 @@ class DocumentScorer:
                 out += [(1, 0)] * (i1 - si) + [(0, 1)] * (j1 - sj)
             i, j, k = i1, j1, end
         return np.array(out, np.int64).reshape(-1, 2)
+
+    def _best_in_run(
+        self, odds: np.ndarray, i: int, i1: int, j: int, j1: int
+    ) -> list[tuple[int, int, float]]:
+        """(s, t, log-odds) of the 1-1 beads of source i..i1-1 and target j..j1-1 whose two
+        sentences are each other's best match there, in source order."""
+        bc = self.bc
+        src_best: dict[int, tuple[float, int]] = {}
+        tgt_best: dict[int, tuple[float, int]] = {}
+        for s in range(i, i1):
+            for t in range(max(j, bc.lo[s + 1] - 1), min(j1, bc.hi[s + 1])):
+                if not bc.lo[s] <= t <= bc.hi[s]:
+                    continue  # where the bead would start is outside the band
+                own = self._log_odds(odds, s + 1, t + 1, 1, 1)
+                if own != own:  # NaN: no score for this cell
+                    continue
+                if s not in src_best or own > src_best[s][0]:
+                    src_best[s] = (own, t)
+                if t not in tgt_best or own > tgt_best[t][0]:
+                    tgt_best[t] = (own, s)
+        return [(s, t, own) for s, (own, t) in src_best.items() if tgt_best[t][1] == s]
 
     def split_merges(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
