@@ -485,14 +485,21 @@ class DocumentScorer:
             j1 = j + sum(x[1] for x in beads[k:end])
             pairs: list[tuple[int, int]] = []
             if i1 > i and j1 > j:  # sentences left out on both sides here
+                bc = self.bc
                 if partners is None:
-                    bc = self.bc
-                    partners = score.closest_partners(odds, bc.lo, bc.hi, bc.off, self.m)
+                    partners = score.closest_partners(
+                        odds, bc.lo, bc.hi, bc.off, 0, self.n, 0, self.m
+                    )
                 src_of, tgt_of = partners
+                # each other's best match among the sentences left out here
+                run_src, run_tgt = score.closest_partners(odds, bc.lo, bc.hi, bc.off, i, i1, j, j1)
                 pairs = [
                     (s, t)
-                    for s, t, own in self._best_in_run(odds, i, i1, j, j1)
-                    if own + bonus > 0 and (src_of[s] == t or tgt_of[t] == s)
+                    for s, t in enumerate(run_src.tolist(), i)
+                    if t >= 0
+                    and run_tgt[t - j] == s
+                    and (src_of[s] == t or tgt_of[t] == s)
+                    and self._log_odds(odds, s + 1, t + 1, 1, 1) + bonus > 0
                 ]
             if not pairs:
                 out += beads[k:end]
@@ -506,27 +513,6 @@ class DocumentScorer:
                 out += [(1, 0)] * (i1 - si) + [(0, 1)] * (j1 - sj)
             i, j, k = i1, j1, end
         return np.array(out, np.int64).reshape(-1, 2)
-
-    def _best_in_run(
-        self, odds: np.ndarray, i: int, i1: int, j: int, j1: int
-    ) -> list[tuple[int, int, float]]:
-        """(s, t, log-odds) of the 1-1 beads of source i..i1-1 and target j..j1-1 whose two
-        sentences are each other's best match there, in source order."""
-        bc = self.bc
-        src_best: dict[int, tuple[float, int]] = {}
-        tgt_best: dict[int, tuple[float, int]] = {}
-        for s in range(i, i1):
-            for t in range(max(j, bc.lo[s + 1] - 1), min(j1, bc.hi[s + 1])):
-                if not bc.lo[s] <= t <= bc.hi[s]:
-                    continue  # where the bead would start is outside the band
-                own = self._log_odds(odds, s + 1, t + 1, 1, 1)
-                if own != own:  # NaN: no score for this cell
-                    continue
-                if s not in src_best or own > src_best[s][0]:
-                    src_best[s] = (own, t)
-                if t not in tgt_best or own > tgt_best[t][0]:
-                    tgt_best[t] = (own, s)
-        return [(s, t, own) for s, (own, t) in src_best.items() if tgt_best[t][1] == s]
 
     def split_merges(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors

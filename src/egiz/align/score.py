@@ -949,26 +949,33 @@ def best_evidence(
 
 @numba.njit(cache=True)
 def closest_partners(
-    odds: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int
+    odds: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    s0: int,
+    s1: int,
+    t0: int,
+    t1: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each source sentence the target sentence of its highest-scoring 1-1 bead in the
-    band, and for each target sentence the source one (-1: no 1-1 bead in the band)."""
-    n1 = lo.shape[0]
-    src_best = np.full(n1 - 1, -np.inf)
-    tgt_best = np.full(m, -np.inf)
-    src_of = np.full(n1 - 1, -1, np.int64)
-    tgt_of = np.full(m, -1, np.int64)
-    for i in range(1, n1):
-        for j in range(max(lo[i], 1), hi[i] + 1):
+    """For each source sentence s0..s1-1 the target sentence t0..t1-1 of its highest-scoring
+    1-1 bead in the band, and for each of those target sentences the source one (-1: no 1-1
+    bead in the band); indexed from s0 and t0. The whole document: 0, n, 0, m."""
+    src_best = np.full(s1 - s0, -np.inf)
+    tgt_best = np.full(t1 - t0, -np.inf)
+    src_of = np.full(s1 - s0, -1, np.int64)
+    tgt_of = np.full(t1 - t0, -1, np.int64)
+    for i in range(s0 + 1, s1 + 1):
+        for j in range(max(lo[i], t0 + 1), min(hi[i], t1) + 1):
             if not lo[i - 1] <= j - 1 <= hi[i - 1]:
                 continue
             v = odds[off[i] + j - lo[i], 0, 0]
             if np.isnan(v):
                 continue
-            if v > src_best[i - 1]:
-                src_best[i - 1], src_of[i - 1] = v, j - 1
-            if v > tgt_best[j - 1]:
-                tgt_best[j - 1], tgt_of[j - 1] = v, i - 1
+            if v > src_best[i - 1 - s0]:
+                src_best[i - 1 - s0], src_of[i - 1 - s0] = v, j - 1
+            if v > tgt_best[j - 1 - t0]:
+                tgt_best[j - 1 - t0], tgt_of[j - 1 - t0] = v, i - 1
     return src_of, tgt_of
 
 

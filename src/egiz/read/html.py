@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from egiz.errors import InputError, missing_package, raised_by_library
-from egiz.read.text import detect_encoding, normalize_text, read_text
+from egiz.read.sniff import HEAD_BYTES, sniff_bytes
+from egiz.read.text import detect_encoding, normalize_text, read_bytes, read_text
 
 __all__ = [
     "Extracted",
@@ -248,9 +249,6 @@ def read_article(source: str | os.PathLike[str], encoding: str | None = None) ->
     other version's. Raises InputError, one line naming the input, for what cannot be read, a
     page without article text, or a JSONL or WARC collection.
     """
-    from egiz.read.sniff import HEAD_BYTES, sniff_bytes
-    from egiz.read.text import read_bytes
-
     data, name = read_bytes(source)
     kind = sniff_bytes(data[:HEAD_BYTES]).kind
     if kind in ("jsonl", "warc"):  # many articles: which two are versions of one is `pair`'s job

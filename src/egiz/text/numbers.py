@@ -409,9 +409,12 @@ _MONTH_DAY = re.compile(rf"{_MONTH_WORD}\s+(?:айының\s+)?(\d{{1,2}})\b", r
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](?:\d{4}|\d{2})\b")
 
 
+_MONTH_STEMS = sorted(_MONTHS, key=len, reverse=True)  # longest first: "март" before "ма"
+
+
 def _month(word: str) -> int:
     word = word.lower()
-    for stem in sorted(_MONTHS, key=len, reverse=True):
+    for stem in _MONTH_STEMS:
         if word.startswith(stem):
             return _MONTHS[stem]
     return 0
