@@ -450,6 +450,19 @@ def test_full_stops_of_other_scripts_end_a_sentence(lang: str, sentences: list[s
     assert texts("".join(sentences), lang) == ["".join(sentences)]  # no space after: no cut
 
 
+def test_georgian_sentences_start_in_lower_case() -> None:
+    # Georgian letters are lower case to Unicode and no sentence starts with a capital; razdel
+    # joined before every lower case word, so a Georgian paragraph came out as one sentence.
+    # Written for this test: "I am going home. Where are you? This is good!"
+    sentences = ["სახლში მივდივარ.", "სად ხარ?", "ეს კარგია!"]
+    assert texts(" ".join(sentences), "ka") == sentences
+    # Russian keeps razdel's rule: a lower case word after the dot goes on.
+    assert texts("Он пришёл в 5 ч. и ушёл.", "ru") == ["Он пришёл в 5 ч. и ушёл."]
+    # A list of Georgian headlines (no final punctuation) is not hard-wrapped text.
+    titles = ["ახალი ამბები", "სპორტი", "ამინდი"]
+    assert texts("\n".join(titles), "ka") == titles
+
+
 def test_cjk_ends_keep_every_character_and_latin_sentences_inside() -> None:
     text = "（见第三章。）然后继续。egiz 是一个工具。It aligns text. It is fast!它很快。"
     got = texts(text, "zh")

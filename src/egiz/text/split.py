@@ -14,6 +14,7 @@ adds (:func:`_abbreviation_rule`). On top of razdel this module adds:
   does not know; they apply in any language, as nothing else writes them;
 * the full stops of other scripts (Indic danda ``।``, Armenian ``։``, Ethiopic ``።``, Myanmar
   ``။``, Urdu ``۔``, the Arabic question mark ``؟`` ...) before a space, in any language;
+* Georgian, whose sentences start in lower case (razdel joins before a lower case word);
 * abbreviations that are also words (Kazakh ``мыс`` "copper", Russian ``пол``, English ``no``)
   join only when the next word continues the sentence (:func:`_abbreviation_rule`);
 * linear time on huge paragraphs: razdel rebuilds its buffer string on every join, so a very long
@@ -41,8 +42,8 @@ from razdel.segmenters.sentenize import (
     empty_side,
     initials_left,
     inside_pair_sokr,
+    is_lower_alpha,
     list_item,
-    lower_right,
     no_space_prefix,
     sokr_left,
 )
@@ -206,6 +207,19 @@ def _continues(right: str) -> bool:
     return bool(_ROMAN.match(rest))
 
 
+# Georgian (Mkhedruli) letters are lower case to Unicode, but Georgian has no capital at the start
+# of a sentence: a lower case word after a full stop starts the next sentence there.
+_GEORGIAN = re.compile("[\u10d0-\u10ff]")
+
+
+def _lower_right(split: SentSplit) -> str | None:
+    """razdel's `lower_right` (a lower case word after the dot continues the sentence), but not
+    in Georgian, which writes every sentence in lower case ("... მივდივარ. სად ხარ?")."""
+    if is_lower_alpha(split.right_token) and not _GEORGIAN.match(split.right_token):
+        return JOIN
+    return None
+
+
 def _suffix_start(text: str, suffix: str) -> int:
     """Where `suffix` (written without spaces) begins at the end of `text` ("т. б" for "т.б")."""
     index, left = len(text.rstrip()), len(suffix)
@@ -318,7 +332,7 @@ _BUFFER_HEAD = 64
 def _segmenter(*extra: FunctionRule) -> SentSegmenter:
     """razdel's sentence rules, in razdel's order, with `extra` rules inserted before its
     abbreviation rules (after the trivial ones: no space after the dot, lower case next word)."""
-    trivial = (empty_side, no_space_prefix, lower_right, delimiter_right)
+    trivial = (empty_side, no_space_prefix, _lower_right, delimiter_right)
     rest = (sokr_left, inside_pair_sokr, initials_left, list_item)
     bounds = (close_quote, close_bracket, dash_right)
     rules = [FunctionRule(rule) for rule in trivial]
@@ -385,8 +399,9 @@ def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
             inner += 1
             if not _ENDS_SENTENCE.search(line):
                 open_lines += 1
+                # (a Georgian line starts in lower case whether it goes on or not)
                 if following[0].isalpha() and following[0].islower():
-                    continued += 1
+                    continued += not _GEORGIAN.match(following)
     return inner >= 2 and open_lines >= 0.5 * inner and continued >= 0.5 * open_lines
 
 
