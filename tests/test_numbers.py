@@ -97,6 +97,27 @@ def test_multiplier_values() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # English groups thousands with a comma, German with a point, Russian with a space and
+        # writes decimals with a comma: the same 1234 people in each.
+        ("1,234 people in 2.5 hours", "en", {"1234", "2.5"}),
+        ("1.234 Leute in 2,5 Stunden", "de", {"1234", "2.5"}),
+        ("1 234 человека за 2,5 часа", "ru", {"1234", "2.5"}),
+        ("1,234 млн", "ru", {"1234000"}),  # a decimal comma in Russian
+        # Two groups or more are grouping in every language.
+        ("1,234,567.5 tenge", "en-US", {"1234567.5"}),
+        ("1.234.567,5 Tenge", "de", {"1234567.5"}),
+        ("1,234,567 теңге", "kk", {"1234567"}),
+        # Not three digits after the separator: a decimal everywhere.
+        ("12,5 or 1,2345", "en", {"12.5", "1.2345"}),
+    ],
+)
+def test_digit_grouping_by_language(text: str, lang: str, expected: set[str]) -> None:
+    assert extract_numbers(text, lang) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [
         ("Он пригласил губернатора в регион", "ru"),  # "он" = he in Russian

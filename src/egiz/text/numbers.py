@@ -243,8 +243,22 @@ def _lookup(word: str, lang: str) -> _Word | None:
 _DATE = r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"
 # A clock time `10:30` is one number, 10.30: Russian writes it `10.30`, a decimal to this module.
 _TIME = r"(?<![\d:])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])"
-# `3 000` (space, no-break space, narrow no-break space), `1,8` and `1.8`: decimal comma and point.
-_NUMBER = r"(?<!\d)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
+# `3 000` (space, no-break space, narrow no-break space), `1,234,567` and `1.234.567` (two groups
+# or more: grouping in every language), `1,8` and `1.8`: decimal comma and point.
+_NUMBER = (
+    r"(?<!\d)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,3}(?:,\d{3}){2,}|\d{1,3}(?:\.\d{3}){2,}|\d+)"
+    r"([.,]\d+)?"
+)
+# Languages that group thousands with a comma (`1,234` is 1234 in English, 1.234 in Russian) and
+# with a point (`1.234` is 1234 in German); elsewhere a single group after either is a decimal.
+_COMMA_GROUPS = frozenset({
+    "en", "zh", "ja", "ko", "hi", "bn", "ur", "ta", "te", "mr", "gu", "pa", "th", "he", "ms", "tl",
+    "fil", "sw", "ga", "mt", "my", "km", "lo", "ne", "si",
+})  # fmt: skip
+_POINT_GROUPS = frozenset({
+    "de", "nl", "da", "es", "it", "pt", "tr", "id", "el", "ro", "hr", "sr", "sl", "bs", "mk", "vi",
+    "is", "lb",
+})  # fmt: skip
 _TOKEN = re.compile(rf"{_DATE}|{_TIME}|{_NUMBER}|([^\W\d_]+)|(\S)")
 
 
@@ -267,14 +281,25 @@ def _tokens(text: str, lang: str) -> Iterator[_Token]:
         elif m.group(4):
             yield _Token(_Word(Decimal(f"{m.group(4)}.{m.group(5)}"), _DIGITS), False)
         elif m.group(6):
-            digits = re.sub(r"\D", "", m.group(6))
-            if m.group(7):
-                digits += "." + m.group(7)
+            digits, tail = re.sub(r"\D", "", m.group(6)), m.group(7)
+            if tail and _groups_thousands(m.group(6), tail, lang):
+                digits += tail[1:]
+            elif tail:
+                digits += "." + tail[1:]
             yield _Token(_Word(Decimal(digits), _DIGITS), joined)
         elif m.group(8):
             yield _Token(_lookup(m.group(8), lang), joined)
         else:
             yield _Token(None, joined)
+
+
+def _groups_thousands(head: str, tail: str, lang: str) -> bool:
+    """Whether `tail` (`,234` or `.234` after `head`) is a group of thousands, not decimals: three
+    digits after the separator `lang` groups with, after a plain 1-3 digit number."""
+    if len(tail) != 4 or len(head) > 3 or not head.isdigit():
+        return False
+    code = re.split(r"[-_]", lang.lower(), maxsplit=1)[0]
+    return code in (_COMMA_GROUPS if tail[0] == "," else _POINT_GROUPS)
 
 
 def _canonical(value: Decimal) -> str:
@@ -362,7 +387,8 @@ class _Builder:
 
 
 def extract_numbers(text: str, lang: str, *, words: bool = True) -> frozenset[str]:
-    """Canonical strings for the numbers in `text` (`lang` is "kk" or "ru").
+    """Canonical strings for the numbers in `text` (`lang` is "kk" or "ru"; number words are read
+    in those two, digits in any language: `1,234` is 1234 in English, 1.234 in Russian).
 
     `words=False` keeps numbers written with digits only (a scale word after digits, `1,5 млн`,
     still counts): Kazakh `бір` is also the indefinite article, so number words are noisier.
