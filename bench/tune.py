@@ -50,6 +50,7 @@ SPACE: dict[str, tuple[float, float, str]] = {
     "omission_pair_weight": (0.0, 4.0, "lin"),
     "absorb_tolerance": (0.0, 0.5, "lin"),
     "self_calibration": (1, 3, "int"),
+    "pair_check_min_pairs": (0, 30, "int"),
 }
 
 

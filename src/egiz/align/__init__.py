@@ -74,6 +74,11 @@ class AlignParams:
     # cosine, while its length is plain to see, and in a faithful translation (log-odds ~4) a
     # sentence without counterpart is rarer than in a news pair (~2) or unrelated text (<= 0).
     absorb_tolerance: float = 0.12
+    # A 1-1 bead whose sentences match so much worse than the document's other 1-1 beads that
+    # they are more likely unrelated than a translation, on the document's prior, is left out
+    # as two omissions (`DocumentScorer.leave_out_atypical_pairs`). The document needs this
+    # many 1-1 beads to say what its translations look like (0: never).
+    pair_check_min_pairs: int = 10
     # Re-score spans with real embeddings of their joined sentences: none | local (around the
     # merges the path considers) | all (every span, like Vecalign's and Bertalign's overlaps).
     refine: str = "local"
@@ -97,6 +102,7 @@ class AlignParams:
             (self.omission_pair_weight >= 0, "omission_pair_weight must be 0 or more"),
             (self.absorb_tolerance >= 0, "absorb_tolerance must be 0 or more"),
             (self.split_min_probability >= 0, "split_min_probability must be 0 or more"),
+            (self.pair_check_min_pairs >= 0, "pair_check_min_pairs must be 0 or more"),
             (self.refine in REFINE_MODES, f"refine must be one of {', '.join(REFINE_MODES)}"),
             (self.joined_budget >= 0, "joined_budget must be 0 or more"),
         ]
@@ -278,6 +284,7 @@ def align_embedded(
         shapes = doc.absorb_omissions(shapes, odds, priors, embed_texts)
     shapes = doc.pair_omissions(shapes, odds, priors)
     shapes = doc.split_merges(shapes, odds, priors)
+    shapes = doc.leave_out_atypical_pairs(shapes, priors)
     return doc.beads(shapes, odds, priors)
 
 

@@ -9,6 +9,7 @@ from the whole document (or a fixed-seed sample of it), never from the band.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -514,6 +515,44 @@ class DocumentScorer:
             i, j, k = i1, j1, end
         return np.array(out, np.int64).reshape(-1, 2)
 
+    def leave_out_atypical_pairs(self, shapes: np.ndarray, priors: DocumentPriors) -> np.ndarray:
+        """Leave out (as two omissions) each 1-1 bead whose sentences are more likely unrelated
+        than a translation by the document's own measure: the z of its cosine (against the two
+        sentences' null cosines, in null spreads) is likelier under unrelated pairs (standard
+        normal) than under the document's 1-1 beads (a Student-t around their median, scaled
+        by their lower quartile), by more than the document's prior log-odds.
+
+        The calibrated evidence is fitted across documents and encoders' typical pairs; it cannot
+        say that a pair at z 1 is far off in a document whose translations sit at z 5 with a
+        spread of 1, and a faithful document's prior (log-odds ~4) then pairs two unrelated
+        sentences left at one place. Only below the median: a pair better than the document's
+        typical one is never in doubt. Needs `pair_check_min_pairs` 1-1 beads."""
+        least = self.params.pair_check_min_pairs
+        sizes = shapes.astype(np.int64)
+        if least <= 0 or len(sizes) == 0:
+            return shapes
+        starts = np.cumsum(sizes, axis=0) - sizes
+        pairs = np.flatnonzero((sizes[:, 0] == 1) & (sizes[:, 1] == 1))
+        if len(pairs) < least:
+            return shapes
+        i, j = starts[pairs, 0], starts[pairs, 1]
+        cos = np.einsum("ij,ij->i", self.x[i], self.y[j]).astype(np.float64)
+        z = (cos - 0.5 * (self.src_mu[i] + self.tgt_mu[j])) / float(self.sigma[0, 0, 0])
+        middle = float(np.median(z))
+        # the lower quartile of a normal lies 0.674 spreads below its median; a translation's z
+        # spreads at least as much as an unrelated pair's (1)
+        spread = max(1.0, (middle - float(np.percentile(z, 25))) / 0.674)
+        typical = _typical_log_density((z - middle) / spread) - np.log(spread)
+        unrelated = -0.5 * z**2 - 0.5 * math.log(2 * math.pi)  # standard normal
+        atypical = (z < middle) & (typical - unrelated + priors.log_odds < 0)
+        if not atypical.any():
+            return shapes
+        left_out = set(pairs[atypical].tolist())
+        out: list[tuple[int, int]] = []
+        for k, (a, b) in enumerate(sizes.tolist()):
+            out += [(1, 0), (0, 1)] if k in left_out else [(a, b)]
+        return np.array(out, np.int64).reshape(-1, 2)
+
     def split_merges(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
     ) -> np.ndarray:
@@ -699,6 +738,17 @@ class DocumentScorer:
 REFINE_SHARE = 0.5
 # A short document may always embed this many sentences' worth of joined text.
 MIN_JOINED_SENTENCES = 16
+
+
+# Degrees of freedom of the Student-t that stands for a document's 1-1 beads: heavier tails than
+# a normal, as loose translations (an idiom, a recast sentence) sit well below the typical pair.
+TYPICAL_PAIR_TAILS = 4.0
+
+
+def _typical_log_density(t: np.ndarray, nu: float = TYPICAL_PAIR_TAILS) -> np.ndarray:
+    """Log density of Student's t with `nu` degrees of freedom."""
+    const = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi)
+    return const - (nu + 1) / 2 * np.log1p(t**2 / nu)
 
 
 def _joined_text(sentences: Sequence[Sentence], start: int, size: int) -> str:
