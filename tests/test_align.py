@@ -810,17 +810,60 @@ def test_a_loose_pair_is_paired_when_one_side_is_the_others_closest() -> None:
     assert beads[1].score < 0.5
 
 
+# Eight Tatoeba kaz-rus pairs (CC BY 2.0 FR, tune part); "Науқас асқа қарады." ("the patient looked
+# at the food") is rendered by its sense; its closest Russian line is another, already aligned one.
+_SICK_KK = [
+    "Жaңa жылыңыз құтты болсын.",
+    "Контаминация – өндіру кезінде, сынама алу, буып-түю немесе қайта буып-түю, сақтау немесе "
+    "транспорттау кезіндегі химиялық және микробиологиялық текті қоспаларды немесе бөтен "
+    "материалдарды шығыс материалына, аралық өнімге немесе дәрілік субстанцияға қалаусыз енгізу.",
+    "Төзімім таусылды.",
+    "Ресейлік тағы бір теннисші Қазақстан азаматтығын алды.",
+    "Ескерткіш Металлургтердің мәдениет сарайы алдындағы саябаққа орнатылған.",
+    "Науқас асқа қарады.", "Шын гүл ма?",
+    "Көрменің қорытынды күні бойынша ғана облыста 3 мыңға жуық жұмыс орны пайда болады.",
+]  # fmt: skip
+_SICK_RU = [
+    "С Новым Годом.",
+    "Контаминация – нежелательное внесение примесей химического или микробиологического "
+    "происхождения или постороннего материала в исходный материал, промежуточный продукт или "
+    "лекарственную субстанцию в ходе производства, отбора проб, упаковки или переупаковки, "
+    "хранения или транспортировки.",
+    "Моё терпение иссякло.",
+    "Ещё одна российская теннисистка приняла гражданство Казахстана.",
+    "Памятник установлен в сквере парадного входа во Дворец культуры металлургов.",
+    "У больного появилось желание есть.", "Цветок настоящий?",
+    "По итогам заключительного дня выставок в области появится около 3 тысяч рабочих мест.",
+]  # fmt: skip
+
+
 @pytest.mark.e5
-def test_unrelated_lines_left_out_at_one_place_stay_unpaired() -> None:
-    """A line of a faithful document replaced on both sides by lines from elsewhere (an edited
-    text): the two would pass the prior's test, but neither is the other's closest
-    counterpart, so both stay omissions, in the order the path left them."""
+def test_a_loose_pair_of_a_short_document_is_paired_without_closeness() -> None:
+    """In a document of a few lines, too small to judge its own pairs, two lines left out at
+    one place that are each other's best match there are paired even though neither is the
+    other's closest line in the document; with closeness asked (`pair_check_min_pairs=0`: every
+    document counts as large) they stay omissions."""
+    beads = egiz.align(_SICK_KK, _SICK_RU, presegmented=True).beads
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(8)]
+    assert beads[5].score < 0.5  # its own evidence is weak, and the score says so
+    asked = AlignParams(pair_check_min_pairs=0)
+    beads = egiz.align(_SICK_KK, _SICK_RU, presegmented=True, params=asked).beads
+    assert ((5,), ()) in [(b.src, b.tgt) for b in beads]
+
+
+@pytest.mark.e5
+def test_unrelated_lines_at_one_place_of_a_short_document_get_a_low_score() -> None:
+    """A line of an 8-line faithful document replaced on both sides by lines from elsewhere.
+    The document is too small to judge its own pairs, so the two lines are paired as a loose
+    pair would be (no closeness asked), with a probability below 0.5 that says what they are:
+    `egiz mine` and `--min-score 0.5` leave them out. (In a larger document closeness is asked
+    and the pair check judges: `test_a_sentence_replaced_on_both_sides_is_left_out`.)"""
     kk, ru = list(_LINES_KK), list(_LINES_RU)
     kk[4], ru[4] = _LOOSE_KK[1], _LOOSE_RU[2]
     beads = egiz.align(kk, ru, presegmented=True).beads
-    expected = [((i,), (i,)) for i in range(8)]
-    expected[4:5] = [((), (4,)), ((4,), ())]
-    assert [(b.src, b.tgt) for b in beads] == expected
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(8)]
+    assert beads[4].score < 0.5
+    assert all(b.score > 0.9 for k, b in enumerate(beads) if k != 4)
 
 
 TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "data" / "textberg-de-fr"

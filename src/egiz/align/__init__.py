@@ -57,11 +57,11 @@ class AlignParams:
     self_calibration: int = 3
     paragraph_penalty: float = 1.0  # a merge across a paragraph break (log-odds)
     # Two sentences the path leaves out side by side at one place are paired when they are each
-    # other's best match there, one is the other's closest counterpart in the document, and
-    # their bead's log-odds plus this weight times the document's prior log-odds is positive
-    # (0: never). In a faithful translation such a pair is a loose translation (an idiom
-    # rendered by its sense); unrelated sentences left at one place (an edited text) are rarely
-    # either's closest match.
+    # other's best match there, their bead's log-odds plus this weight times the document's
+    # prior log-odds is positive (0: never), and, in a document of `pair_check_min_pairs` 1-1
+    # beads or more, one is the other's closest counterpart in the document. In a faithful
+    # translation such a pair is a loose translation (an idiom rendered by its sense);
+    # unrelated sentences left at one place (an edited text) are rarely either's closest match.
     omission_pair_weight: float = 1.0
     # An n-m bead (2+ sentences on both sides) is split into two beads where both are this
     # likely a translation on their own (above 1: never).

@@ -455,20 +455,28 @@ class DocumentScorer:
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
     ) -> np.ndarray:
         """Pair two sentences the path left out side by side at one place when they are each
-        other's best match among the sentences left out there, one of them is the other's
-        closest counterpart in the whole document, and the bead's log-odds plus
-        `omission_pair_weight` times the document's prior log-odds is positive. In a faithful
-        translation such a pair is most often a loose one (an idiom rendered by its sense);
-        two unrelated sentences left at one place (an edited text) are rarely either's closest
-        match. (Asking that each be the other's closest left out loose pairs whose one side
-        resembles a sentence aligned elsewhere: short documents 0.991 -> 0.996 on the tune
-        parts, 0.988 -> 0.991 on five more shuffles of them; edited documents 0.979 -> 0.977.)
+        other's best match among the sentences left out there, the bead's log-odds plus
+        `omission_pair_weight` times the document's prior log-odds is positive, and -- in a
+        document with at least `pair_check_min_pairs` 1-1 beads -- one of them is the other's
+        closest counterpart in the whole document. In a faithful translation such a pair is
+        most often a loose one (an idiom rendered by its sense); two unrelated sentences left
+        at one place (an edited text) are rarely either's closest match. (Asking that each be
+        the other's closest left out loose pairs whose one side resembles a sentence aligned
+        elsewhere: short documents 0.991 -> 0.996 on the tune parts, 0.988 -> 0.991 on five
+        more shuffles of them; edited documents 0.979 -> 0.977.) A document of a few lines
+        (dialogue, interface strings) is asked no closeness: one of its loose pairs often
+        resembles another line more than its own, and edited text is what larger documents
+        hold, where the pair check (`leave_out_atypical_pairs`) also judges what is paired
+        (five more shuffles of the short tune documents 0.991 -> 0.993; the larger documents
+        of the tune parts and development sets unchanged).
         A cost of side-by-side omissions inside the DP cannot ask this: the DP would order the
         run so that the sentences that meet are not the pair."""
         weight = self.params.omission_pair_weight
         if weight <= 0 or priors.log_odds <= 0:
             return shapes
         bonus = weight * priors.log_odds
+        pairs_1_1 = int(((shapes[:, 0] == 1) & (shapes[:, 1] == 1)).sum())
+        closeness = pairs_1_1 >= self.params.pair_check_min_pairs  # 0: always asked
         partners = None  # each sentence's closest counterpart, found once a run needs it
         out: list[tuple[int, int]] = []
         i = j = k = 0
@@ -499,7 +507,7 @@ class DocumentScorer:
                     for s, t in enumerate(run_src.tolist(), i)
                     if t >= 0
                     and run_tgt[t - j] == s
-                    and (src_of[s] == t or tgt_of[t] == s)
+                    and (not closeness or src_of[s] == t or tgt_of[t] == s)
                     and self._log_odds(odds, s + 1, t + 1, 1, 1) + bonus > 0
                 ]
             if not pairs:
