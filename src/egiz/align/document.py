@@ -544,7 +544,8 @@ class DocumentScorer:
         if len(pairs) < least:
             return shapes
         i, j = starts[pairs, 0], starts[pairs, 1]
-        cos = np.einsum("ij,ij->i", self.x[i], self.y[j]).astype(np.float64)
+        bc = self.bc  # a path's 1-1 bead lies in the band: its cosine is among the band's dots
+        cos = bc.cband[dp.offsets(bc.clo, bc.chi - 1)[i] + j - bc.clo[i]].astype(np.float64)
         z = (cos - 0.5 * (self.src_mu[i] + self.tgt_mu[j])) / float(self.sigma[0, 0, 0])
         middle = float(np.median(z))
         # the lower quartile of a normal lies 0.674 spreads below its median; a translation's z
