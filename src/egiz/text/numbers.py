@@ -19,6 +19,8 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import product
 
+from egiz.text.langcodes import lang_of_tag
+
 __all__ = ["extract_dates", "extract_numbers", "numbers_agree"]
 
 # Token kinds: how a value combines with its neighbours.
@@ -269,6 +271,7 @@ class _Token:
 
 
 def _tokens(text: str, lang: str) -> Iterator[_Token]:
+    separator = _thousands_separator(lang)
     if lang == "kk":
         text = _KK_NOT_ONE.sub(lambda m: (m.group(1) or "") + "_", text)
     end = 0
@@ -281,8 +284,10 @@ def _tokens(text: str, lang: str) -> Iterator[_Token]:
         elif m.group(4):
             yield _Token(_Word(Decimal(f"{m.group(4)}.{m.group(5)}"), _DIGITS), False)
         elif m.group(6):
-            digits, tail = re.sub(r"\D", "", m.group(6)), m.group(7)
-            if tail and _groups_thousands(m.group(6), tail, lang):
+            head, tail = m.group(6), m.group(7)
+            digits = re.sub(r"\D", "", head)
+            # `,234` / `.234` after a plain 1-3 digit number groups thousands where `lang` does
+            if tail and tail[0] == separator and len(tail) == 4 and len(head) <= 3:
                 digits += tail[1:]
             elif tail:
                 digits += "." + tail[1:]
@@ -293,13 +298,16 @@ def _tokens(text: str, lang: str) -> Iterator[_Token]:
             yield _Token(None, joined)
 
 
-def _groups_thousands(head: str, tail: str, lang: str) -> bool:
-    """Whether `tail` (`,234` or `.234` after `head`) is a group of thousands, not decimals: three
-    digits after the separator `lang` groups with, after a plain 1-3 digit number."""
-    if len(tail) != 4 or len(head) > 3 or not head.isdigit():
-        return False
-    code = re.split(r"[-_]", lang.lower(), maxsplit=1)[0]
-    return code in (_COMMA_GROUPS if tail[0] == "," else _POINT_GROUPS)
+@lru_cache(maxsize=64)
+def _thousands_separator(lang: str) -> str | None:
+    """ "," or "." where `lang` groups thousands with it (`1,234` in English, `1.234` in German),
+    None where a single group after either is a decimal (Kazakh and Russian `1,234` = 1.234)."""
+    code = lang_of_tag(lang)
+    if code in _COMMA_GROUPS:
+        return ","
+    if code in _POINT_GROUPS:
+        return "."
+    return None
 
 
 def _canonical(value: Decimal) -> str:
