@@ -61,6 +61,7 @@ SYNTH_NOISE = 0.2  # norm of the Gaussian noise added to every re-used real (uni
 LONG_DOC_SENTENCES = 300  # the end-to-end document: about this many sentences per side
 DP_SIZE = 2000
 SCALING_SIZES = (1000, 2000, 4000, 8000, 16000)
+SCALING_RUNS = 5
 BAND_CHECK_SIZES = (500, 1000, 2000)
 # Cosine-DP baseline: a fixed threshold per encoder, picked once from a 0.05 grid on FLORES tune
 # documents (never on test data). e5 cosines are high for everything (unrelated kk-ru pairs: median
@@ -639,7 +640,8 @@ def scaling(pool: Pool, calibration, sizes: Sequence[int], quick: bool) -> list[
     points = []
     for size in sizes:
         p = synth_pair(pool, size)
-        n_runs = 1 if quick or size > 8000 else 2 if size > 2000 else 3
+        # a median of five: one run of the big sizes on shared cores once made a step ×3.3
+        n_runs = 1 if quick else SCALING_RUNS
         log(f"scaling {len(p.src)} × {len(p.tgt)} ({n_runs} runs) ...")
         lo, hi = band_search.find_band(p.x, p.y)
         width = hi - lo + 1
@@ -816,9 +818,13 @@ def scaling_line(points: Sequence[ScalePoint]) -> SpeedLine:
     worst_t = max((t for t, _ in steps), default=float("nan"))
     worst_m = max((m for _, m in steps), default=float("nan"))
     last = points[-1] if points else None
+    fit = ""
+    if len(points) >= 3:  # the exponent k of time ∝ size^k, least squares over every size
+        k = np.polyfit(np.log([p.size for p in points]), np.log([p.seconds for p in points]), 1)[0]
+        fit = f" (time ∝ size^{k:.2f})"
     return SpeedLine(
         f"scaling to {last.shape if last else '?'} (time, memory per size ×2)",
-        f"worst step ×{worst_t:.2f} time, ×{worst_m:.2f} memory",
+        f"worst step ×{worst_t:.2f} time{fit}, ×{worst_m:.2f} memory",
         f"{secs(points[0].seconds)} at {points[0].shape}" if points else "",
         None,
         "≈ ×2 (linear)",
