@@ -278,6 +278,49 @@ def test_glued_lookalikes_are_not_split(lang: str, text: str) -> None:
     assert texts(text, lang) == [text]
 
 
+# --- points of laws and contracts run on in one line ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "ru",
+            "1. Закон вводится в действие с 1 января 2024 г. 2. Исключен Законом РК.",
+            ["1. Закон вводится в действие с 1 января 2024 г.", "2. Исключен Законом РК."],
+        ),
+        ("kk", "1. Заң 2024 ж. 2. Күші жойылды.", ["1. Заң 2024 ж.", "2. Күші жойылды."]),
+        (
+            "ru",
+            "Стоимость 5 тыс. тг. 3) Оплата ежемесячно.",
+            ["Стоимость 5 тыс. тг.", "3) Оплата ежемесячно."],
+        ),
+        ("en", "It weighs 5 kg. 2. Then we go.", ["It weighs 5 kg.", "2. Then we go."]),
+    ],
+)
+def test_a_numbered_point_after_a_unit_starts_a_sentence(
+    lang: str, text: str, expected: list[str]
+) -> None:
+    assert texts(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("kk", "Ол 2024 ж. 2 қаңтарда келді."),  # a date goes on
+        ("ru", "В 2024 г. 15 мая он пришёл."),
+        ("ru", "Смотрите рис. 2 на странице 5."),  # the abbreviation labels the number
+    ],
+)
+def test_a_number_after_a_unit_that_is_no_point_goes_on(lang: str, text: str) -> None:
+    assert texts(text, lang) == [text]
+
+
+def test_a_labelled_number_is_not_taken_for_a_point() -> None:
+    # "рис." has no number before it: the number is its figure, not a point of a list
+    assert texts("Смотрите рис. 2. Схема там.", "ru")[0] == "Смотрите рис. 2."
+
+
 # --- paragraphs ---------------------------------------------------------------------------------
 
 

@@ -286,6 +286,23 @@ def _abbreviation_rule(
     return FunctionRule(abbreviation)
 
 
+# "... 2024 г. 2. Исключен ...": a numbered item (1-3 digits, a dot or bracket, a capital) after
+# an abbreviation that follows a number (a unit, "г." year, "ж." жыл) starts a sentence. Laws and
+# contracts run their points on in one line; the abbreviation cannot label the item's number,
+# since it already belongs to the number before it ("Рис. 2. Схема" has no number before "Рис.").
+_LIST_ITEM_RIGHT = re.compile(r"\s*\d{1,3}[.)]\s+(\w)")
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s*(?:[^\W\d_]{1,5}\.\s*)*[^\W\d_]{1,5}$")
+
+
+def _list_item_after_unit(split: SentSplit) -> str | None:
+    if split.delimiter != ".":
+        return None
+    item = _LIST_ITEM_RIGHT.match(split.right)
+    if item and item.group(1).isupper() and _UNIT_AFTER_NUMBER.search(split.left):
+        return SPLIT
+    return None
+
+
 def _ordinal_date(split: SentSplit) -> str | None:
     """German-style dates: "am 3. Oktober" is one sentence."""
     if split.delimiter == "." and split.left_token and split.left_token.isdigit():
@@ -336,7 +353,7 @@ def _segmenter(*extra: FunctionRule) -> SentSegmenter:
     rest = (sokr_left, inside_pair_sokr, initials_left, list_item)
     bounds = (close_quote, close_bracket, dash_right)
     rules = [FunctionRule(rule) for rule in trivial]
-    rules += extra
+    rules += [FunctionRule(_list_item_after_unit), *extra]
     rules += [FunctionRule(rule) for rule in rest + bounds]
     return _LinearSegmenter(rules=rules)
 
