@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from egiz.alignment import Sentence
 from egiz.text import split_presegmented, split_sentences
+from egiz.text.split import continues_previous
 
 SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures" / "split"
@@ -319,6 +320,26 @@ def test_a_number_after_a_unit_that_is_no_point_goes_on(lang: str, text: str) ->
 def test_a_labelled_number_is_not_taken_for_a_point() -> None:
     # "рис." has no number before it: the number is its figure, not a point of a list
     assert texts("Смотрите рис. 2. Схема там.", "ru")[0] == "Смотрите рис. 2."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "continues"),
+    [
+        ("braunen ) Bären herausgestellt hätten .", True),  # a line broken inside a sentence
+        ("— сказал он.", True),
+        ("« et puis il partit . »", True),
+        ("Der Mann kam .", False),
+        ("а) земельный участок;", False),  # a list item
+        ("ii. the second point", False),
+        ("1) жер учаскесі;", False),
+        ("iPhone 15 came out.", False),  # a name
+        ("ეს მეორეა.", False),  # Georgian writes every sentence in lower case
+        ("我们走吧。", False),
+        ("...", False),
+    ],
+)
+def test_a_sentence_in_lower_case_continues_the_one_before(sentence: str, continues: bool) -> None:
+    assert continues_previous(sentence) is continues
 
 
 # --- paragraphs ---------------------------------------------------------------------------------

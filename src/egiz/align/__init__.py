@@ -280,6 +280,7 @@ def align_embedded(
         shapes, odds = doc.solve(priors)
         priors = doc.estimate_priors(shapes, odds, priors)
         shapes, odds = doc.solve(priors)
+    shapes = doc.attach_fragments(shapes)
     if refine:
         shapes = doc.absorb_omissions(shapes, odds, priors, embed_texts)
     shapes = doc.pair_omissions(shapes, odds, priors)

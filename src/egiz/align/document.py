@@ -19,6 +19,7 @@ from egiz.align import dp, score
 from egiz.align.calibration import Calibration
 from egiz.align.score import NULL_PRIOR_STRENGTH
 from egiz.alignment import Bead, Sentence
+from egiz.text.split import continues_previous
 
 ALIGNED_RANGE = (0.01, 0.995)  # the estimate never reaches certainty either way
 RATIO_RANGE = (0.33, 3.0)  # expected target/source length (wide characters count 3)
@@ -449,6 +450,29 @@ class DocumentScorer:
             del beads[k]
             del starts[max(k, nb)]  # the merged bead starts where the first of the two did
             k = max(0, min(k, nb) - 1)
+        return np.array(beads, np.int64).reshape(-1, 2)
+
+    def attach_fragments(self, shapes: np.ndarray) -> np.ndarray:
+        """Join a sentence left out to the aligned bead just before it when the sentence starts in
+        lower case: it continues the sentence before it (a line broken inside a sentence, a
+        piece the splitter cut off), so it cannot be a sentence of its own without counterpart.
+        The joined text's cosine barely moves for such a piece; its case says it belongs."""
+        beads = [(int(a), int(b)) for a, b in shapes]
+        starts = _starts(beads)
+        k = 1
+        while k < len(beads):
+            a, b = beads[k]
+            pa, pb = beads[k - 1]
+            if (a and b) or not (pa and pb) or pa + a > self.mb or pb + b > self.mb:
+                k += 1
+                continue
+            sentence = self.src[starts[k][0]] if a else self.tgt[starts[k][1]]
+            ni, nj = starts[k - 1][0] + pa + a, starts[k - 1][1] + pb + b
+            if not self.bc.lo[ni] <= nj <= self.bc.hi[ni] or not continues_previous(sentence.text):
+                k += 1
+                continue
+            beads[k - 1] = (pa + a, pb + b)
+            del beads[k], starts[k]
         return np.array(beads, np.int64).reshape(-1, 2)
 
     def pair_omissions(

@@ -212,6 +212,19 @@ def _continues(right: str) -> bool:
 _GEORGIAN = re.compile("[\u10d0-\u10ff]")
 
 
+# The first word of a sentence, after opening quotes, brackets or a dash, unless it labels a
+# list item ("а) ...", "ii. ...").
+_FIRST_WORD = re.compile(r"^[\s«\"“„'‘(\[—–-]*(?![^\W\d_]{1,4}[.)]\s)([^\W\d_]+)")
+
+
+def continues_previous(sentence: str) -> bool:
+    """Whether a sentence starts with a word in lower case, and so continues the one before it (a
+    line broken inside a sentence, a piece cut off by a splitter, "— сказал он."): in a script
+    with case ("iPhone" is a name), never Georgian, whose letters Unicode counts as lower case."""
+    first = _FIRST_WORD.match(sentence)
+    return bool(first) and first.group(1).islower() and not _GEORGIAN.match(first.group(1))
+
+
 def _lower_right(split: SentSplit) -> str | None:
     """razdel's `lower_right` (a lower case word after the dot continues the sentence), but not
     in Georgian, which writes every sentence in lower case ("... მივდივარ. სად ხარ?")."""
