@@ -501,7 +501,7 @@ class DocumentScorer:
         bonus = weight * priors.log_odds
         pairs_1_1 = int(((shapes[:, 0] == 1) & (shapes[:, 1] == 1)).sum())
         closeness = pairs_1_1 >= self.params.pair_check_min_pairs  # 0: always asked
-        partners = None  # each sentence's closest counterpart, found once a run needs it
+        partners = None  # each sentence's closest counterpart, found once a run asks for it
         out: list[tuple[int, int]] = []
         i = j = k = 0
         beads = [(a, b) for a, b in shapes.tolist()]
@@ -519,11 +519,10 @@ class DocumentScorer:
             pairs: list[tuple[int, int]] = []
             if i1 > i and j1 > j:  # sentences left out on both sides here
                 bc = self.bc
-                if partners is None:
+                if closeness and partners is None:
                     partners = score.closest_partners(
                         odds, bc.lo, bc.hi, bc.off, 0, self.n, 0, self.m
                     )
-                src_of, tgt_of = partners
                 # each other's best match among the sentences left out here
                 run_src, run_tgt = score.closest_partners(odds, bc.lo, bc.hi, bc.off, i, i1, j, j1)
                 pairs = [
@@ -531,7 +530,7 @@ class DocumentScorer:
                     for s, t in enumerate(run_src.tolist(), i)
                     if t >= 0
                     and run_tgt[t - j] == s
-                    and (not closeness or src_of[s] == t or tgt_of[t] == s)
+                    and (partners is None or partners[0][s] == t or partners[1][t] == s)
                     and self._log_odds(odds, s + 1, t + 1, 1, 1) + bonus > 0
                 ]
             if not pairs:
