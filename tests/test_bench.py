@@ -60,3 +60,21 @@ def test_bible_head_cuts_at_a_chapter_no_gold_bead_crosses() -> None:
     assert covered_s and max(covered_s) < len(head.src)
     assert max(j for _, t in head.gold for j in t) < len(head.tgt)
     assert head.gold == full.gold[: len(head.gold)]  # the same beads, in order
+
+
+def test_crossing_gold_counts_a_moved_sentence_and_the_recall_ceiling() -> None:
+    """Source 3 is translated by target 0 (moved to the front): it crosses the three in-order
+    links, and an alignment in order keeps those three and the omission, not the moved link."""
+    from bench.crossing_gold import crossing, largest_in_order, reachable
+
+    gold = [((0,), (1,)), ((1,), (2,)), ((2,), (3, 4)), ((3,), (0,)), ((4,), ())]
+    doc = ds.Doc("moved", ["s"] * 5, ["t"] * 5, [0] * 5, [0] * 5, gold, "de", "fr")
+    spans = [(min(s), max(s), min(t), max(t)) for s, t in gold if s and t]
+    assert crossing(spans) == 4  # the moved bead and each of the three it crosses
+    assert largest_in_order(spans) == 3
+    assert reachable([doc]) == (5, 4, 4)
+    in_order = [((0,), (0,)), ((1, 2), (1,)), ((), (2,))]
+    assert crossing([(0, 0, 0, 0), (1, 2, 1, 1)]) == 0
+    assert reachable(
+        [ds.Doc("plain", ["s"] * 3, ["t"] * 3, [0] * 3, [0] * 3, in_order, "de", "fr")]
+    ) == (3, 0, 3)
