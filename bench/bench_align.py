@@ -173,6 +173,9 @@ def load_test_sets(quick: bool, bible_full: bool) -> list[TestSet]:
         ),
         # different content at one place on both sides: gold is two omissions, not a bead
         TestSet("flores-edit", "FLORES kk-ru edited", ds.flores_edited("test"), "f1"),
+        # one passage moved on the Russian side: its beads cross others, which no aligner in
+        # order can give (what is left out instead is the question)
+        TestSet("flores-moved", "FLORES kk-ru moved", ds.flores_moved("test"), "f1"),
         TestSet("regular-1:2", "regular 1:2", ds.regular_split("test", "1:2"), "f1"),
         TestSet("regular-2:1", "regular 2:1", ds.regular_split("test", "2:1"), "f1"),
         TestSet("short", "short docs kk-ru", ds.short_documents("test"), "f1"),
@@ -969,7 +972,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_sig = (
         "tb-test0..6+bible-test-" + ("full" if args.bible_full else f"head{bible.n_src}")
         + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}+flores-edit-test"
-        + "+regular-test"
+        + "+flores-moved-test+regular-test"
         + f"+short-test-{len(next(ts for ts in sets if ts.key == 'short').docs)}"
         + f"+unrelated-test-{len(next(ts for ts in sets if ts.key == 'unrelated').docs)}"
         + ("+seed" if any(ts.key == "seed" for ts in sets) else "")

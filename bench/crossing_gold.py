@@ -61,7 +61,8 @@ def reachable(docs: Sequence[ds.Doc]) -> tuple[int, int, int]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--types", default=",".join(t for t in TYPES if t != "unrelated"))
+    kinds = [t for t in TYPES if t != "unrelated"] + ["flores-moved"]
+    parser.add_argument("--types", default=",".join(kinds))
     args = parser.parse_args(argv)
     rows = [
         (kind, part, *reachable(load_type(kind, part, small=True)))

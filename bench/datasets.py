@@ -324,6 +324,39 @@ def flores_edited(pool: str, seed: int = 0, replace: float = 0.1, data: Path = D
     return out
 
 
+def flores_moved(
+    pool: str, seed: int = 0, distance: tuple[int, int] = (3, 8), data: Path = DATA
+) -> list[Doc]:
+    """The pool's kk-ru published translations (`flores_translations`) with one passage moved
+    on the Russian side: 1 or 2 consecutive sentences of one paragraph taken out and put back
+    `distance` sentences later or earlier (a quote told at another place, a paragraph an editor
+    moved). Nothing is left out: gold is every Kazakh sentence with its own Russian one, so the
+    moved passage's beads cross the ones it jumped over and no aligner in order can hold both
+    (`crossing_gold.py`)."""
+    docs = flores_translations(pool, ("kk", "ru"), data=data)
+    rng = random.Random(seed)
+    out = []
+    for doc in docs:
+        n = len(doc.tgt)
+        size = rng.choice((1, 2))
+        starts = [s for s in range(n - size + 1) if doc.tgt_par[s] == doc.tgt_par[s + size - 1]]
+        start = rng.choice(starts)
+        order = [j for j in range(n) if not start <= j < start + size]
+        # where the passage goes among the other sentences: `distance` away, inside the document
+        places = [k for k in range(len(order) + 1) if distance[0] <= abs(k - start) <= distance[1]]
+        at = rng.choice(places)
+        order[at:at] = list(range(start, start + size))
+        new_of = {old: new for new, old in enumerate(order)}
+        tgt = [doc.tgt[j] for j in order]
+        # a moved sentence belongs to the paragraph it lands in
+        landing = doc.tgt_par[order[at - 1] if at else order[at + size]]
+        tgt_par = [landing if start <= j < start + size else doc.tgt_par[j] for j in order]
+        gold: Gold = [((i,), (new_of[i],)) for i in range(len(doc.src))]
+        name = doc.name.replace("flores-tr-kkru", "flores-moved")
+        out.append(Doc(name, doc.src, tgt, doc.src_par, tgt_par, gold, "kk", "ru"))
+    return out
+
+
 def flores_comparable(
     pool: str,
     seed: int = 0,

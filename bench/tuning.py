@@ -52,6 +52,8 @@ def load_type(kind: str, part: str, small: bool = False) -> list[ds.Doc]:
         ]
     if kind == "flores-edit":
         return ds.flores_edited(part)
+    if kind == "flores-moved":  # not among TYPES: reported, not tuned on (bench_align.py)
+        return ds.flores_moved(part)
     if kind == "flores-cmp":
         return ds.flores_comparable(part, seed=0, n_docs=20 if part == "tune" else 40)
     if kind == "regular":
