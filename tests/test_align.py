@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import egiz
 from egiz.align import AlignParams, align_embedded
 from egiz.align.search import find_band
-from egiz.alignment import Bead, Sentence, check_beads
+from egiz.alignment import Bead, Sentence, check_beads, moved_beads
 from egiz.embed import E5Encoder, last_embed_stats
 
 NO_REFINE = AlignParams(refine="none")
@@ -542,6 +542,7 @@ def test_presets() -> None:
         ("joined_budget", -0.1, "joined_budget must be 0 or more"),
         ("pair_check_min_pairs", -1, "pair_check_min_pairs must be 0 or more"),
         ("paragraph_penalty", "high", "paragraph_penalty must be a number"),
+        ("pair_moved", "no", "pair_moved must be true or false"),
     ],
 )
 def test_params_are_validated_with_one_line(field: str, value: object, message: str) -> None:
@@ -553,8 +554,11 @@ def test_params_are_validated_with_one_line(field: str, value: object, message: 
 def test_signature_lists_every_setting_and_round_trips() -> None:
     from dataclasses import fields
 
-    params = AlignParams(max_bead=3, evidence_weight=1.7, refine="all", self_calibration=1)
+    params = AlignParams(
+        max_bead=3, evidence_weight=1.7, refine="all", self_calibration=1, pair_moved=False
+    )
     signature = params.signature()
+    assert "|pair_moved:False" in signature
     for f in fields(AlignParams):
         assert f"{f.name}:" in signature or f.name == "max_bead"
     assert AlignParams.from_signature(signature) == params
@@ -563,6 +567,8 @@ def test_signature_lists_every_setting_and_round_trips() -> None:
     assert AlignParams.from_signature("egiz:0.1.0|enc:trigram") == AlignParams()
     with pytest.raises(ValueError, match="not a float"):
         AlignParams.from_signature("evidence_weight:much")
+    with pytest.raises(ValueError, match="not True or False"):
+        AlignParams.from_signature("pair_moved:no")
 
 
 def test_accurate_preset_on_the_seeds_keeps_every_sentence(seeds) -> None:
@@ -960,3 +966,55 @@ def test_signature_names_the_calibration_by_its_content() -> None:
     assert replace(cal, prior_aligned=cal.prior_aligned / 2).fingerprint != cal.fingerprint
     result = egiz.align(["Бүгін күн ашық."], ["Сегодня ясно."], encoder="trigram")
     assert f"|cal:{cal.encoder}@{cal.fingerprint}|" in result.signature
+
+
+@pytest.mark.e5
+def test_a_moved_sentence_is_aligned_across_the_beads_it_jumped_over() -> None:
+    """The Russian version tells two sentences five and four places later (a quote given at
+    another place). In order, an aligner can only leave both sides out; egiz pairs each with
+    its own translation, at its source position, and nothing else changes. (Kazakh 13 of this
+    FLORES sample is the wrong sentence, no translation of Russian 13: two omissions.)"""
+    arts = _flores_articles()
+    kk = [s for art in arts[:6] for s in art["kk"]]
+    ru = [s for art in arts[:6] for s in art["ru"]]
+    order = [j for j in range(len(ru)) if j not in (4, 15)]
+    order.insert(order.index(9) + 1, 4)  # Russian 4 told after Russian 9
+    order.insert(order.index(19) + 1, 15)  # and Russian 15 after Russian 19
+    moved_ru = [ru[j] for j in order]
+    result = egiz.align(kk, moved_ru, presegmented=True)
+    beads = {(b.src, b.tgt) for b in result.beads}
+    expected = {((i,), (order.index(i),)) for i in range(len(kk)) if i != 13}
+    assert beads == expected | {((13,), ()), ((), (order.index(13),))}
+    moved = [(result.beads[k].src, result.beads[k].tgt) for k in moved_beads(result.beads)]
+    assert sorted(moved) == [((4,), (order.index(4),)), ((15,), (order.index(15),))]
+    assert all(result.beads[k].score > 0.5 for k in moved_beads(result.beads))
+    in_order = egiz.align(kk, moved_ru, presegmented=True, params=AlignParams(pair_moved=False))
+    assert {b.src for b in in_order.beads if b.is_omission} >= {(4,), (15,)}
+    assert not moved_beads(in_order.beads)
+
+
+def test_moved_beads_are_the_fewest_that_cross() -> None:
+    """Source 2 is told last on the target side: its bead crosses three in order."""
+    beads = [Bead((0,), (0,)), Bead((1,), (1,)), Bead((2,), (5,)), Bead((3,), (2,)),
+             Bead((), (3,)), Bead((4,), (4,))]  # fmt: skip
+    assert moved_beads(beads) == {2}
+    check_beads(beads, 5, 6)
+    with pytest.raises(ValueError, match="out of order"):
+        check_beads(beads, 5, 6, allow_moved=False)
+    assert moved_beads([Bead((0,), (0,)), Bead((1,), ()), Bead((2,), (1, 2))]) == set()
+
+
+@pytest.mark.parametrize(
+    ("beads", "n_src", "n_tgt"),
+    [
+        ([Bead((0,), (0,)), Bead((1,), (2,)), Bead((2,), (2,))], 3, 3),  # target 2 twice, 1 lost
+        ([Bead((0,), (0,)), Bead((1,), (3,))], 2, 4),  # targets 1 and 2 in no bead
+        ([Bead((1,), (1,)), Bead((0,), (0,))], 2, 2),  # sources out of order
+        ([Bead((0,), (1,)), Bead((), (0,)), Bead((1,), (2,)), Bead((), (0,))], 2, 3),  # 0 twice
+    ],
+)
+def test_check_beads_still_refuses_a_lost_or_doubled_sentence(
+    beads: list[Bead], n_src: int, n_tgt: int
+) -> None:
+    with pytest.raises(ValueError):
+        check_beads(beads, n_src, n_tgt)

@@ -287,8 +287,10 @@ def test_mine_summary_and_beads(mined: tuple[Path, Path, Any]) -> None:
     assert len(kept) == s.kept
     assert len({(b[6], b[7]) for b in kept}) == len(kept)  # no duplicates in the corpus
     with Store(store_path, readonly=True) as store:
-        runs = store.query("SELECT state, counts FROM runs")
+        runs = store.query("SELECT state, counts, signature FROM runs")
         assert [r["state"] for r in runs] == ["done"]
+        # a store's alignments stay in order (review edits need it): no moved beads
+        assert "|pair_moved:False" in runs[0]["signature"]
         assert json.loads(runs[0]["counts"])["kept"] == s.kept
         problems = store.query("SELECT kind, source FROM problems")
         assert [(p["kind"], Path(p["source"]).name[:11]) for p in problems] == [

@@ -167,6 +167,22 @@ def test_coverage_by_hand() -> None:
     assert [p.bead for p in report.paraphrases] == [2]
 
 
+def test_a_moved_passage_is_aligned_and_noted_not_reported_missing() -> None:
+    """The Russian version tells Kazakh 1 last: its bead crosses the two in between. Nothing is
+    only in one version, and the bead is listed (and noted in the text report) as moved."""
+    src = [Sentence(t) for t in ("Бірінші.", "Екінші.", "Үшінші.", "Төртінші.")]
+    tgt = [Sentence(t) for t in ("Первое.", "Третье.", "Четвёртое.", "Второе.")]
+    beads = [Bead((0,), (0,), 0.99), Bead((1,), (3,), 0.98), Bead((2,), (1,), 0.99),
+             Bead((3,), (2,), 0.99)]  # fmt: skip
+    alignment = Alignment(src, tgt, beads)
+    report = divergences(alignment)
+    assert report.only_src == report.only_tgt == ()
+    assert report.coverage_src == report.coverage_tgt == 1.0
+    assert [(m.bead, m.src, m.tgt) for m in report.moved] == [(1, (1,), (3,))]
+    assert "moved: told at another place in ru" in render_text(report, alignment)
+    assert json.loads(render_json(report))["moved"][0]["tgt"] == [3]
+
+
 def test_blocks_split_at_paragraphs() -> None:
     src = [Sentence("a", 0)]
     tgt = [Sentence("x", 0), Sentence("y", 1), Sentence("z", 1), Sentence("w", 2)]

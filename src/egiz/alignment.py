@@ -44,7 +44,9 @@ class Alignment:
     """Two sentence lists and the beads that cover them.
 
     Invariant (checked on construction): every source and every target sentence index appears in
-    exactly one bead, and beads are in document order. No sentence is ever silently lost.
+    exactly one bead, and beads are in source order. Their targets are in order too, except for
+    *moved* beads (`moved_beads`): a passage one version tells at another place is aligned
+    across the beads it jumped over, at its source position. No sentence is ever silently lost.
     """
 
     src_sentences: Sequence[Sentence]
@@ -75,19 +77,63 @@ class Alignment:
         return " ".join(self.tgt_sentences[j].text for j in bead.tgt)
 
 
-def check_beads(beads: Sequence[Bead], n_src: int, n_tgt: int) -> None:
-    """Raise ValueError unless the beads cover 0..n_src-1 and 0..n_tgt-1 exactly once, in order,
-    each side of each bead being a run of consecutive indices."""
+def moved_beads(beads: Sequence[Bead]) -> set[int]:
+    """Positions of the aligned beads that cross others (beads in source order): the fewest
+    whose removal leaves the targets of all the other beads, target-only ones included, in
+    order. An alignment in order has none."""
+    # the heaviest run of beads with increasing targets: a target-only bead weighs more than
+    # every aligned bead together (it cannot move: it has no source position), an aligned one 1
+    heavy = len(beads) + 1
+    size = 1 + max((b.tgt[-1] for b in beads if b.tgt), default=-1)
+    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # Fenwick prefix maxima by target end
+    before: dict[int, int] = {}
+    best: tuple[int, int] = (0, -1)
+    for k, bead in enumerate(beads):
+        if not bead.tgt:
+            continue
+        found, i = (0, -1), bead.tgt[0]  # the best run ending before this bead's first target
+        while i > 0:
+            found = max(found, tree[i])
+            i -= i & -i
+        value = found[0] + (1 if bead.src else heavy)
+        before[k] = found[1]
+        best = max(best, (value, k))
+        i = bead.tgt[-1] + 1
+        while i <= size:
+            tree[i] = max(tree[i], (value, k))
+            i += i & -i
+    kept, k = set(), best[1]
+    while k >= 0:
+        kept.add(k)
+        k = before[k]
+    return {k for k, b in enumerate(beads) if b.src and b.tgt and k not in kept}
+
+
+def check_beads(beads: Sequence[Bead], n_src: int, n_tgt: int, *, allow_moved: bool = True) -> None:
+    """Raise ValueError unless the beads cover 0..n_src-1 and 0..n_tgt-1 exactly once, in source
+    order, each side of each bead being a run of consecutive indices, and in target order but
+    for the moved beads (`moved_beads`; none with `allow_moved=False`)."""
+    moved = moved_beads(beads) if allow_moved else set()
+    moved_tgt = [j for k in sorted(moved) for j in beads[k].tgt]
+    held = set(moved_tgt)
+    if len(held) != len(moved_tgt):
+        raise ValueError("a target sentence is in two moved beads")
     next_src = next_tgt = 0
-    for bead in beads:
+    for k, bead in enumerate(beads):
         if not bead.src and not bead.tgt:
             raise ValueError("empty bead")
-        for side, start in ((bead.src, next_src), (bead.tgt, next_tgt)):
+        while next_tgt in held:  # held by a moved bead: the beads in order skip it
+            next_tgt += 1
+        tgt_start = bead.tgt[0] if k in moved else next_tgt
+        for side, start in ((bead.src, next_src), (bead.tgt, tgt_start)):
             if side and tuple(side) != tuple(range(start, start + len(side))):
                 raise ValueError(f"bead {bead} is out of order or not consecutive")
         next_src += len(bead.src)
-        next_tgt += len(bead.tgt)
-    if (next_src, next_tgt) != (n_src, n_tgt):
+        if k not in moved:
+            next_tgt += len(bead.tgt)
+    while next_tgt in held:
+        next_tgt += 1
+    if (next_src, next_tgt) != (n_src, n_tgt) or any(j >= n_tgt for j in held):
         raise ValueError(
             f"beads cover {next_src}/{n_src} source and {next_tgt}/{n_tgt} target sentences"
         )

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from egiz.alignment import Alignment
+from egiz.alignment import Alignment, moved_beads
 from egiz.errors import EgizError, InstallationError
 
 
@@ -400,6 +400,8 @@ def align(
         for bead in result.beads:
             kinds[bead.kind] = kinds.get(bead.kind, 0) + 1
         summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        moved = len(moved_beads(result.beads))
+        summary += f" ({moved} moved: told at another place)" if moved else ""
         print(
             f"egiz: {len(result.src_sentences)} {src_lang} and {len(result.tgt_sentences)} "
             f"{tgt_lang} sentences -> beads: {summary}"

@@ -79,6 +79,12 @@ class AlignParams:
     # as two omissions (`DocumentScorer.leave_out_atypical_pairs`). The document needs this
     # many 1-1 beads to say what its translations look like (0: never).
     pair_check_min_pairs: int = 10
+    # Pair a sentence left out on one side with one left out at another place on the other side
+    # when each is the other's closest counterpart in the document and the pair looks like the
+    # document's own 1-1 beads: a passage one version tells elsewhere. Such a bead crosses the
+    # beads in between (`egiz.alignment.moved_beads`). Off in corpus stores (`egiz mine`), whose
+    # review keeps both texts in order.
+    pair_moved: bool = True
     # Re-score spans with real embeddings of their joined sentences: none | local (around the
     # merges the path considers) | all (every span, like Vecalign's and Bertalign's overlaps).
     refine: str = "local"
@@ -91,6 +97,8 @@ class AlignParams:
             value = getattr(self, f.name)
             if f.type in ("int", "float") and not isinstance(value, int | float):
                 raise ValueError(f"{f.name} must be a number, not {value!r}")
+            if f.type == "bool" and not isinstance(value, bool):
+                raise ValueError(f"{f.name} must be true or false, not {value!r}")
         checks = [
             (self.max_bead >= 1, "max_bead must be at least 1"),
             (self.evidence_weight > 0, "evidence_weight must be positive"),
@@ -136,6 +144,11 @@ class AlignParams:
             key = "max_bead" if key == "max-bead" else key
             if key in defaults:
                 kind = type(defaults[key])
+                if kind is bool:  # written True / False (bool("False") would be True)
+                    if text not in ("True", "False"):
+                        raise ValueError(f"signature has {part!r}: not True or False")
+                    values[key] = text == "True"
+                    continue
                 try:
                     values[key] = text if kind is str else kind(text)
                 except ValueError:
@@ -286,7 +299,7 @@ def align_embedded(
     shapes = doc.pair_omissions(shapes, odds, priors)
     shapes = doc.split_merges(shapes, odds, priors)
     shapes = doc.leave_out_atypical_pairs(shapes, priors)
-    return doc.beads(shapes, odds, priors)
+    return doc.pair_moved(doc.beads(shapes, odds, priors), priors)
 
 
 def probability(log_odds: float) -> float:

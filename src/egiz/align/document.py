@@ -570,13 +570,8 @@ class DocumentScorer:
         bc = self.bc  # a path's 1-1 bead lies in the band: its cosine is among the band's dots
         cos = bc.cband[dp.offsets(bc.clo, bc.chi - 1)[i] + j - bc.clo[i]].astype(np.float64)
         z = (cos - 0.5 * (self.src_mu[i] + self.tgt_mu[j])) / float(self.sigma[0, 0, 0])
-        middle = float(np.median(z))
-        # the lower quartile of a normal lies 0.674 spreads below its median; a translation's z
-        # spreads at least as much as an unrelated pair's (1)
-        spread = max(1.0, (middle - float(np.percentile(z, 25))) / 0.674)
-        typical = _typical_log_density((z - middle) / spread) - np.log(spread)
-        unrelated = -0.5 * z**2 - 0.5 * math.log(2 * math.pi)  # standard normal
-        atypical = (z < middle) & (typical - unrelated + priors.log_odds < 0)
+        pairs_z = TypicalPairs.of(z)
+        atypical = (z < pairs_z.middle) & (pairs_z.log_ratio(z) + priors.log_odds < 0)
         if not atypical.any():
             return shapes
         left_out = set(pairs[atypical].tolist())
@@ -584,6 +579,54 @@ class DocumentScorer:
         for k, (a, b) in enumerate(sizes.tolist()):
             out += [(1, 0), (0, 1)] if k in left_out else [(a, b)]
         return np.array(out, np.int64).reshape(-1, 2)
+
+    def pair_moved(self, beads: list[Bead], priors: DocumentPriors) -> list[Bead]:
+        """Pair a source sentence and a target sentence left out at different places when the
+        passage moved: one version tells it elsewhere (a quote given later, a paragraph an
+        editor moved, columns read out of order). An alignment in order can only leave both
+        out. Both must be each other's closest counterpart in the whole document (the z of
+        their cosine against every sentence of the other side), their z must reach the lower
+        quartile of the document's 1-1 beads, and the pair must pass the document's check of
+        its own 1-1 beads (`leave_out_atypical_pairs`). The bead stands at its source position,
+        crossing the beads in between (`egiz.alignment.moved_beads`); its score is the
+        probability that check gives. Sentences left out side by side at one place are
+        `pair_omissions`' call, not this one's. Needs `pair_check_min_pairs` 1-1 beads."""
+        least = self.params.pair_check_min_pairs
+        if not self.params.pair_moved or least <= 0:
+            return beads
+        lone_src = [k for k, b in enumerate(beads) if not b.tgt]
+        lone_tgt = [k for k, b in enumerate(beads) if not b.src]
+        ones = [(b.src[0], b.tgt[0]) for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
+        if not lone_src or not lone_tgt or len(ones) < least:
+            return beads
+        if len(lone_src) * self.m + len(lone_tgt) * self.n > MOVED_MAX_PAIRS:
+            return beads  # mostly left out: not a translation with a passage moved
+        sigma = float(self.sigma[0, 0, 0])
+        i, j = np.array(ones, np.int64).T
+        z11 = np.einsum("ij,ij->i", self.x[i], self.y[j]) - 0.5 * (self.src_mu[i] + self.tgt_mu[j])
+        pairs_z = TypicalPairs.of(z11 / sigma)
+        src_ids = np.array([beads[k].src[0] for k in lone_src], np.int64)
+        tgt_ids = np.array([beads[k].tgt[0] for k in lone_tgt], np.int64)
+        best_tgt, best_z = _closest(self.x, self.y, src_ids, self.src_mu, self.tgt_mu, sigma)
+        best_src, _ = _closest(self.y, self.x, tgt_ids, self.tgt_mu, self.src_mu, sigma)
+        # a run of omissions side by side (no aligned bead between them) is one place
+        place = np.cumsum([bool(b.src and b.tgt) for b in beads])
+        tgt_at = {int(t): r for r, t in enumerate(tgt_ids)}
+        moved: dict[int, Bead] = {}  # source omission's position -> its moved bead
+        taken: set[int] = set()  # positions of the target omissions paired
+        for r, k in enumerate(lone_src):
+            s, t, z = int(src_ids[r]), int(best_tgt[r]), float(best_z[r])
+            q = tgt_at.get(t)
+            if q is None or best_src[q] != s or place[k] == place[lone_tgt[q]]:
+                continue
+            log_odds = float(pairs_z.log_ratio(np.array([z]))[0]) + priors.log_odds
+            if z < pairs_z.lower or (z < pairs_z.middle and log_odds < 0):
+                continue
+            moved[k] = Bead((s,), (t,), round(score.sigmoid(log_odds), 6))
+            taken.add(lone_tgt[q])
+        if not moved:
+            return beads
+        return [moved.get(k, b) for k, b in enumerate(beads) if k not in taken]
 
     def split_merges(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
@@ -781,6 +824,55 @@ def _typical_log_density(t: np.ndarray, nu: float = TYPICAL_PAIR_TAILS) -> np.nd
     """Log density of Student's t with `nu` degrees of freedom."""
     const = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi)
     return const - (nu + 1) / 2 * np.log1p(t**2 / nu)
+
+
+@dataclass(frozen=True)
+class TypicalPairs:
+    """What a document's own 1-1 beads look like, as the z of their cosines (against their
+    sentences' null cosines, in null spreads): a Student-t around their median, scaled by their
+    lower quartile and never narrower than unrelated pairs' spread (1)."""
+
+    middle: float
+    lower: float  # the lower quartile
+    spread: float
+
+    @classmethod
+    def of(cls, z: np.ndarray) -> TypicalPairs:
+        middle, lower = float(np.median(z)), float(np.percentile(z, 25))
+        # the lower quartile of a normal lies 0.674 spreads below its median
+        return cls(middle, lower, max(1.0, (middle - lower) / 0.674))
+
+    def log_ratio(self, z: np.ndarray) -> np.ndarray:
+        """Log-likelihood of `z` under the document's pairs against unrelated pairs (a standard
+        normal)."""
+        typical = _typical_log_density((z - self.middle) / self.spread) - np.log(self.spread)
+        return typical - (-0.5 * z**2 - 0.5 * math.log(2 * math.pi))
+
+
+# Sentence pairs `pair_moved` may compare (sentences left out x sentences of the other side):
+# beyond this the document is mostly left out, no translation with a passage moved.
+MOVED_MAX_PAIRS = 20_000_000
+MOVED_ROWS = 512  # rows of the comparison computed at a time (memory)
+
+
+def _closest(
+    x: np.ndarray,
+    y: np.ndarray,
+    rows: np.ndarray,
+    x_mu: np.ndarray,
+    y_mu: np.ndarray,
+    sigma: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each sentence `rows` of x, the sentence of y whose pair has the highest z (cosine
+    against the two sentences' null cosines, in null spreads), and that z."""
+    best = np.empty(len(rows), np.int64)
+    best_z = np.empty(len(rows))
+    for r0 in range(0, len(rows), MOVED_ROWS):
+        part = rows[r0 : r0 + MOVED_ROWS]
+        z = x[part] @ y.T - 0.5 * (x_mu[part, None] + y_mu[None, :]).astype(np.float32)
+        best[r0 : r0 + len(part)] = z.argmax(axis=1)
+        best_z[r0 : r0 + len(part)] = z[np.arange(len(part)), best[r0 : r0 + len(part)]] / sigma
+    return best, best_z
 
 
 def _joined_text(sentences: Sequence[Sentence], start: int, size: int) -> str:

@@ -304,6 +304,8 @@ def mine(
     pairs; re-running with other filters re-filters the stored beads without re-aligning; other
     alignment settings (languages, encoder, `params`) than the store's are an error, unless
     `reuse_settings` (the pairs aligned before keep their alignment; new ones get this run's).
+    A store's alignments are in order (`AlignParams.pair_moved` is off): a passage moved in one
+    version stays two omissions there.
     """
     from egiz.embed import get_encoder
     from egiz.text.langcodes import normalize_lang_code
@@ -316,7 +318,8 @@ def mine(
     filters = filters or FilterParams()
     if min_score is not None:
         filters = replace(filters, min_score=min_score)
-    params = params or AlignParams()
+    # a store keeps each alignment in order: the review page's edits need both texts in order
+    params = replace(params or AlignParams(), pair_moved=False)
     encoder_name = get_encoder(encoder).name  # checks the spec; loads no model
     from egiz.align.calibration import calibration_for
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from egiz.align import DEFAULT_MIN_SCORE
-from egiz.alignment import Alignment, Sentence
+from egiz.alignment import Alignment, Sentence, moved_beads
 from egiz.text.names import CONTEXT_BEADS, missing_names
 from egiz.text.numbers import extract_dates, extract_numbers
 from egiz.text.script import comparable_texts
@@ -70,6 +70,8 @@ class Report:
     number_mismatches: tuple[NumberMismatch, ...] = ()
     name_mismatches: tuple[NameMismatch, ...] = ()
     paraphrases: tuple[BeadIssue, ...] = ()
+    # aligned beads told at another place in one version (they cross the beads in between)
+    moved: tuple[BeadIssue, ...] = ()
     coverage_src: float = 1.0
     coverage_tgt: float = 1.0
     src_lang: str = "kk"
@@ -105,11 +107,15 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = DEFAULT_MIN_S
     src_sents = comparable_texts([s.text for s in alignment.src_sentences], src_lang)
     tgt_sents = comparable_texts([s.text for s in alignment.tgt_sentences], tgt_lang)
     beads = alignment.beads
+    moved_at = moved_beads(beads)
+    moved: list[BeadIssue] = []
     for k, bead in enumerate(beads):
         if bead.is_omission:
             continue
         src_text, tgt_text = alignment.src_text(bead), alignment.tgt_text(bead)
         base = (k, tuple(bead.src), tuple(bead.tgt), float(bead.score), src_text, tgt_text)
+        if k in moved_at:
+            moved.append(BeadIssue(*base))
         near = beads[max(0, k - CONTEXT_BEADS) : k + CONTEXT_BEADS + 1]
         found = bead_divergence(
             [src_sents[i] for i in bead.src], [tgt_sents[j] for j in bead.tgt],
@@ -131,6 +137,7 @@ def divergences(alignment: Alignment, *, paraphrase_below: float = DEFAULT_MIN_S
         number_mismatches=tuple(numbers),
         name_mismatches=tuple(names),
         paraphrases=tuple(paraphrases),
+        moved=tuple(moved),
         coverage_src=_coverage(alignment.src_sentences, src_aligned),
         coverage_tgt=_coverage(alignment.tgt_sentences, tgt_aligned),
         src_lang=src_lang,

@@ -65,6 +65,8 @@ def _notes(report: Report) -> dict[int, str]:
         )
     for m in report.paraphrases:
         notes.setdefault(m.bead, []).append(f"score {m.score:.3f}")
+    for m in report.moved:
+        notes.setdefault(m.bead, []).append(f"moved: told at another place in {report.tgt_lang}")
     return {k: "; ".join(v) for k, v in notes.items()}
 
 

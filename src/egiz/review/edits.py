@@ -238,6 +238,7 @@ def _check(beads: Sequence[BeadRecord], src: tuple[int, int], tgt: tuple[int, in
         ],
         src[1] - src[0],
         tgt[1] - tgt[0],
+        allow_moved=False,  # edits keep both texts in order
     )
 
 
