@@ -618,10 +618,15 @@ class DocumentScorer:
         src_ids = np.array([beads[k].src[0] for k in lone_src], np.int64)
         tgt_ids = np.array([beads[k].tgt[0] for k in lone_tgt], np.int64)
         best_tgt, best_z = _closest(self.x, self.y, src_ids, self.src_mu, self.tgt_mu, sigma)
-        best_src, _ = _closest(self.y, self.x, tgt_ids, self.tgt_mu, self.src_mu, sigma)
+        tgt_at = {int(t): r for r, t in enumerate(tgt_ids)}
+        # only a target left out that some source left out finds closest can be a pair
+        asked = np.array(sorted({int(t) for t in best_tgt if int(t) in tgt_at}), np.int64)
+        if not len(asked):
+            return beads
+        back, _ = _closest(self.y, self.x, asked, self.tgt_mu, self.src_mu, sigma)
+        best_src = dict(zip(asked.tolist(), back.tolist(), strict=True))
         # a run of omissions side by side (no aligned bead between them) is one place
         place = np.cumsum([bool(b.src and b.tgt) for b in beads])
-        tgt_at = {int(t): r for r, t in enumerate(tgt_ids)}
         # the prior that a sentence has a counterpart, spread over every pair of sentences left
         # out that it could be (edited text leaves unrelated sentences out at several places)
         prior = priors.log_odds - math.log(len(lone_src) * len(lone_tgt))
@@ -630,7 +635,7 @@ class DocumentScorer:
         for r, k in enumerate(lone_src):
             s, t, z = int(src_ids[r]), int(best_tgt[r]), float(best_z[r])
             q = tgt_at.get(t)
-            if q is None or best_src[q] != s or place[k] == place[lone_tgt[q]]:
+            if q is None or best_src[t] != s or place[k] == place[lone_tgt[q]]:
                 continue
             log_odds = pairs_z.log_ratio_of_closest(z, max(self.n, self.m)) + prior
             if log_odds < 0:
