@@ -992,6 +992,20 @@ def test_a_moved_sentence_is_aligned_across_the_beads_it_jumped_over() -> None:
     assert {b.src for b in in_order.beads if b.is_omission} >= {(4,), (15,)}
     assert not moved_beads(in_order.beads)
 
+    # the first Russian sentence told after the sixth: in order, the DP joins Kazakh 0 to
+    # Kazakh 1's bead; the moved pair takes it out of that merge
+    order = [*range(1, 6), 0, *range(6, len(ru))]
+    first_moved = [ru[j] for j in order]
+    in_order = egiz.align(kk, first_moved, presegmented=True, params=AlignParams(pair_moved=False))
+    assert ((0, 1), (0,)) in {(b.src, b.tgt) for b in in_order.beads}
+    result = egiz.align(kk, first_moved, presegmented=True)
+    beads = {(b.src, b.tgt) for b in result.beads}
+    expected = {((i,), (order.index(i),)) for i in range(len(kk)) if i != 13}
+    assert beads == expected | {((13,), ()), ((), (order.index(13),))}
+    assert [(result.beads[k].src, result.beads[k].tgt) for k in moved_beads(result.beads)] == [
+        ((0,), (5,))
+    ]
+
 
 def test_moved_beads_are_the_fewest_that_cross() -> None:
     """Source 2 is told last on the target side: its bead crosses three in order."""

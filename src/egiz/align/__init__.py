@@ -299,7 +299,7 @@ def align_embedded(
     shapes = doc.pair_omissions(shapes, odds, priors)
     shapes = doc.split_merges(shapes, odds, priors)
     shapes = doc.leave_out_atypical_pairs(shapes, priors)
-    return doc.pair_moved(doc.beads(shapes, odds, priors), priors)
+    return doc.pair_moved(doc.beads(shapes, odds, priors), odds, priors)
 
 
 def probability(log_odds: float) -> float:

@@ -580,71 +580,126 @@ class DocumentScorer:
             out += [(1, 0), (0, 1)] if k in left_out else [(a, b)]
         return np.array(out, np.int64).reshape(-1, 2)
 
-    def pair_moved(self, beads: list[Bead], priors: DocumentPriors) -> list[Bead]:
-        """Pair a source sentence and a target sentence left out at different places when the
-        passage moved: one version tells it elsewhere (a quote given later, a paragraph an
-        editor moved, columns read out of order). An alignment in order can only leave both
-        out. Both must be each other's closest counterpart in the whole document (the z of
-        their cosine against every sentence of the other side), and the pair must be more
-        likely a translation than not: its z weighed under the document's own 1-1 beads and
-        under the closest of as many unrelated sentences (`TypicalPairs.log_ratio_of_closest`:
-        the best of thousands of unrelated sentences sits near z 3.5), on the document's prior
-        that a sentence has a counterpart spread over every pair of sentences left out (an
+    def pair_moved(self, beads: list[Bead], odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
+        """Pair a source sentence and a target sentence at different places when the passage
+        moved: one version tells it elsewhere (a quote given later, a paragraph an editor
+        moved, columns read out of order). An alignment in order can only leave both out, or
+        join one to the bead next to where its translation was. So one of the two is a
+        sentence left out, the other left out too or the first or last sentence of a merge.
+        Both must be each other's closest counterpart in the whole document (the z of their
+        cosine against every sentence of the other side), and the pair must be more likely a
+        translation than not: its z weighed under the document's own 1-1 beads and under the
+        closest of as many unrelated sentences (`TypicalPairs.log_ratio_of_closest`: the best
+        of thousands of unrelated sentences sits near z 3.5), on the document's prior that a
+        sentence has a counterpart spread over every pair of sentences that could meet (an
         edited text leaves unrelated sentences out at several places; the closest of them to
-        each other is no translation). The bead stands at its source position,
-        crossing the beads in between (`egiz.alignment.moved_beads`); its score is that
-        probability. Sentences left out side by side at one place are `pair_omissions`' call,
-        not this one's. Needs `pair_check_min_pairs` 1-1 beads.
+        each other is no translation). The bead stands at its source position, crossing the
+        beads in between (`egiz.alignment.moved_beads`); its score is that probability. What
+        stands at one place (omissions side by side, and the merges next to them) is
+        `pair_omissions`' and `absorb_omissions`' call, not this one's. Needs
+        `pair_check_min_pairs` 1-1 beads.
 
-        Tune parts: FLORES moved 0.904 -> 0.995, Text+Berg 0.842 -> 0.842 (one bead), every
-        other type and development set unchanged. Asking instead for z of at least the 1-1
-        beads' lower quartile found 16 of the 26 moved pairs; weighing z against a single
-        unrelated pair (not the closest of many) paired two unrelated sentences of an edited
-        development document."""
+        Tune parts: FLORES moved 0.904 -> 1.000, Text+Berg 0.842 -> 0.847, every other type
+        and development set unchanged. Asking instead for z of at least the 1-1 beads' lower
+        quartile found 16 of the 26 moved pairs; weighing z against a single unrelated pair
+        (not the closest of many) paired two unrelated sentences of an edited development
+        document; only sentences left out: FLORES moved 0.995 (a merge kept one), Text+Berg
+        0.842; asking also that a merge give up only a sentence that is no translation there
+        (by the document's 1-1 check): Text+Berg 0.842."""
         least = self.params.pair_check_min_pairs
         if not self.params.pair_moved or least <= 0:
             return beads
-        lone_src = [k for k, b in enumerate(beads) if not b.tgt]
-        lone_tgt = [k for k, b in enumerate(beads) if not b.src]
         ones = [(b.src[0], b.tgt[0]) for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
-        if not lone_src or not lone_tgt or len(ones) < least:
+        # who may meet: sentences left out, and the first or last sentence of a merge (the DP
+        # may join a sentence whose translation moved to its neighbour's bead)
+        src_side = _moved_candidates(beads, 0)
+        tgt_side = _moved_candidates(beads, 1)
+        if not any(c[2] == 0 for c in src_side) and not any(c[2] == 0 for c in tgt_side):
             return beads
-        if len(lone_src) * self.m + len(lone_tgt) * self.n > MOVED_MAX_PAIRS:
+        if not src_side or not tgt_side or len(ones) < least:
+            return beads
+        if len(src_side) * self.m + len(tgt_side) * self.n > MOVED_MAX_PAIRS:
             return beads  # mostly left out: not a translation with a passage moved
         sigma = float(self.sigma[0, 0, 0])
         i, j = np.array(ones, np.int64).T
         z11 = np.einsum("ij,ij->i", self.x[i], self.y[j]) - 0.5 * (self.src_mu[i] + self.tgt_mu[j])
         pairs_z = TypicalPairs.of(z11 / sigma)
-        src_ids = np.array([beads[k].src[0] for k in lone_src], np.int64)
-        tgt_ids = np.array([beads[k].tgt[0] for k in lone_tgt], np.int64)
+        src_ids = np.array([c[1] for c in src_side], np.int64)
         best_tgt, best_z = _closest(self.x, self.y, src_ids, self.src_mu, self.tgt_mu, sigma)
-        tgt_at = {int(t): r for r, t in enumerate(tgt_ids)}
-        # only a target left out that some source left out finds closest can be a pair
-        asked = np.array(sorted({int(t) for t in best_tgt if int(t) in tgt_at}), np.int64)
+        tgt_of = {c[1]: c for c in tgt_side}
+        # only a target that some source finds closest can be a pair
+        asked = np.array(sorted({int(t) for t in best_tgt if int(t) in tgt_of}), np.int64)
         if not len(asked):
             return beads
         back, _ = _closest(self.y, self.x, asked, self.tgt_mu, self.src_mu, sigma)
         best_src = dict(zip(asked.tolist(), back.tolist(), strict=True))
-        # a run of omissions side by side (no aligned bead between them) is one place
-        place = np.cumsum([bool(b.src and b.tgt) for b in beads])
-        # the prior that a sentence has a counterpart, spread over every pair of sentences left
-        # out that it could be (edited text leaves unrelated sentences out at several places)
-        prior = priors.log_odds - math.log(len(lone_src) * len(lone_tgt))
-        moved: dict[int, Bead] = {}  # source omission's position -> its moved bead
-        taken: set[int] = set()  # positions of the target omissions paired
-        for r, k in enumerate(lone_src):
-            s, t, z = int(src_ids[r]), int(best_tgt[r]), float(best_z[r])
-            q = tgt_at.get(t)
-            if q is None or best_src[t] != s or place[k] == place[lone_tgt[q]]:
-                continue
+        # where each bead stands among the aligned ones: omissions side by side, and the merges
+        # around them, are at one place (`pair_omissions` and `absorb_omissions` judge those)
+        aligned = np.array([bool(b.src and b.tgt) for b in beads])
+        after = np.cumsum(aligned)
+        before = after - aligned
+        # the prior that a sentence has a counterpart, spread over every pair of sentences that
+        # could meet (edited text leaves unrelated sentences out at several places)
+        prior = priors.log_odds - math.log(len(src_side) * len(tgt_side))
+        used: set[int] = set()
+        pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float]] = []
+        for r, cand in enumerate(src_side):
+            k, s, edge = cand
+            t, z = int(best_tgt[r]), float(best_z[r])
+            other = tgt_of.get(t)
+            if other is None or best_src.get(t) != s or (edge and other[2]):
+                continue  # not each other's closest, or two merges (not what moved passages do)
+            ko = other[0]
+            if {k, ko} & used or not (before[k] > after[ko] or before[ko] > after[k]):
+                continue  # one place, or a bead already changed
             log_odds = pairs_z.log_ratio_of_closest(z, max(self.n, self.m)) + prior
-            if log_odds < 0:
-                continue
-            moved[k] = Bead((s,), (t,), round(score.sigmoid(log_odds), 6))
-            taken.add(lone_tgt[q])
-        if not moved:
+            if log_odds >= 0:
+                pairs.append((cand, other, log_odds))
+                used |= {k, ko}
+        if not pairs:
             return beads
-        return [moved.get(k, b) for k, b in enumerate(beads) if k not in taken]
+        return self._with_moved(beads, pairs, odds, priors)
+
+    def _with_moved(
+        self,
+        beads: list[Bead],
+        pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float]],
+        odds: np.ndarray,
+        priors: DocumentPriors,
+    ) -> list[Bead]:
+        """`beads` with each pair ((position, source sentence, edge), (position, target
+        sentence, edge), log-odds) made a moved bead at its source position; the merge a
+        sentence left (edge: -1 first, 1 last, 0 an omission) is re-scored without it."""
+        out_of: dict[int, list[Bead]] = {}
+        for (ks, s, s_edge), (kt, t, t_edge), log_odds in pairs:
+            bead = Bead((s,), (t,), round(score.sigmoid(log_odds), 6))
+            if s_edge:
+                rest = self._rescored(beads[ks], odds, priors, drop_src=s)
+                out_of[ks] = [bead, rest] if s_edge < 0 else [rest, bead]
+            else:
+                out_of[ks] = [bead]
+            out_of[kt] = [self._rescored(beads[kt], odds, priors, drop_tgt=t)] if t_edge else []
+        return [b for k, bead in enumerate(beads) for b in out_of.get(k, [bead])]
+
+    def _rescored(
+        self,
+        bead: Bead,
+        odds: np.ndarray,
+        priors: DocumentPriors,
+        *,
+        drop_src: int = -1,
+        drop_tgt: int = -1,
+    ) -> Bead:
+        """`bead` without the source sentence `drop_src` or the target one `drop_tgt` (at an
+        end), with the probability the last DP pass gives the rest (its old one if the rest is
+        outside the band)."""
+        src = tuple(i for i in bead.src if i != drop_src)
+        tgt = tuple(j for j in bead.tgt if j != drop_tgt)
+        ni, nj = src[0] + len(src), tgt[0] + len(tgt)
+        p = float("nan")
+        if self.bc.lo[ni] <= nj <= self.bc.hi[ni]:
+            p = self._probability(odds, ni, nj, len(src), len(tgt), priors)
+        return Bead(src, tgt, round(p, 6) if p == p else bead.score)
 
     def split_merges(
         self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors
@@ -880,6 +935,20 @@ class TypicalPairs:
 # beyond this the document is mostly left out, no translation with a passage moved.
 MOVED_MAX_PAIRS = 20_000_000
 MOVED_ROWS = 512  # rows of the comparison computed at a time (memory)
+
+
+def _moved_candidates(beads: Sequence[Bead], side: int) -> list[tuple[int, int, int]]:
+    """(position, sentence, edge) of the sentences of one side (0 source, 1 target) that
+    `pair_moved` may pair: those left out (edge 0), and the first (-1) and last (1) sentence of
+    an aligned bead with two or more on that side."""
+    out: list[tuple[int, int, int]] = []
+    for k, bead in enumerate(beads):
+        own, other = (bead.src, bead.tgt) if side == 0 else (bead.tgt, bead.src)
+        if own and not other:
+            out.append((k, own[0], 0))
+        elif other and len(own) >= 2:
+            out += [(k, own[0], -1), (k, own[-1], 1)]
+    return out
 
 
 def _closest(
