@@ -80,7 +80,7 @@ class AlignParams:
     # many 1-1 beads to say what its translations look like (0: never).
     pair_check_min_pairs: int = 10
     # Pair a sentence left out on one side with one left out at another place on the other side
-    # when each is the other's closest counterpart in the document and the pair looks like the
+    # when each is the other's closest counterpart within 50 sentences and the pair looks like the
     # document's own 1-1 beads: a passage one version tells elsewhere. Such a bead crosses the
     # beads in between (`egiz.alignment.moved_beads`). Off in corpus stores (`egiz mine`), whose
     # review keeps both texts in order.

@@ -586,11 +586,12 @@ class DocumentScorer:
         moved, columns read out of order). An alignment in order can only leave both out, or
         join one to the bead next to where its translation was. So one of the two is a
         sentence left out, the other left out too or the first or last sentence of a merge.
-        Both must be each other's closest counterpart in the whole document (the z of their
-        cosine against every sentence of the other side), and the pair must be more likely a
-        translation than not: its z weighed under the document's own 1-1 beads and under the
-        closest of as many unrelated sentences (`TypicalPairs.log_ratio_of_closest`: the best
-        of thousands of unrelated sentences sits near z 3.5), on the document's prior that a
+        Both must be each other's closest counterpart within `MOVED_WINDOW` sentences of where
+        the path stands (the z of their cosine against each sentence of the other side there),
+        and the pair must be more likely a translation than not: its z weighed under the
+        document's own 1-1 beads and under the closest of as many unrelated sentences
+        (`TypicalPairs.log_ratio_of_closest`: the best of a hundred unrelated sentences sits
+        near z 2.5), on the document's prior that a
         sentence has a counterpart spread over every pair of sentences that could meet (an
         edited text leaves unrelated sentences out at several places; the closest of them to
         each other is no translation). The bead stands at its source position, crossing the
@@ -618,21 +619,41 @@ class DocumentScorer:
             return beads
         if not src_side or not tgt_side or len(ones) < least:
             return beads
-        if len(src_side) * self.m + len(tgt_side) * self.n > MOVED_MAX_PAIRS:
-            return beads  # mostly left out: not a translation with a passage moved
         sigma = float(self.sigma[0, 0, 0])
         i, j = np.array(ones, np.int64).T
         z11 = np.einsum("ij,ij->i", self.x[i], self.y[j]) - 0.5 * (self.src_mu[i] + self.tgt_mu[j])
         pairs_z = TypicalPairs.of(z11 / sigma)
-        src_ids = np.array([c[1] for c in src_side], np.int64)
-        best_tgt, best_z = _closest(self.x, self.y, src_ids, self.src_mu, self.tgt_mu, sigma)
+        src_of = {c[1]: c for c in src_side}
         tgt_of = {c[1]: c for c in tgt_side}
-        # only a target that some source finds closest can be a pair
-        asked = np.array(sorted({int(t) for t in best_tgt if int(t) in tgt_of}), np.int64)
-        if not len(asked):
-            return beads
-        back, _ = _closest(self.y, self.x, asked, self.tgt_mu, self.src_mu, sigma)
-        best_src = dict(zip(asked.tolist(), back.tolist(), strict=True))
+        # where the path stands at each bead: the middle of a sentence's search window
+        sizes = np.array([(len(b.src), len(b.tgt)) for b in beads], np.int64)
+        starts = np.cumsum(sizes, axis=0) - sizes
+        near_src = {c[1]: int(starts[c[0], 1]) for c in src_side}
+        near_tgt = {c[1]: int(starts[c[0], 0]) for c in tgt_side}
+
+        def closest(side: int, rows: Sequence[int]) -> dict[int, tuple[int, float]]:
+            x, y, x_mu, y_mu, near = (
+                (self.x, self.y, self.src_mu, self.tgt_mu, near_src)
+                if side == 0
+                else (self.y, self.x, self.tgt_mu, self.src_mu, near_tgt)
+            )
+            ids = np.array(rows, np.int64)
+            centers = np.array([near[i] for i in rows], np.int64)
+            best, v = score.closest_nearby(x, y, ids, centers, MOVED_WINDOW, x_mu, y_mu)
+            return {
+                i: (j, z / sigma) for i, j, z in zip(rows, best.tolist(), v.tolist(), strict=True)
+            }
+
+        # a pair holds a sentence left out: the closest counterparts of those first, then of the
+        # merges' sentences that one of them finds closest (far fewer than every merge's)
+        best_tgt = closest(0, [c[1] for c in src_side if not c[2]])
+        best_src = closest(1, [c[1] for c in tgt_side if not c[2]])
+        best_tgt.update(
+            closest(0, sorted({i for i, _ in best_src.values() if i in src_of} - best_tgt.keys()))
+        )
+        best_src.update(
+            closest(1, sorted({j for j, _ in best_tgt.values() if j in tgt_of} - best_src.keys()))
+        )
         # where each bead stands among the aligned ones: omissions side by side, and the merges
         # around them, are at one place (`pair_omissions` and `absorb_omissions` judge those)
         aligned = np.array([bool(b.src and b.tgt) for b in beads])
@@ -641,18 +662,21 @@ class DocumentScorer:
         # the prior that a sentence has a counterpart, spread over every pair of sentences that
         # could meet (edited text leaves unrelated sentences out at several places)
         prior = priors.log_odds - math.log(len(src_side) * len(tgt_side))
+        among = min(2 * MOVED_WINDOW + 1, max(self.n, self.m))  # sentences a search compares
         used: set[int] = set()
         pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float]] = []
-        for r, cand in enumerate(src_side):
+        for cand in src_side:
             k, s, edge = cand
-            t, z = int(best_tgt[r]), float(best_z[r])
+            if s not in best_tgt:
+                continue
+            t, z = best_tgt[s]
             other = tgt_of.get(t)
-            if other is None or best_src.get(t) != s or (edge and other[2]):
+            if other is None or best_src.get(t, (-1, 0.0))[0] != s or (edge and other[2]):
                 continue  # not each other's closest, or two merges (not what moved passages do)
             ko = other[0]
             if {k, ko} & used or not (before[k] > after[ko] or before[ko] > after[k]):
                 continue  # one place, or a bead already changed
-            log_odds = pairs_z.log_ratio_of_closest(z, max(self.n, self.m)) + prior
+            log_odds = pairs_z.log_ratio_of_closest(z, among) + prior
             if log_odds >= 0:
                 pairs.append((cand, other, log_odds))
                 used |= {k, ko}
@@ -931,10 +955,9 @@ class TypicalPairs:
         return float(typical - math.log(self.spread) - unrelated - (among - 1) * log_cdf)
 
 
-# Sentence pairs `pair_moved` may compare (sentences left out x sentences of the other side):
-# beyond this the document is mostly left out, no translation with a passage moved.
-MOVED_MAX_PAIRS = 20_000_000
-MOVED_ROWS = 512  # rows of the comparison computed at a time (memory)
+# How far from where the path stands `pair_moved` looks for a moved passage's counterpart, in
+# sentences each way: a window keeps the search linear in the document's length.
+MOVED_WINDOW = 50
 
 
 def _moved_candidates(beads: Sequence[Bead], side: int) -> list[tuple[int, int, int]]:
@@ -949,26 +972,6 @@ def _moved_candidates(beads: Sequence[Bead], side: int) -> list[tuple[int, int, 
         elif other and len(own) >= 2:
             out += [(k, own[0], -1), (k, own[-1], 1)]
     return out
-
-
-def _closest(
-    x: np.ndarray,
-    y: np.ndarray,
-    rows: np.ndarray,
-    x_mu: np.ndarray,
-    y_mu: np.ndarray,
-    sigma: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each sentence `rows` of x, the sentence of y whose pair has the highest z (cosine
-    against the two sentences' null cosines, in null spreads), and that z."""
-    best = np.empty(len(rows), np.int64)
-    best_z = np.empty(len(rows))
-    for r0 in range(0, len(rows), MOVED_ROWS):
-        part = rows[r0 : r0 + MOVED_ROWS]
-        z = x[part] @ y.T - 0.5 * (x_mu[part, None] + y_mu[None, :]).astype(np.float32)
-        best[r0 : r0 + len(part)] = z.argmax(axis=1)
-        best_z[r0 : r0 + len(part)] = z[np.arange(len(part)), best[r0 : r0 + len(part)]] / sigma
-    return best, best_z
 
 
 def _joined_text(sentences: Sequence[Sentence], start: int, size: int) -> str:

@@ -998,3 +998,32 @@ __all__ = [
     "span_nulls",
     "summed_norms",
 ]
+
+
+@numba.njit(cache=True, fastmath={"reassoc", "nsz"}, nogil=True)
+def closest_nearby(
+    x: np.ndarray,
+    y: np.ndarray,
+    rows: np.ndarray,
+    centers: np.ndarray,
+    width: int,
+    x_mu: np.ndarray,
+    y_mu: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each sentence rows[r] of x, the sentence of y within `width` of centers[r] whose
+    pair stands highest above the two sentences' null cosines (x_mu, y_mu), and by how much
+    (-inf and -1 where the window is empty). Unit vectors; a window, not the whole document,
+    keeps the search linear in the document's length."""
+    m, d = y.shape
+    best = np.full(rows.shape[0], -1, np.int64)
+    best_v = np.full(rows.shape[0], -np.inf)
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        for j in range(max(0, centers[r] - width), min(m, centers[r] + width + 1)):
+            dot = np.float32(0.0)
+            for k in range(d):
+                dot += x[i, k] * y[j, k]
+            v = dot - 0.5 * (x_mu[i] + y_mu[j])
+            if v > best_v[r]:
+                best_v[r], best[r] = v, j
+    return best, best_v
