@@ -505,6 +505,13 @@ def test_seeds_e5_and_cache_end_to_end(seeds, egiz_cache_dir, monkeypatch) -> No
     j2 = _index(tgt, "форматом «Лайт индастриал»")
     assert j2 == j1 + 1
     assert (_bead_of(beads, "src", i).src, _bead_of(beads, "src", i).tgt) == ((i,), (j1, j2))
+    # the Russian version tells the quote about projects in both regions after the next
+    # sentence: one Kazakh sentence, two Russian ones, aligned across the bead in between
+    i = _index(src, "Қазақстандық кәсіпкерлердің жобалары")
+    j1 = _index(tgt, "Надеемся, что проекты казахстанских")
+    j2 = _index(tgt, "А наши компании будут свободно")
+    moved = [beads[k] for k in moved_beads(beads)]
+    assert [(b.src, b.tgt) for b in moved] == [((i,), (j1, j2))] and j2 == j1 + 1
     # the ru-only paragraph on the region's industrial infrastructure has no kk counterpart
     for fragment in ("самая развитая в стране", "шесть особых экономических зон, 72"):
         j = _index(tgt, fragment)

@@ -595,7 +595,11 @@ class DocumentScorer:
         sentence has a counterpart spread over every pair of sentences that could meet (an
         edited text leaves unrelated sentences out at several places; the closest of them to
         each other is no translation). The bead stands at its source position, crossing the
-        beads in between (`egiz.alignment.moved_beads`); its score is that probability. What
+        beads in between (`egiz.alignment.moved_beads`); its score is that probability. A
+        sentence left out right next to one of the pair joins it when its own closest
+        counterpart is the pair's other sentence, by the same test (`_grown`: a moved quote of
+        one Kazakh sentence is often two Russian ones; the seed pair's Kazakh 4, Russian 10-11).
+        What
         stands at one place (omissions side by side, and the merges next to them) is
         `pair_omissions`' and `absorb_omissions`' call, not this one's. Needs
         `pair_check_min_pairs` 1-1 beads.
@@ -682,21 +686,68 @@ class DocumentScorer:
                 used |= {k, ko}
         if not pairs:
             return beads
-        return self._with_moved(beads, pairs, odds, priors)
+
+        def accept(z: float) -> bool:
+            return pairs_z.log_ratio_of_closest(z, among) + prior >= 0
+
+        grown = self._grown(beads, pairs, used, closest, accept)
+        return self._with_moved(beads, grown, odds, priors)
+
+    def _grown(
+        self,
+        beads: list[Bead],
+        pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float]],
+        used: set[int],
+        closest: Callable[[int, Sequence[int]], dict[int, tuple[int, float]]],
+        accept: Callable[[float], bool],
+    ) -> list[tuple[tuple[int, int, int], tuple[int, int, int], float, Ids, Ids, set[int]]]:
+        """Each pair with the sentences left out right next to its own that find its other
+        sentence closest: a moved quote of one Kazakh sentence is often two Russian ones.
+        (pair, source ids, target ids, positions of the omissions it takes in)."""
+        out = []
+        for (ks, s, s_edge), (kt, t, t_edge), log_odds in pairs:
+            ids: list[list[int]] = [[s], [t]]
+            taken: set[int] = set()
+            for side, k, edge, partner in ((0, ks, s_edge, t), (1, kt, t_edge, s)):
+                if edge:
+                    continue  # taken from a merge: the merge keeps its neighbours
+                for step in (-1, 1):
+                    nb = k + step
+                    while 0 <= nb < len(beads) and nb not in used and len(ids[side]) < self.mb:
+                        own, other = (
+                            (beads[nb].src, beads[nb].tgt)[side],
+                            (beads[nb].src, beads[nb].tgt)[1 - side],
+                        )
+                        nxt = (ids[side][-1] + 1) if step > 0 else (ids[side][0] - 1)
+                        if other or own != (nxt,):
+                            break
+                        found, z = closest(side, [nxt])[nxt]
+                        if found != partner or not accept(z):
+                            break
+                        ids[side] = sorted([*ids[side], nxt])
+                        taken.add(nb)
+                        nb += step
+            used |= taken
+            out.append(
+                ((ks, s, s_edge), (kt, t, t_edge), log_odds, tuple(ids[0]), tuple(ids[1]), taken)
+            )
+        return out
 
     def _with_moved(
         self,
         beads: list[Bead],
-        pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float]],
+        pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float, Ids, Ids, set[int]]],
         odds: np.ndarray,
         priors: DocumentPriors,
     ) -> list[Bead]:
         """`beads` with each pair ((position, source sentence, edge), (position, target
-        sentence, edge), log-odds) made a moved bead at its source position; the merge a
-        sentence left (edge: -1 first, 1 last, 0 an omission) is re-scored without it."""
+        sentence, edge), log-odds, source ids, target ids, omissions taken in) made a moved bead
+        at its source position; the merge a sentence left (edge: -1 first, 1 last, 0 an
+        omission) is re-scored without it."""
         out_of: dict[int, list[Bead]] = {}
-        for (ks, s, s_edge), (kt, t, t_edge), log_odds in pairs:
-            bead = Bead((s,), (t,), round(score.sigmoid(log_odds), 6))
+        for (ks, s, s_edge), (kt, t, t_edge), log_odds, src_ids, tgt_ids, taken in pairs:
+            bead = Bead(src_ids, tgt_ids, round(score.sigmoid(log_odds), 6))
+            out_of.update({k: [] for k in taken})
             if s_edge:
                 rest = self._rescored(beads[ks], odds, priors, drop_src=s)
                 out_of[ks] = [bead, rest] if s_edge < 0 else [rest, bead]
@@ -958,6 +1009,8 @@ class TypicalPairs:
 # How far from where the path stands `pair_moved` looks for a moved passage's counterpart, in
 # sentences each way: a window keeps the search linear in the document's length.
 MOVED_WINDOW = 50
+
+Ids = tuple[int, ...]
 
 
 def _moved_candidates(beads: Sequence[Bead], side: int) -> list[tuple[int, int, int]]:
