@@ -591,18 +591,16 @@ class DocumentScorer:
         and the pair must be more likely a translation than not: its z weighed under the
         document's own 1-1 beads and under the closest of as many unrelated sentences
         (`TypicalPairs.log_ratio_of_closest`: the best of a hundred unrelated sentences sits
-        near z 2.5), on the document's prior that a
-        sentence has a counterpart spread over every pair of sentences that could meet (an
-        edited text leaves unrelated sentences out at several places; the closest of them to
-        each other is no translation). The bead stands at its source position, crossing the
-        beads in between (`egiz.alignment.moved_beads`); its score is that probability. A
-        sentence left out right next to one of the pair joins it when its own closest
-        counterpart is the pair's other sentence, by the same test (`_grown`: a moved quote of
-        one Kazakh sentence is often two Russian ones; the seed pair's Kazakh 4, Russian 10-11).
-        What
-        stands at one place (omissions side by side, and the merges next to them) is
-        `pair_omissions`' and `absorb_omissions`' call, not this one's. Needs
-        `pair_check_min_pairs` 1-1 beads.
+        near z 2.5), on the document's prior that a sentence has a counterpart spread over
+        every pair of sentences that could meet (an edited text leaves unrelated sentences out
+        at several places; the closest of them to each other is no translation). The bead
+        stands at its source position, crossing the beads in between
+        (`egiz.alignment.moved_beads`); its score is that probability. A sentence left out
+        right next to one of the pair joins it when its own closest counterpart is the pair's
+        other sentence, by the same test (`_grown`: a moved quote of one Kazakh sentence is
+        often two Russian ones; the seed pair's Kazakh 4, Russian 10-11). What stands at one
+        place (omissions side by side, and the merges next to them) is `pair_omissions`' and
+        `absorb_omissions`' call, not this one's. Needs `pair_check_min_pairs` 1-1 beads.
 
         Tune parts: FLORES moved 0.904 -> 1.000, Text+Berg 0.842 -> 0.847, every other type
         and development set unchanged. Asking instead for z of at least the 1-1 beads' lower
