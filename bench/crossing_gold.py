@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 from bench import datasets as ds  # noqa: E402
 from bench.tuning import TYPES, load_type  # noqa: E402
+from egiz.alignment import Bead, moved_beads  # noqa: E402
 
 Span = tuple[int, int, int, int]  # first and last source sentence, first and last target one
 
@@ -37,15 +38,12 @@ def crossing(spans: Sequence[Span]) -> int:
 
 
 def largest_in_order(spans: Sequence[Span]) -> int:
-    """The most beads of `spans` that can stand in one alignment in order (quadratic: gold
-    documents hold at most a few thousand beads)."""
-    ordered = sorted(spans)
-    best = [1] * len(ordered)
-    for k, (s0, _, t0, _) in enumerate(ordered):
-        for h in range(k):
-            if ordered[h][1] < s0 and ordered[h][3] < t0:
-                best[k] = max(best[k], best[h] + 1)
-    return max(best, default=0)
+    """The most beads of `spans` that can stand in one alignment in order: all but the ones
+    `egiz.alignment.moved_beads` finds crossing, in source order."""
+    beads = [
+        Bead(tuple(range(s0, s1 + 1)), tuple(range(t0, t1 + 1))) for s0, s1, t0, t1 in sorted(spans)
+    ]
+    return len(beads) - len(moved_beads(beads))
 
 
 def reachable(docs: Sequence[ds.Doc]) -> tuple[int, int, int]:

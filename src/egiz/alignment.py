@@ -6,6 +6,7 @@ sentences (1-1, 2-1, 1-2, 2-2, ...), or one sentence with no counterpart (1-0, 0
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -81,6 +82,9 @@ def moved_beads(beads: Sequence[Bead]) -> set[int]:
     """Positions of the aligned beads that cross others (beads in source order): the fewest
     whose removal leaves the targets of all the other beads, target-only ones included, in
     order. An alignment in order has none."""
+    starts = [b.tgt[0] for b in beads if b.tgt]
+    if all(a < b for a, b in itertools.pairwise(starts)):  # in order: the usual case, no search
+        return set()
     # the heaviest run of beads with increasing targets: a target-only bead weighs more than
     # every aligned bead together (it cannot move: it has no source position), an aligned one 1
     heavy = len(beads) + 1

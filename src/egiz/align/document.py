@@ -610,16 +610,14 @@ class DocumentScorer:
         0.842; asking also that a merge give up only a sentence that is no translation there
         (by the document's 1-1 check): Text+Berg 0.842."""
         least = self.params.pair_check_min_pairs
-        if not self.params.pair_moved or least <= 0:
-            return beads
         ones = [(b.src[0], b.tgt[0]) for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
+        if not self.params.pair_moved or least <= 0 or len(ones) < least:
+            return beads
         # who may meet: sentences left out, and the first or last sentence of a merge (the DP
-        # may join a sentence whose translation moved to its neighbour's bead)
+        # may join a sentence whose translation moved to its neighbour's bead); one left out
         src_side = _moved_candidates(beads, 0)
         tgt_side = _moved_candidates(beads, 1)
-        if not any(c[2] == 0 for c in src_side) and not any(c[2] == 0 for c in tgt_side):
-            return beads
-        if not src_side or not tgt_side or len(ones) < least:
+        if not src_side or not tgt_side or all(c[2] for c in [*src_side, *tgt_side]):
             return beads
         sigma = float(self.sigma[0, 0, 0])
         i, j = np.array(ones, np.int64).T
@@ -707,29 +705,48 @@ class DocumentScorer:
             ids: list[list[int]] = [[s], [t]]
             taken: set[int] = set()
             for side, k, edge, partner in ((0, ks, s_edge, t), (1, kt, t_edge, s)):
-                if edge:
-                    continue  # taken from a merge: the merge keeps its neighbours
-                for step in (-1, 1):
-                    nb = k + step
-                    while 0 <= nb < len(beads) and nb not in used and len(ids[side]) < self.mb:
-                        own, other = (
-                            (beads[nb].src, beads[nb].tgt)[side],
-                            (beads[nb].src, beads[nb].tgt)[1 - side],
+                if not edge:  # taken from a merge: the merge keeps its neighbours
+                    for step in (-1, 1):
+                        taken |= self._grow(
+                            beads, k, step, side, ids[side], partner, used, closest, accept
                         )
-                        nxt = (ids[side][-1] + 1) if step > 0 else (ids[side][0] - 1)
-                        if other or own != (nxt,):
-                            break
-                        found, z = closest(side, [nxt])[nxt]
-                        if found != partner or not accept(z):
-                            break
-                        ids[side] = sorted([*ids[side], nxt])
-                        taken.add(nb)
-                        nb += step
             used |= taken
             out.append(
                 ((ks, s, s_edge), (kt, t, t_edge), log_odds, tuple(ids[0]), tuple(ids[1]), taken)
             )
         return out
+
+    def _grow(
+        self,
+        beads: list[Bead],
+        k: int,
+        step: int,
+        side: int,
+        ids: list[int],
+        partner: int,
+        used: set[int],
+        closest: Callable[[int, Sequence[int]], dict[int, tuple[int, float]]],
+        accept: Callable[[float], bool],
+    ) -> set[int]:
+        """Extend `ids` (one side of a moved pair, in place) with the sentences left out at the
+        positions after bead `k` in direction `step` that find `partner` closest; returns those
+        positions."""
+        taken: set[int] = set()
+        nb = k + step
+        while 0 <= nb < len(beads) and nb not in used and len(ids) < self.mb:
+            own, other = (
+                (beads[nb].src, beads[nb].tgt) if side == 0 else (beads[nb].tgt, beads[nb].src)
+            )
+            nxt = ids[-1] + 1 if step > 0 else ids[0] - 1
+            if other or own != (nxt,):
+                break
+            found, z = closest(side, [nxt])[nxt]
+            if found != partner or not accept(z):
+                break
+            ids.insert(len(ids) if step > 0 else 0, nxt)
+            taken.add(nb)
+            nb += step
+        return taken
 
     def _with_moved(
         self,
