@@ -78,3 +78,19 @@ def test_crossing_gold_counts_a_moved_sentence_and_the_recall_ceiling() -> None:
     assert reachable(
         [ds.Doc("plain", ["s"] * 3, ["t"] * 3, [0] * 3, [0] * 3, in_order, "de", "fr")]
     ) == (3, 0, 3)
+
+
+def test_gold_shapes_counts_who_finds_each_gold_bead() -> None:
+    """egiz cuts the gold 2-1 bead into 1-1 + 1-0 (two wrong beads); the peer finds it but
+    merges the gold 1-1 and 0-1 into one wrong 1-2 bead."""
+    from bench.gold_shapes import shape_table, wrong_beads
+
+    gold = [[((0,), (0,)), ((1, 2), (1,)), ((), (2,))]]
+    ours = [[((0,), (0,)), ((1,), (1,)), ((2,), ()), ((), (2,))]]
+    peer = [[((0,), (0, 2)), ((1, 2), (1,))]]
+    table = shape_table(gold, ours, peer)
+    assert table["1-1"] == {"egiz": 1}
+    assert table["2-1"] == {"peer": 1}
+    assert table["0-1"] == {"egiz": 1}
+    assert wrong_beads(gold, ours) == (4, 2)
+    assert wrong_beads(gold, peer) == (2, 1)
