@@ -696,10 +696,11 @@ class DocumentScorer:
         used: set[int],
         closest: Callable[[int, Sequence[int]], dict[int, tuple[int, float]]],
         accept: Callable[[float], bool],
-    ) -> list[tuple[tuple[int, int, int], tuple[int, int, int], float, Ids, Ids, set[int]]]:
+    ) -> list[MovedPair]:
         """Each pair with the sentences left out right next to its own that find its other
         sentence closest: a moved quote of one Kazakh sentence is often two Russian ones.
-        (pair, source ids, target ids, positions of the omissions it takes in)."""
+        (pair, source ids, target ids, positions of the omissions it takes in); the positions
+        taken are added to `used`."""
         out = []
         for (ks, s, s_edge), (kt, t, t_edge), log_odds in pairs:
             ids: list[list[int]] = [[s], [t]]
@@ -751,7 +752,7 @@ class DocumentScorer:
     def _with_moved(
         self,
         beads: list[Bead],
-        pairs: list[tuple[tuple[int, int, int], tuple[int, int, int], float, Ids, Ids, set[int]]],
+        pairs: list[MovedPair],
         odds: np.ndarray,
         priors: DocumentPriors,
     ) -> list[Bead]:
@@ -1026,6 +1027,9 @@ class TypicalPairs:
 MOVED_WINDOW = 50
 
 Ids = tuple[int, ...]
+# ((position, source sentence, edge), (position, target sentence, edge), log-odds, source ids,
+# target ids, positions of the omissions it takes in): a moved bead before it is placed
+MovedPair = tuple[tuple[int, int, int], tuple[int, int, int], float, Ids, Ids, set[int]]
 
 
 def _moved_candidates(beads: Sequence[Bead], side: int) -> list[tuple[int, int, int]]:
