@@ -179,6 +179,8 @@ def load_test_sets(quick: bool, bible_full: bool) -> list[TestSet]:
         TestSet("regular-1:2", "regular 1:2", ds.regular_split("test", "1:2"), "f1"),
         TestSet("regular-2:1", "regular 2:1", ds.regular_split("test", "2:1"), "f1"),
         TestSet("short", "short docs kk-ru", ds.short_documents("test"), "f1"),
+        # a fixture of the repository (tests/fixtures/interface), not public data
+        TestSet("interface", "interface strings kk-ru", ds.interface_strings(), "f1"),
         # Bertalign and Vecalign have no score to drop a bead by: they keep every bead they make
         TestSet(
             "unrelated",

@@ -518,6 +518,35 @@ def short_documents(pool: str, data: Path = DATA) -> list[Doc]:
     return docs
 
 
+# -- interface strings (a fixture of the repository, not public data) -----------------------------
+
+INTERFACE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "interface"
+INTERFACE_SIZES = (20, 40, 100)  # lines per document, in turn
+
+
+def interface_strings(orders: int = 10, folder: Path = INTERFACE) -> list[Doc]:
+    """The 100 Kazakh-Russian interface strings of tests/fixtures/interface (menus, buttons,
+    messages, form labels; written for egiz's tests: one or two words a line, the kind of
+    faithful translation the public data lacks), shuffled `orders` ways (seeds 0..orders-1),
+    each shuffle's first INTERFACE_SIZES lines in turn as one document (gold: every line 1-1).
+    It has no tune and test pools: nothing is tuned on it (the least temperature of
+    `AlignParams.min_temperature` was chosen with it in view: 0.3 and 0.5 both keep every line)."""
+    kk = (folder / "kk.txt").read_text(encoding="utf-8").splitlines()
+    ru = (folder / "ru.txt").read_text(encoding="utf-8").splitlines()
+    pairs = list(zip(kk, ru, strict=True))
+    docs = []
+    for seed in range(orders):
+        lines = list(pairs)
+        random.Random(seed).shuffle(lines)
+        lines = lines[: INTERFACE_SIZES[seed % len(INTERFACE_SIZES)]]
+        size = len(lines)
+        docs.append(
+            Doc(f"interface-{seed}", [p[0] for p in lines], [p[1] for p in lines], [0] * size,
+                [0] * size, [((i,), (i,)) for i in range(size)], "kk", "ru")
+        )  # fmt: skip
+    return docs
+
+
 UNRELATED_KINDS = ("tatoeba-1x1", "tatoeba-2x2", "flores-article")
 
 

@@ -545,6 +545,8 @@ def test_presets() -> None:
         ("evidence_weight", 0.0, "evidence_weight must be positive"),
         ("aligned_prior_strength", -1.0, "aligned_prior_strength must be positive"),
         ("self_calibration", -1, "self_calibration must be 0 or more"),
+        ("min_temperature", 0.0, "min_temperature must be above 0 and at most 1"),
+        ("min_temperature", 1.5, "min_temperature must be above 0 and at most 1"),
         ("refine", "some", "refine must be one of none, local, all"),
         ("joined_budget", -0.1, "joined_budget must be 0 or more"),
         ("pair_check_min_pairs", -1, "pair_check_min_pairs must be 0 or more"),
@@ -939,6 +941,49 @@ def test_short_faithful_lines_are_not_merged_in_pairs() -> None:
 
 
 CONTRACT = Path(__file__).parent / "fixtures" / "contract"
+# 100 interface strings (menus, buttons, messages, form labels of a shop and a government portal),
+# Kazakh and Russian, written for these tests: one or two words a line, whose e5 cosines say little.
+INTERFACE = Path(__file__).parent / "fixtures" / "interface"
+
+
+def test_evidence_temperature_keeps_calibrated_evidence_and_tempers_overconfident() -> None:
+    """A log-likelihood ratio averages exp(evidence) = 1 over unrelated pairs; evidence three
+    times too steep is scaled down, to between the exact third and a half (the highest 1% of the
+    pairs left out make the estimate err on the side of leaving evidence as it is); evidence
+    that sits above 0 for unrelated pairs gets the least temperature; a handful of pairs says
+    nothing."""
+    from egiz.align.document import NULL_MIN_CELLS, evidence_temperature
+
+    rng = np.random.default_rng(0)
+    d = 2.0  # unrelated x ~ N(0, 1), translations N(d, 1): the ratio's log is d x - d^2 / 2
+    llr = d * rng.standard_normal(20_000) - d * d / 2
+    assert evidence_temperature(llr, 0.1) == 1.0
+    t = evidence_temperature(3 * llr, 0.1)
+    assert 1 / 3 < t < 0.5, t
+    assert evidence_temperature(rng.standard_normal(5_000) + 0.5, 0.25) == 0.25
+    assert evidence_temperature(3 * llr[: NULL_MIN_CELLS - 1], 0.1) == 1.0
+
+
+@pytest.mark.e5
+def test_interface_strings_keep_their_order() -> None:
+    """One- and two-word lines: e5 rates many unrelated ones as alike as their translations
+    ("Құпиясөз" / "Пароль" below "Құпиясөз" / "Удалить"), and the untempered evidence traded two
+    weak pairs for a shifted run, a merge and an omission. The document's unrelated pairs show
+    its evidence claims too much; tempered, every line keeps its own counterpart, in file order
+    and shuffled."""
+    import random
+
+    kk = (INTERFACE / "kk.txt").read_text(encoding="utf-8").splitlines()
+    ru = (INTERFACE / "ru.txt").read_text(encoding="utf-8").splitlines()
+    assert len(kk) == len(ru) == 100
+    pairs = list(zip(kk, ru, strict=True))
+    random.Random(2).shuffle(pairs)
+    diagonal = [((i,), (i,)) for i in range(100)]
+    for src, tgt in ((kk, ru), ([p[0] for p in pairs], [p[1] for p in pairs])):
+        result = egiz.align(src, tgt, presegmented=True)
+        assert [(b.src, b.tgt) for b in result.beads] == diagonal
+        untempered = egiz.align(src, tgt, presegmented=True, params=AlignParams(min_temperature=1))
+        assert [(b.src, b.tgt) for b in untempered.beads] != diagonal
 
 
 @pytest.mark.e5

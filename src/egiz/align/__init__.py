@@ -55,6 +55,12 @@ class AlignParams:
     shape_prior_strength: float = 20.0
     # Passes that re-estimate the document's priors from the previous path.
     self_calibration: int = 3
+    # Least temperature of the evidence (1: never tempered). A calibrated log-likelihood ratio
+    # averages exp(evidence) = 1 over unrelated pairs; where the document's own unrelated pairs
+    # (the band's cells away from the first path) average more -- one- and two-word lines such as
+    # interface strings, whose cosines say little -- the document's evidence is scaled down until
+    # they do, by at most this factor, so its priors (a translation keeps its order) weigh more.
+    min_temperature: float = 0.5
     paragraph_penalty: float = 1.0  # a merge across a paragraph break (log-odds)
     # Two sentences the path leaves out side by side at one place are paired when they are each
     # other's best match there, their bead's log-odds plus this weight times the document's
@@ -106,6 +112,7 @@ class AlignParams:
             (self.aligned_prior_strength > 0, "aligned_prior_strength must be positive"),
             (self.shape_prior_strength > 0, "shape_prior_strength must be positive"),
             (self.self_calibration >= 0, "self_calibration must be 0 or more"),
+            (0 < self.min_temperature <= 1, "min_temperature must be above 0 and at most 1"),
             (self.paragraph_penalty >= 0, "paragraph_penalty must be 0 or more"),
             (self.omission_pair_weight >= 0, "omission_pair_weight must be 0 or more"),
             (self.absorb_tolerance >= 0, "absorb_tolerance must be 0 or more"),
@@ -282,6 +289,8 @@ def align_embedded(
     doc = DocumentScorer(src, tgt, src_vecs, tgt_vecs, src_lang, tgt_lang, params, cal, own)
     priors = doc.initial_priors()
     shapes, odds = doc.solve(priors)
+    if doc.temper(shapes, odds, priors):
+        shapes, odds = doc.solve(priors)
     for _ in range(params.self_calibration):
         estimate = doc.estimate_priors(shapes, odds, priors)
         if estimate.same_as(priors):

@@ -208,6 +208,7 @@ class DocumentScorer:
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(t_sig.lengths)])
         self.evidence: np.ndarray | None = None
         self.evidence = self._evidence()
+        self.temperature = 1.0  # of the evidence in the DP and the scores (`temper`)
 
     # -- priors -----------------------------------------------------------------------------------
 
@@ -301,9 +302,49 @@ class DocumentScorer:
             self.evidence, self.joined, bc.lo, bc.hi, bc.off, self.m, self.src_cum, self.tgt_cum,
             self.s_par, self.t_par, priors.ratio, self.cal.weights, priors.log_odds,
             priors.shape, p.evidence_weight, p.size_exponent, p.merge_bonus,
-            p.paragraph_penalty,
+            p.paragraph_penalty, self.temperature,
         )  # fmt: skip
         return dp.best_path(gain, bc.lo, bc.hi, bc.off, self.m)[::-1], odds
+
+    def temper(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> bool:
+        """Scale the document's evidence down where its own unrelated pairs say it claims too
+        much (`evidence_temperature` of the 1-1 cells of the band away from the path `shapes`,
+        found on `priors` with `odds`). Returns whether it did (the path is then found again)."""
+        null = self._null_evidence(shapes, odds, priors.log_odds)
+        self.temperature = evidence_temperature(null, self.params.min_temperature)
+        return self.temperature < 1.0
+
+    def _null_evidence(self, shapes: np.ndarray, odds: np.ndarray, log_odds: float) -> np.ndarray:
+        """Evidence of the 1-1 beads of the band whose two sentences are each at least
+        NULL_DISTANCE sentences from the other's bead on the path (or from where the path
+        leaves it out): pairs the path says are unrelated, however near. Rows in a fixed
+        stride once the band holds more than NULL_SAMPLE cells."""
+        bc = self.bc
+        sizes = shapes.astype(np.int64).reshape(-1, 2)
+        ends = np.cumsum(sizes, axis=0)
+        starts = ends - sizes
+        # each sentence's bead span on the other side; a sentence left out: where the path is
+        src_bead = np.repeat(np.arange(len(sizes)), sizes[:, 0])
+        tgt_bead = np.repeat(np.arange(len(sizes)), sizes[:, 1])
+        src_lo = starts[src_bead, 1]
+        src_hi = src_lo + np.maximum(sizes[src_bead, 1], 1)
+        tgt_lo = starts[tgt_bead, 0]
+        tgt_hi = tgt_lo + np.maximum(sizes[tgt_bead, 0], 1)
+        rows = np.arange(1, self.n + 1)
+        stride = max(1, -(-int(bc.off[-1]) // NULL_SAMPLE))
+        rows = rows[::stride]
+        widths = bc.hi[rows] - bc.lo[rows] + 1
+        i = np.repeat(rows, widths)
+        j = bc.lo[i] + (np.arange(len(i)) - np.repeat(np.cumsum(widths) - widths, widths))
+        keep = j >= 1
+        i, j = i[keep], j[keep]
+        s, t = i - 1, j - 1  # the 1-1 bead of source sentence s and target sentence t
+        across = np.maximum(src_lo[s] - t, t - src_hi[s] + 1)
+        far = (across >= NULL_DISTANCE) & (across <= NULL_FAR)
+        far &= np.maximum(tgt_lo[t] - s, s - tgt_hi[t] + 1) >= NULL_DISTANCE
+        cells = bc.off[i[far]] + j[far] - bc.lo[i[far]]
+        ev = odds[cells, 0, 0].astype(np.float64) - log_odds
+        return ev[~np.isnan(ev)]
 
     def beads(self, shapes: np.ndarray, odds: np.ndarray, priors: DocumentPriors) -> list[Bead]:
         """Beads of the path; an aligned bead's score is its probability, on the prior the rest
@@ -970,6 +1011,44 @@ class DocumentScorer:
         for k, (start, a) in enumerate(spans):
             index[start + a, a - 1] = n + k
         return index, np.vstack([vecs, joined])
+
+
+# The document's unrelated pairs behind its evidence temperature (`evidence_temperature`):
+# 1-1 cells of the band at least this many sentences from both sentences' beads on the path ...
+NULL_DISTANCE = 3
+NULL_FAR = 6
+# ... at least this many of them, or the document says too little to temper its evidence ...
+NULL_MIN_CELLS = 100
+# ... the highest share of them left out (true pairs the path does not hold: a repeated line, a
+# passage told twice) ...
+NULL_TRIM = 0.01
+# ... and rows in a stride once the band holds more cells than this (linear time stays linear).
+NULL_SAMPLE = 50_000
+
+
+def evidence_temperature(null: np.ndarray, least: float) -> float:
+    """The factor t in [least, 1] that makes the mean of exp(t * evidence) over unrelated pairs
+    `null` 1, as it is for a calibrated log-likelihood ratio (the likelihood ratio's expectation
+    under the null). 1 if the pairs already average at most that, or are too few to say; `least`
+    if no factor does (their evidence averages above 0: nothing but a flat 0 would)."""
+    if len(null) < NULL_MIN_CELLS:
+        return 1.0
+    ev = np.sort(null)[: len(null) - int(len(null) * NULL_TRIM)]
+    log_n = math.log(len(ev))
+
+    def excess(t: float) -> float:  # log mean exp(t * ev): convex in t, 0 at t = 0
+        top = t * ev[-1]
+        return top + math.log(float(np.exp(t * ev - top).sum())) - log_n
+
+    if excess(1.0) <= 0:
+        return 1.0
+    if ev.mean() >= 0:
+        return least
+    lo, hi = 0.0, 1.0  # excess(lo) <= 0 < excess(hi): the one root in between
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if excess(mid) <= 0 else (lo, mid)
+    return max(least, lo)
 
 
 # Share of the joined-text budget for re-scoring the spans around merges and omissions; the

@@ -770,11 +770,14 @@ def bead_gains(
     size_exponent: float,
     merge_bonus: float,
     paragraph_penalty: float,
+    temperature: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gains of every bead for one DP pass: (gain, log_odds) arrays shaped like `evidence`.
 
-    evidence = `bead_evidence` + the length term for this pass's length `ratio` (src_cum,
-               tgt_cum: cumulative sentence lengths from 0);
+    evidence = (`bead_evidence` + the length term for this pass's length `ratio` (src_cum,
+               tgt_cum: cumulative sentence lengths from 0)) * `temperature` (1 but where the
+               document's own unrelated pairs say its evidence claims too much,
+               `DocumentScorer.temper`);
     log_odds = evidence + the document's prior log-odds that a bead is a translation; the bead's
                probability is its sigmoid;
     gain     = evidence_weight * ((a + b) / 2) ** size_exponent * evidence + (a + b) / 2 * prior
@@ -797,7 +800,7 @@ def bead_gains(
     dp.share_rows(
         lambda i0, i1: _gain_rows(
             i0, i1, evidence, joined, lo, hi, off, src_par, tgt_par, weights, log_odds,
-            paragraph_penalty, *tables, gain, odds,
+            paragraph_penalty, temperature, *tables, gain, odds,
         ),
         off, lo, hi,
     )  # fmt: skip
@@ -860,6 +863,7 @@ def _gain_rows(
     weights: np.ndarray,
     log_odds: float,
     paragraph_penalty: float,
+    temperature: float,
     group: np.ndarray,
     scale: np.ndarray,
     prior: np.ndarray,
@@ -905,6 +909,7 @@ def _gain_rows(
                         continue
                     dev = abs(log_tgt[j, b] - ls)
                     ev += length_weight[a, b, 1 if cell_joined[a, b] != 0 else 0] * dev
+                    ev *= temperature
                     gv = scale[a, b] * ev + prior[a, b]
                     gv += extra[a, b]
                     if src_break[a] or tgt_break[b]:
