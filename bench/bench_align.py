@@ -768,6 +768,7 @@ def targets_table(rows: Sequence[Row], sets: Sequence[TestSet]) -> list[str]:
     at_least("regular 1:2", "regular-1:2", 0.97)
     at_least("regular 2:1", "regular-2:1", 0.97)
     at_least("short documents (proxy for held-out kk-ru dialogues, UI strings)", "short", 0.99)
+    at_least("interface strings (fixture; proxy for held-out kk-ru UI strings)", "interface", 0.99)
     if "unrelated" in egiz.cells:
         cell = egiz.cells["unrelated"]
         items.append(("unrelated: 0 beads kept (goal)", str(cell.kept), cell.kept == 0))
@@ -976,6 +977,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}+flores-edit-test"
         + "+flores-moved-test+regular-test"
         + f"+short-test-{len(next(ts for ts in sets if ts.key == 'short').docs)}"
+        + f"+interface-x{len(next(ts for ts in sets if ts.key == 'interface').docs)}"
         + f"+unrelated-test-{len(next(ts for ts in sets if ts.key == 'unrelated').docs)}"
         + ("+seed" if any(ts.key == "seed" for ts in sets) else "")
     )  # fmt: skip
