@@ -57,9 +57,10 @@ class AlignParams:
     self_calibration: int = 3
     # Least temperature of the evidence (1: never tempered). A calibrated log-likelihood ratio
     # averages exp(evidence) = 1 over unrelated pairs; where the document's own unrelated pairs
-    # (the band's cells away from the first path) average more -- one- and two-word lines such as
-    # interface strings, whose cosines say little -- the document's evidence is scaled down until
-    # they do, by at most this factor, so its priors (a translation keeps its order) weigh more.
+    # (1-1 pairs 3 to 6 sentences off the first path) average more -- one- and two-word lines
+    # such as interface strings, whose cosines say little -- the document's evidence is scaled
+    # down until they do, by at most this factor, so its priors (a translation keeps its order)
+    # weigh more.
     min_temperature: float = 0.5
     paragraph_penalty: float = 1.0  # a merge across a paragraph break (log-odds)
     # Two sentences the path leaves out side by side at one place are paired when they are each

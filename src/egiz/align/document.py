@@ -317,8 +317,9 @@ class DocumentScorer:
     def _null_evidence(self, shapes: np.ndarray, odds: np.ndarray, log_odds: float) -> np.ndarray:
         """Evidence of the 1-1 beads of the band whose two sentences are each at least
         NULL_DISTANCE sentences from the other's bead on the path (or from where the path
-        leaves it out): pairs the path says are unrelated, however near. Rows in a fixed
-        stride once the band holds more than NULL_SAMPLE cells."""
+        leaves it out), the target at most NULL_FAR from the source's: pairs the path says are
+        unrelated, its nearest competitors. Rows in a fixed stride once the band holds more
+        than NULL_SAMPLE cells."""
         bc = self.bc
         sizes = shapes.astype(np.int64).reshape(-1, 2)
         ends = np.cumsum(sizes, axis=0)
@@ -1016,6 +1017,9 @@ class DocumentScorer:
 # The document's unrelated pairs behind its evidence temperature (`evidence_temperature`):
 # 1-1 cells of the band at least this many sentences from both sentences' beads on the path ...
 NULL_DISTANCE = 3
+# ... and at most this many from the source sentence's: the DP's nearest competitors, which a band
+# (8 sentences or more around its coarse path) holds as a full DP does, so that the temperature
+# does not depend on the document's size ...
 NULL_FAR = 6
 # ... at least this many of them, or the document says too little to temper its evidence ...
 NULL_MIN_CELLS = 100
