@@ -26,21 +26,24 @@ if str(ROOT) not in sys.path:
 Pairs = Sequence[tuple[Sequence[int], Sequence[int]]]
 
 
+def _exact(doc: Pairs) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """A document's beads as a set, to look beads up exactly."""
+    return {(tuple(s), tuple(t)) for s, t in doc}
+
+
 def shape_table(
     gold: Sequence[Pairs], ours: Sequence[Pairs], peer: Sequence[Pairs]
 ) -> dict[str, Counter]:
     """Per gold shape "a-b": Counter of "both", "egiz", "peer", "neither" (exact bead matches)."""
     table: dict[str, Counter] = {}
     for g_doc, o_doc, p_doc in zip(gold, ours, peer, strict=True):
-        o_set = {(tuple(s), tuple(t)) for s, t in o_doc}
-        p_set = {(tuple(s), tuple(t)) for s, t in p_doc}
-        for s, t in g_doc:
-            bead = (tuple(s), tuple(t))
+        o_set, p_set = _exact(o_doc), _exact(p_doc)
+        for bead in _exact(g_doc):
             found = (bead in o_set, bead in p_set)
             key = {(True, True): "both", (True, False): "egiz", (False, True): "peer"}.get(
                 found, "neither"
             )
-            table.setdefault(f"{len(s)}-{len(t)}", Counter())[key] += 1
+            table.setdefault(f"{len(bead[0])}-{len(bead[1])}", Counter())[key] += 1
     return table
 
 
@@ -48,7 +51,7 @@ def wrong_beads(gold: Sequence[Pairs], test: Sequence[Pairs]) -> tuple[int, int]
     """(beads output, beads output that are not exactly a gold bead)."""
     total = wrong = 0
     for g_doc, t_doc in zip(gold, test, strict=True):
-        g_set = {(tuple(s), tuple(t)) for s, t in g_doc}
+        g_set = _exact(g_doc)
         total += len(t_doc)
         wrong += sum((tuple(s), tuple(t)) not in g_set for s, t in t_doc)
     return total, wrong
