@@ -4,7 +4,8 @@ The peers live in their own virtual environment (`bash ../shared/peers/setup.sh`
 /tmp/peers-venv): this module only writes a set's documents to a folder, calls the harness's
 `run_set.py` on it, and reads the beads back, so egiz's benchmark can score them with its own
 scorer. Run as a script in the peers venv (`python bench/peers.py bertalign-dp DIR`), it times
-Bertalign's alignment step alone on vectors that are ready (see `bertalign_dp_seconds`).
+Bertalign's alignment step alone on vectors that are ready, one run per request
+(`BertalignTimer`).
 
 Only the standard library and numpy at the top: the script part runs in the peers venv.
 """
@@ -187,37 +188,73 @@ def overlap_inputs(
     return out, lens
 
 
-def bertalign_dp_seconds(
-    x: np.ndarray,
-    y: np.ndarray,
-    src_texts: Sequence[str],
-    tgt_texts: Sequence[str],
-    runs: int,
-) -> tuple[list[float], float]:
-    """Time Bertalign's `align_sents` (first pass, window, second pass; defaults) in the peers
-    venv on ready overlap vectors: (seconds of each run after one warm-up, warm-up seconds)."""
-    with tempfile.TemporaryDirectory(prefix="egiz-bertalign-dp-") as tmp:
-        folder = Path(tmp)
+class BertalignTimer:
+    """Bertalign's `align_sents` (first pass, window, second pass; defaults) on ready overlap
+    vectors, in the peers venv, timed one run at a time: a run of egiz and a run of Bertalign
+    can then take turns, so that a busy spell of a shared machine slows both alike.
+
+        with BertalignTimer(x, y, src_texts, tgt_texts) as timer:
+            seconds = timer.run()
+
+    `warmup`: seconds of the first, untimed call (numba compiles or loads its cache)."""
+
+    def __init__(
+        self, x: np.ndarray, y: np.ndarray, src_texts: Sequence[str], tgt_texts: Sequence[str]
+    ) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="egiz-bertalign-dp-")
+        folder = Path(self._tmp.name)
         np.save(folder / "x.npy", x)
         np.save(folder / "y.npy", y)
         (folder / "texts.json").write_text(
-            json.dumps({"src": list(src_texts), "tgt": list(tgt_texts), "runs": runs}),
-            encoding="utf-8",
+            json.dumps({"src": list(src_texts), "tgt": list(tgt_texts)}), encoding="utf-8"
         )
-        proc = subprocess.run(
-            [str(VENV / "bin" / "python"), str(Path(__file__).resolve()), "bertalign-dp", tmp],
-            capture_output=True,
+        self._proc = subprocess.Popen(
+            [
+                str(VENV / "bin" / "python"),
+                str(Path(__file__).resolve()),
+                "bertalign-dp",
+                str(folder),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             cwd=PEERS,
         )
-        if proc.returncode != 0:
-            raise RuntimeError(f"Bertalign DP timing failed: {proc.stderr[-800:]}")
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
-    return list(res["times"]), float(res["warmup"])
+        self.warmup = float(self._reply()["warmup"])
+
+    def run(self) -> float:
+        """Seconds of one `align_sents` call."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write("run\n")
+        self._proc.stdin.flush()
+        return float(self._reply()["seconds"])
+
+    def _reply(self) -> dict:
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line:
+            err = self._proc.stderr.read() if self._proc.stderr else ""
+            self.close()
+            raise RuntimeError(f"Bertalign DP timing failed: {err[-800:]}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> BertalignTimer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _bertalign_dp_main(folder: Path) -> None:
-    """In the peers venv: build a Bertalign object with ready vectors and time align_sents."""
+    """In the peers venv: build a Bertalign object with ready vectors, call align_sents once
+    (untimed), then time one call per line read from stdin; each answer is a JSON line."""
     import contextlib
     import io
 
@@ -234,16 +271,16 @@ def _bertalign_dp_main(folder: Path) -> None:
     al.src_num, al.tgt_num = len(x), len(y)
     al.src_lang = al.tgt_lang = "xx"
     al.char_ratio = float(np.sum(al.src_lens[0]) / np.sum(al.tgt_lens[0]))
-    times = []
-    with contextlib.redirect_stdout(io.StringIO()):
+    out = sys.stdout
+    with contextlib.redirect_stdout(io.StringIO()):  # Bertalign prints as it goes
         t0 = time.perf_counter()
         al.align_sents()  # numba compiles (or loads its cache) on the first call
-        warmup = time.perf_counter() - t0
-        for _ in range(int(spec["runs"])):
+        print(json.dumps({"warmup": time.perf_counter() - t0}), file=out, flush=True)
+        for _ in sys.stdin:
             t0 = time.perf_counter()
             al.align_sents()
-            times.append(time.perf_counter() - t0)
-    print(json.dumps({"times": times, "warmup": warmup, "beads": len(al.result)}))
+            seconds = time.perf_counter() - t0
+            print(json.dumps({"seconds": seconds, "beads": len(al.result)}), file=out, flush=True)
 
 
 if __name__ == "__main__":

@@ -306,7 +306,9 @@ def _embedded_inputs(draw: st.DrawFn):
         return [Sentence("сөз " * int(rng.integers(1, 30)), int(p)) for p in par]
 
     params = AlignParams(
-        max_bead=draw(st.integers(1, 6)), refine=draw(st.sampled_from(["none", "local", "all"]))
+        max_bead=draw(st.integers(1, 6)),
+        max_bead_total=draw(st.integers(2, 8)),
+        refine=draw(st.sampled_from(["none", "local", "all"])),
     )
     return sentences(n), sentences(m), vecs(n), vecs(m), params, vecs
 
@@ -322,6 +324,7 @@ def test_align_embedded_invariant(inputs) -> None:
     check_beads(beads, len(src), len(tgt))
     for bead in beads:
         assert len(bead.src) <= params.max_bead and len(bead.tgt) <= params.max_bead
+        assert len(bead.src) + len(bead.tgt) <= params.max_bead_total
         assert np.isfinite(bead.score)
 
 
@@ -542,6 +545,7 @@ def test_presets() -> None:
     ("field", "value", "message"),
     [
         ("max_bead", 0, "max_bead must be at least 1"),
+        ("max_bead_total", 1, "max_bead_total must be at least 2"),
         ("evidence_weight", 0.0, "evidence_weight must be positive"),
         ("aligned_prior_strength", -1.0, "aligned_prior_strength must be positive"),
         ("self_calibration", -1, "self_calibration must be 0 or more"),

@@ -348,7 +348,13 @@ def align(
         ),
     ] = None,
     max_bead: Annotated[
-        int, typer.Option(min=1, max=6, metavar="N", help="Most sentences on one side of a bead.")
+        int,
+        typer.Option(
+            min=1,
+            max=6,
+            metavar="N",
+            help="Most sentences on one side of a bead (and N + 2, at least 6, on both sides).",
+        ),
     ] = 4,
     preset: PresetOption = Preset.fast,
     encoding: EncodingOption = None,
@@ -379,7 +385,8 @@ def align(
     result = _align_files(
         src, tgt, _encodings(encoding, src_encoding, tgt_encoding), src_lang=src_lang,
         tgt_lang=tgt_lang, encoder=encoder, presegmented=presegmented,
-        params=_params(preset, max_bead=max_bead), cache=not no_cache, quiet=quiet,
+        params=_params(preset, max_bead=max_bead, max_bead_total=max(6, max_bead + 2)),
+        cache=not no_cache, quiet=quiet,
         src_script=_script(src_script, "--src-script"),
         tgt_script=_script(tgt_script, "--tgt-script"),
     )  # fmt: skip

@@ -90,8 +90,15 @@ class BandCosines:
 
 
 def band_cosines(
-    x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, max_bead: int
+    x: np.ndarray,
+    y: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    max_bead: int,
+    max_total: int | None = None,
 ) -> BandCosines:
+    """What the scores of every bead in the band rest on: beads of up to `max_bead` sentences a
+    side and `max_total` in all (default: no limit but max_bead)."""
     n, m = len(x), len(y)
     clo, chi = dp.sentence_band(lo, hi, n, m, max_bead)
     off = dp.offsets(lo, hi)
@@ -119,9 +126,9 @@ def band_cosines(
     src_means, tgt_means = means
     src_null, tgt_null = null
     cband = dp.band_dots(x, y, clo, chi, trans[1])
-    cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead)
+    cos = dp.bead_cosines(cband, clo, chi, src_norm, tgt_norm, lo, hi, off, max_bead, max_total)
     spread, count = score.null_spread(
-        x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed)
+        x, y, src_null, tgt_null, max_bead, norms=(src_summed, tgt_summed), max_total=max_total
     )
     return BandCosines(
         lo, hi, off, cos, src_null, tgt_null, src_means, tgt_means, src_norm, tgt_norm, cband,
@@ -160,11 +167,12 @@ class DocumentScorer:
         self.x = np.ascontiguousarray(src_vecs, np.float32)
         self.y = np.ascontiguousarray(tgt_vecs, np.float32)
         mb = self.mb = params.max_bead
+        self.max_total = min(params.max_bead_total, 2 * mb)  # sentences of a bead, both sides
         self.cal = calibration
         null_prior, sigma_prior, shape_prior = calibration.shaped(mb)
         self.shape_prior = shape_prior / shape_prior.sum()
         lo, hi = find_band(self.x, self.y)
-        self.bc = band_cosines(self.x, self.y, lo, hi, mb)
+        self.bc = band_cosines(self.x, self.y, lo, hi, mb, self.max_total)
         bc = self.bc
         self.joined = np.zeros(bc.cos.shape, np.int8)
         # the calibration's null directions are this encoder's only if the calibration is
@@ -505,7 +513,7 @@ class DocumentScorer:
         while k < len(beads):
             a, b = beads[k]
             pa, pb = beads[k - 1]
-            if (a and b) or not (pa and pb) or pa + a > self.mb or pb + b > self.mb:
+            if (a and b) or not (pa and pb) or not self._fits(pa + a, pb + b):
                 k += 1
                 continue
             sentence = self.src[starts[k][0]] if a else self.tgt[starts[k][1]]
@@ -750,8 +758,9 @@ class DocumentScorer:
             for side, k, edge, partner in ((0, ks, s_edge, t), (1, kt, t_edge, s)):
                 if not edge:  # taken from a merge: the merge keeps its neighbours
                     for step in (-1, 1):
+                        most = min(self.mb, self.max_total - len(ids[1 - side]))
                         taken |= self._grow(
-                            beads, k, step, side, ids[side], partner, used, closest, accept
+                            beads, k, step, side, ids[side], most, partner, used, closest, accept
                         )
             used |= taken
             out.append(
@@ -766,17 +775,18 @@ class DocumentScorer:
         step: int,
         side: int,
         ids: list[int],
+        most: int,
         partner: int,
         used: set[int],
         closest: Callable[[int, Sequence[int]], dict[int, tuple[int, float]]],
         accept: Callable[[float], bool],
     ) -> set[int]:
-        """Extend `ids` (one side of a moved pair, in place) with the sentences left out at the
-        positions after bead `k` in direction `step` that find `partner` closest; returns those
-        positions."""
+        """Extend `ids` (one side of a moved pair, in place, to `most` sentences at most) with
+        the sentences left out at the positions after bead `k` in direction `step` that find
+        `partner` closest; returns those positions."""
         taken: set[int] = set()
         nb = k + step
-        while 0 <= nb < len(beads) and nb not in used and len(ids) < self.mb:
+        while 0 <= nb < len(beads) and nb not in used and len(ids) < most:
             own, other = (
                 (beads[nb].src, beads[nb].tgt) if side == 0 else (beads[nb].tgt, beads[nb].src)
             )
@@ -890,7 +900,7 @@ class DocumentScorer:
             if not 0 <= nb < len(beads):
                 continue
             na, nbb = beads[nb]
-            if not (na and nbb) or na + a > self.mb or nbb + b > self.mb:
+            if not (na and nbb) or not self._fits(na + a, nbb + b):
                 continue
             i0, j0 = starts[min(nb, k)]  # where the merged bead would start and end
             ni, nj = i0 + na + a, j0 + nbb + b
@@ -930,6 +940,10 @@ class DocumentScorer:
         vecs = np.asarray(embed_texts(texts), np.float32)
         for sp, vec in zip(todo, vecs, strict=True):
             self._span_memo[sp] = vec
+
+    def _fits(self, a: int, b: int) -> bool:
+        """Whether a bead of a x b sentences may be made (`max_bead`, `max_bead_total`)."""
+        return a <= self.mb and b <= self.mb and a + b <= self.max_total
 
     def _length_deviation(self, i: int, a: int, j: int, b: int, ratio: float) -> float:
         """How far the lengths of src[i:i+a] and tgt[j:j+b] are from the expected ratio."""

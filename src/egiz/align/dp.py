@@ -267,15 +267,18 @@ def bead_cosines(
     hi: np.ndarray,
     off: np.ndarray,
     max_bead: int,
+    max_total: int | None = None,
 ) -> np.ndarray:
     """cos[off[i] + j - lo[i], a-1, b-1]: cosine of the bead that ends at DP cell (i, j) and
-    covers source sentences i-a..i-1 and target sentences j-b..j-1 (NaN where it does not fit)."""
+    covers source sentences i-a..i-1 and target sentences j-b..j-1 (NaN where it does not fit,
+    or where a + b > `max_total`: no such bead, default none larger than max_bead a side)."""
     n = lo.shape[0] - 1
     coff = offsets(clo, chi - 1)
+    total = 2 * max_bead if max_total is None else max_total
     out = np.full((off[n + 1], max_bead, max_bead), np.nan, np.float32)
     share_rows(
         lambda i0, i1: _bead_cosines(
-            cband, clo, chi, coff, src_norm, tgt_norm, lo, hi, off, i0, i1, out
+            cband, clo, chi, coff, src_norm, tgt_norm, lo, hi, off, total, i0, i1, out
         ),
         off, lo, hi,
     )  # fmt: skip
@@ -293,6 +296,7 @@ def _bead_cosines(
     lo: np.ndarray,
     hi: np.ndarray,
     off: np.ndarray,
+    max_total: int,
     i0: int,
     i1: int,
     out: np.ndarray,
@@ -316,7 +320,8 @@ def _bead_cosines(
                 if nb < 1:
                     break
                 row = coff[r] - clo[r]
-                for b in range(1, nb + 1):
+                # beads of a + b > max_total are not made (nor, taller, on the next rows)
+                for b in range(1, min(nb, max_total - a) + 1):
                     s = block[b]
                     for jj in range(j - b, j):
                         s += cband[row + jj]

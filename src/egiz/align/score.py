@@ -364,10 +364,12 @@ def null_spread(
     max_bead: int,
     seed: int = 0,
     norms: tuple[np.ndarray, np.ndarray] | None = None,
+    max_total: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Robust spread (1.4826 x median absolute deviation) of `cosine - null` over a fixed-seed
     sample of random span pairs of every shape, and how many distinct pairs it saw.
-    `norms`: both sides' `summed_norms`, where the caller has them.
+    `norms`: both sides' `summed_norms`, where the caller has them. Shapes of more than
+    `max_total` sentences (no such bead) keep spread 1 from no pairs.
 
     True pairs are in the sample too: one in n for a translation, which the median resists. A
     small document (every pair of spans in the sample) leaves out the pairs that are the best
@@ -401,6 +403,8 @@ def null_spread(
                 # cache); the medians below do not depend on the order
                 order = np.argsort(ends_s, kind="stable")
                 ends_s, ends_t = ends_s[order], ends_t[order]
+            if max_total is not None and a + b > max_total:
+                continue  # (drawn all the same: the other shapes' samples stay what they were)
             shapes.append((a, b, ns, nt, every, ends_s, ends_t))
     if not shapes:
         return spread, count
