@@ -463,7 +463,7 @@ class DocumentScorer:
         # a faithful document (a high prior that a sentence has a counterpart) tolerates more
         faithful = max(priors.log_odds, 0.0)
         tolerance = self.params.absorb_tolerance * float(self.sigma[0, 0, 0]) * faithful
-        beads = [(int(a), int(b)) for a, b in shapes]
+        beads = [(a, b) for a, b in shapes.tolist()]
         starts = _starts(beads)
         # the spans the first sweep will ask for, embedded in one batch (one text per call
         # would cost the encoder's per-call overhead each time); half of what is left, so that
@@ -507,7 +507,7 @@ class DocumentScorer:
         lower case: it continues the sentence before it (a line broken inside a sentence, a
         piece the splitter cut off), so it cannot be a sentence of its own without counterpart.
         The joined text's cosine barely moves for such a piece; its case says it belongs."""
-        beads = [(int(a), int(b)) for a, b in shapes]
+        beads = [(a, b) for a, b in shapes.tolist()]
         starts = _starts(beads)
         k = 1
         while k < len(beads):
@@ -983,27 +983,23 @@ class DocumentScorer:
     ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Two-sentence spans of neighbouring 1-1 beads whose sentences also match across
         (x[i] ~ y[j+1] or x[i+1] ~ y[j]): where a 2-2 bead may be the translation."""
-        src: list[tuple[int, int]] = []
-        tgt: list[tuple[int, int]] = []
-        sigma = self.sigma[0, 0, 0]
-        i = j = 0
-        prev: tuple[int, int] | None = None
-        for a, b in shapes:
-            a, b = int(a), int(b)
-            if (a, b) == (1, 1):
-                if prev is not None:
-                    pi, pj = prev
-                    cross = max(
-                        float(self.x[pi] @ self.y[j]) - 0.5 * (self.src_mu[pi] + self.tgt_mu[j]),
-                        float(self.x[i] @ self.y[pj]) - 0.5 * (self.src_mu[i] + self.tgt_mu[pj]),
-                    )
-                    if cross / sigma > min_z:
-                        src.append((pi, 2))
-                        tgt.append((pj, 2))
-                prev = (i, j)
-            else:
-                prev = None
-            i, j = i + a, j + b
+        sizes = shapes.astype(np.int64).reshape(-1, 2)
+        starts = np.cumsum(sizes, axis=0) - sizes
+        one = (sizes[:, 0] == 1) & (sizes[:, 1] == 1)
+        # beads k and k + 1 both 1-1: (pi, pj) the first's sentences, (i, j) the second's
+        both = np.flatnonzero(one[:-1] & one[1:])
+        pi, pj = starts[both, 0], starts[both, 1]
+        i, j = pi + 1, pj + 1
+        # (float32 products summed in float64: close enough for a threshold in spreads)
+        ahead = np.einsum("kd,kd->k", self.x[pi], self.y[j], dtype=np.float64)
+        behind = np.einsum("kd,kd->k", self.x[i], self.y[pj], dtype=np.float64)
+        cross = np.maximum(
+            ahead - 0.5 * (self.src_mu[pi] + self.tgt_mu[j]),
+            behind - 0.5 * (self.src_mu[i] + self.tgt_mu[pj]),
+        )
+        keep = cross / self.sigma[0, 0, 0] > min_z
+        src = [(int(k), 2) for k in pi[keep]]
+        tgt = [(int(k), 2) for k in pj[keep]]
         return src, tgt
 
     def _embed_spans(
@@ -1224,8 +1220,7 @@ def _spans_to_recheck(
     src_own: list[tuple[int, int]] = []
     tgt_own: list[tuple[int, int]] = []
     i = j = 0
-    for a, b in shapes:
-        a, b = int(a), int(b)
+    for a, b in shapes.tolist():  # (Python ints: no numpy scalar per bead)
         if (a, b) != (1, 1):
             src_rows.update(range(max(0, i - 1), min(n, i + a + 1)))
             tgt_rows.update(range(max(0, j - 1), min(m, j + b + 1)))
