@@ -224,7 +224,10 @@ def doc_features(
             + [" ".join(doc.tgt[j : j + b]) for _, _, j, b in multi]
         )
     src, tgt = sentences(doc.src, doc.src_par), sentences(doc.tgt, doc.tgt_par)
-    scorer = DocumentScorer(src, tgt, x, y, doc.src_lang, doc.tgt_lang, params, cal)
+    # the document's statistics for every shape up to max_bead a side: the calibration serves
+    # any max_bead_total a user sets, not only the default's
+    every_shape = replace(params, max_bead_total=2 * params.max_bead)
+    scorer = DocumentScorer(src, tgt, x, y, doc.src_lang, doc.tgt_lang, every_shape, cal)
     gold_shapes = np.array([(len(s), len(t)) for s, t in doc.gold], np.int64)
     ratio = scorer.ratio_of(gold_shapes) if len(doc.gold) > 1 else 1.0
     if len(doc.src) == 1 and len(doc.tgt) == 1:
