@@ -357,6 +357,22 @@ def _noisy(rng: np.random.Generator, v: np.ndarray, scale: float = 0.3) -> np.nd
     return w / np.linalg.norm(w, axis=1, keepdims=True)
 
 
+@pytest.mark.parametrize("n", [7, 8])
+def test_coarse_side_is_centred_halved_and_normalised(n: int) -> None:
+    # the band search's half-resolution side, one numba pass, against the plain numpy steps
+    from egiz.align.search import _halve
+
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal((n, 16)).astype(np.float32) + 2.0  # a large common component
+    centred = v - v.mean(axis=0)
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    pairs = [centred[k : k + 2].sum(axis=0) for k in range(0, n, 2)]  # the last alone if odd
+    want = np.array([p / np.linalg.norm(p) for p in pairs])
+    got = _halve(v)
+    assert got.dtype == np.float32 and got.shape == ((n + 1) // 2, 16)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
 def test_long_input_goes_through_a_narrow_band() -> None:
     rng = np.random.default_rng(7)
     n = 3000
