@@ -12,6 +12,7 @@ Only the standard library and numpy at the top: the script part runs in the peer
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -208,19 +209,21 @@ class BertalignTimer:
         (folder / "texts.json").write_text(
             json.dumps({"src": list(src_texts), "tgt": list(tgt_texts)}), encoding="utf-8"
         )
-        self._proc = subprocess.Popen(
-            [
-                str(VENV / "bin" / "python"),
-                str(Path(__file__).resolve()),
-                "bertalign-dp",
-                str(folder),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=PEERS,
-        )
+        # stderr to a file, not a pipe: warnings that nobody reads could fill a pipe and stall
+        with (folder / "stderr.txt").open("w", encoding="utf-8") as err:
+            self._proc = subprocess.Popen(
+                [
+                    str(VENV / "bin" / "python"),
+                    str(Path(__file__).resolve()),
+                    "bertalign-dp",
+                    str(folder),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                cwd=PEERS,
+            )
         self.warmup = float(self._reply()["warmup"])
 
     def run(self) -> float:
@@ -234,15 +237,23 @@ class BertalignTimer:
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()
         if not line:
-            err = self._proc.stderr.read() if self._proc.stderr else ""
+            self._proc.wait()
+            err = (Path(self._tmp.name) / "stderr.txt").read_text(encoding="utf-8")
             self.close()
             raise RuntimeError(f"Bertalign DP timing failed: {err[-800:]}")
         return json.loads(line)
 
     def close(self) -> None:
-        if self._proc.poll() is None:
+        if self._proc.stdin is not None and not self._proc.stdin.closed:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()  # the script's loop over its input ends
+        try:
+            self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             self._proc.kill()
-        self._proc.wait()
+            self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
         self._tmp.cleanup()
 
     def __enter__(self) -> BertalignTimer:
@@ -255,7 +266,6 @@ class BertalignTimer:
 def _bertalign_dp_main(folder: Path) -> None:
     """In the peers venv: build a Bertalign object with ready vectors, call align_sents once
     (untimed), then time one call per line read from stdin; each answer is a JSON line."""
-    import contextlib
     import io
 
     from bertalign import Bertalign
