@@ -499,6 +499,13 @@ def tatoeba_pairs(pool: str | None = None, data: Path = DATA) -> list[tuple[str,
 SHORT_SIZES = (2, 3, 5, 8)  # pairs per short document, in turn
 
 
+def pairs_doc(name: str, pairs: Sequence[tuple[str, str]]) -> Doc:
+    """A kk-ru document of translation pairs in order, one paragraph (gold: every pair 1-1)."""
+    size = len(pairs)
+    return Doc(name, [p[0] for p in pairs], [p[1] for p in pairs], [0] * size, [0] * size,
+               [((i,), (i,)) for i in range(size)], "kk", "ru")  # fmt: skip
+
+
 def short_documents(pool: str, data: Path = DATA) -> list[Doc]:
     """Faithful translations of a few short sentences: the pool's Tatoeba kaz-rus pairs, in file
     order, as documents of SHORT_SIZES pairs in turn (gold: every pair a 1-1 bead). Dialogue
@@ -508,12 +515,7 @@ def short_documents(pool: str, data: Path = DATA) -> list[Doc]:
     docs, start, k = [], 0, 0
     while start + SHORT_SIZES[k % len(SHORT_SIZES)] <= len(pairs):
         size = SHORT_SIZES[k % len(SHORT_SIZES)]
-        chunk = pairs[start : start + size]
-        gold: Gold = [((i,), (i,)) for i in range(size)]
-        docs.append(
-            Doc(f"short-{pool}-{k}", [p[0] for p in chunk], [p[1] for p in chunk], [0] * size,
-                [0] * size, gold, "kk", "ru")
-        )  # fmt: skip
+        docs.append(pairs_doc(f"short-{pool}-{k}", pairs[start : start + size]))
         start, k = start + size, k + 1
     return docs
 
@@ -538,12 +540,9 @@ def interface_strings(orders: int = 10, folder: Path = INTERFACE) -> list[Doc]:
     for seed in range(orders):
         lines = list(pairs)
         random.Random(seed).shuffle(lines)
-        lines = lines[: INTERFACE_SIZES[seed % len(INTERFACE_SIZES)]]
-        size = len(lines)
         docs.append(
-            Doc(f"interface-{seed}", [p[0] for p in lines], [p[1] for p in lines], [0] * size,
-                [0] * size, [((i,), (i,)) for i in range(size)], "kk", "ru")
-        )  # fmt: skip
+            pairs_doc(f"interface-{seed}", lines[: INTERFACE_SIZES[seed % len(INTERFACE_SIZES)]])
+        )
     return docs
 
 

@@ -40,11 +40,7 @@ def line_documents(pairs: list, sizes: tuple[int, ...], seed: int) -> list[ds.Do
     docs, start, k = [], 0, 0
     while start + sizes[k % len(sizes)] <= len(shuffled):
         size = sizes[k % len(sizes)]
-        chunk = shuffled[start : start + size]
-        docs.append(
-            ds.Doc(f"lines-{seed}-{k}", [c[0] for c in chunk], [c[1] for c in chunk], [0] * size,
-                   [0] * size, [((i,), (i,)) for i in range(size)], "kk", "ru")
-        )  # fmt: skip
+        docs.append(ds.pairs_doc(f"lines-{seed}-{k}", shuffled[start : start + size]))
         start, k = start + size, k + 1
     return docs
 

@@ -329,9 +329,7 @@ class DocumentScorer:
         unrelated, its nearest competitors. Rows in a fixed stride once the band holds more
         than NULL_SAMPLE cells."""
         bc = self.bc
-        sizes = shapes.astype(np.int64).reshape(-1, 2)
-        ends = np.cumsum(sizes, axis=0)
-        starts = ends - sizes
+        sizes, starts = _sizes_and_starts(shapes)
         # each sentence's bead span on the other side; a sentence left out: where the path is
         src_bead = np.repeat(np.arange(len(sizes)), sizes[:, 0])
         tgt_bead = np.repeat(np.arange(len(sizes)), sizes[:, 1])
@@ -983,8 +981,7 @@ class DocumentScorer:
     ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Two-sentence spans of neighbouring 1-1 beads whose sentences also match across
         (x[i] ~ y[j+1] or x[i+1] ~ y[j]): where a 2-2 bead may be the translation."""
-        sizes = shapes.astype(np.int64).reshape(-1, 2)
-        starts = np.cumsum(sizes, axis=0) - sizes
+        sizes, starts = _sizes_and_starts(shapes)
         one = (sizes[:, 0] == 1) & (sizes[:, 1] == 1)
         # beads k and k + 1 both 1-1: (pi, pj) the first's sentences, (i, j) the second's
         both = np.flatnonzero(one[:-1] & one[1:])
@@ -1208,6 +1205,13 @@ def _spans(rows: set[int], n: int, max_bead: int) -> list[tuple[int, int]]:
     return [
         (start, a) for start in sorted(rows) for a in range(2, run[start] + 1) if start + a <= n
     ]
+
+
+def _sizes_and_starts(shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A path's bead sizes (k, 2) and where each bead starts on both sides (`_starts` for
+    arrays)."""
+    sizes = shapes.astype(np.int64).reshape(-1, 2)
+    return sizes, np.cumsum(sizes, axis=0) - sizes
 
 
 def _spans_to_recheck(
