@@ -173,6 +173,12 @@ def load_test_sets(quick: bool, bible_full: bool) -> list[TestSet]:
             ds.flores_comparable("test", seed=0, n_docs=n_cmp),
             "f1",
         ),
+        TestSet(
+            "flores-cmp-long",
+            "FLORES kk-ru comparable, long",
+            ds.flores_comparable_long("test", seeds=(0,) if quick else (0, 1, 2)),
+            "f1",
+        ),
         # different content at one place on both sides: gold is two omissions, not a bead
         TestSet("flores-edit", "FLORES kk-ru edited", ds.flores_edited("test"), "f1"),
         # one passage moved on the Russian side: its beads cross others, which no aligner in

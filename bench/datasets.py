@@ -26,7 +26,7 @@ import json
 import os
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # EGIZ_BENCH_DATA overrides where the shared evaluation data lives
@@ -411,6 +411,23 @@ def flores_comparable(
         name = f"flores-cmp-{pool}-{seed}-{d}"
         docs.append(_assemble(name, units, "kk", "ru"))
     return docs
+
+
+def flores_comparable_long(
+    pool: str, seeds: Sequence[int] = (0, 1, 2), data: Path = DATA
+) -> list[Doc]:
+    """One long comparable document per seed (`flores_comparable` with every article of the
+    pool, each once: ~380 x 560 sentences for the test pool): the same damage as the short ones,
+    at the length of a report or a long feature story, where anything that grows with the size
+    of the grid (the chance of a spurious match) shows."""
+    n_articles = len(_pool_articles(pool, data))
+    return [
+        replace(
+            flores_comparable(pool, seed=seed, n_docs=1, articles_per_doc=n_articles, data=data)[0],
+            name=f"flores-cmp-long-{pool}-{seed}",
+        )
+        for seed in seeds
+    ]
 
 
 def _assemble(

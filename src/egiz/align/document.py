@@ -22,6 +22,10 @@ from egiz.alignment import Bead, Sentence
 from egiz.text.split import continues_previous
 
 ALIGNED_RANGE = (0.01, 0.995)  # the estimate never reaches certainty either way
+# A sentence has a counterpart if a bead that holds it, ending this many sentences or fewer from
+# the path, has evidence for one (`estimate_priors`; a long comparable document's share of them
+# came out near 1 when any bead of the band counted, its gold share ~0.77)
+MATCH_WINDOW = 2
 RATIO_RANGE = (0.33, 3.0)  # expected target/source length (wide characters count 3)
 # Pseudo-pairs behind the generic calibration's unrelated-pair cosine and spread: vectors of an
 # encoder without a calibration of its own are judged by their document, unless it has no pairs.
@@ -258,14 +262,17 @@ class DocumentScorer:
     def estimate_priors(
         self, shapes: np.ndarray, odds: np.ndarray, used: DocumentPriors
     ) -> DocumentPriors:
-        """The priors this document says: the share of sentences with a counterpart (a bead in
-        the band that holds them, whatever the path chose, has evidence for a translation) and
+        """The priors this document says: the share of sentences with a counterpart (a bead near
+        the path that holds them, whatever the path chose, has evidence for a translation) and
         the bead-shape frequencies of the path `shapes` (each shrunk towards the calibration's),
         and the length ratio of its aligned beads. `odds` and `used`: the pass that found it."""
         p, bc = self.params, self.bc
         aligned = shapes[(shapes[:, 0] > 0) & (shapes[:, 1] > 0)]
         total = self.n + self.m
-        src_best, tgt_best = score.best_evidence(odds, bc.lo, bc.hi, bc.off, self.m, used.log_odds)
+        near_lo, near_hi = _path_columns(shapes, self.n, self.m, MATCH_WINDOW)
+        src_best, tgt_best = score.best_evidence(
+            odds, bc.lo, bc.hi, bc.off, self.m, used.log_odds, near_lo, near_hi
+        )
         matched = float((src_best > 0).sum() + (tgt_best > 0).sum())
         rho = self.cal.prior_aligned
         share = (matched + p.aligned_prior_strength * rho) / (total + p.aligned_prior_strength)
@@ -1205,6 +1212,18 @@ def _spans(rows: set[int], n: int, max_bead: int) -> list[tuple[int, int]]:
     return [
         (start, a) for start in sorted(rows) for a in range(2, run[start] + 1) if start + a <= n
     ]
+
+
+def _path_columns(shapes: np.ndarray, n: int, m: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per DP row 0..n, the columns of the path's beads that span it (a bead from (i0, j0) to
+    (i1, j1) spans rows i0..i1 at columns j0..j1), `window` more on either side: lo, hi."""
+    sizes, starts = _sizes_and_starts(shapes)
+    ends = starts + sizes
+    rows = np.arange(n + 1)
+    # the path is monotone: the first bead that reaches a row and the last one that starts in it
+    first = np.searchsorted(ends[:, 0], rows, side="left")
+    last = np.searchsorted(starts[:, 0], rows, side="right") - 1
+    return starts[first, 1] - window, ends[last, 1] + window
 
 
 def _sizes_and_starts(shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

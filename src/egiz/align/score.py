@@ -924,18 +924,28 @@ def _gain_rows(
 
 @numba.njit(cache=True)
 def best_evidence(
-    odds: np.ndarray, lo: np.ndarray, hi: np.ndarray, off: np.ndarray, m: int, log_odds: float
+    odds: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    off: np.ndarray,
+    m: int,
+    log_odds: float,
+    near_lo: np.ndarray,
+    near_hi: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The highest evidence (log-odds less the prior `log_odds` they were computed with) of any
-    bead in the band that holds each source and each target sentence: does it have a
-    counterpart somewhere, whatever the path chose?"""
+    bead near the path that holds each source and each target sentence: does it have a
+    counterpart there, whatever the path chose? Near: ending in DP row i at a column
+    near_lo[i]..near_hi[i] (and in the band). The best of a number of candidates that does not
+    grow with the document: over a whole grid, chance alone finds a counterpart for nearly every
+    sentence of a long document, and a band would hold more or fewer of them than a full DP."""
     n1 = lo.shape[0]
     mb = odds.shape[1]
     src = np.full(n1 - 1, -np.inf)
     tgt = np.full(m, -np.inf)
     by_tgt = np.empty(mb + 1)  # [b]: the best of the cell's beads of b target sentences
     for i in range(1, n1):
-        for j in range(max(lo[i], 1), hi[i] + 1):
+        for j in range(max(lo[i], near_lo[i], 1), min(hi[i], near_hi[i]) + 1):
             c0 = off[i] + j - lo[i]
             nb = min(mb, j)
             by_tgt[: nb + 1] = -np.inf
