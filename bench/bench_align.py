@@ -1018,7 +1018,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # report -------------------------------------------------------------------------------------
     set_sig = (
         "tb-test0..6+bible-test-" + ("full" if args.bible_full else f"head{bible.n_src}")
-        + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}+flores-edit-test"
+        + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}"
+        + f"+flores-cmp-long-test-x{len(next(t for t in sets if t.key == 'flores-cmp-long').docs)}"
+        + "+flores-edit-test"
         + "+flores-moved-test+regular-test"
         + f"+short-test-{len(next(ts for ts in sets if ts.key == 'short').docs)}"
         + f"+interface-x{len(next(ts for ts in sets if ts.key == 'interface').docs)}"

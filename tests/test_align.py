@@ -824,6 +824,27 @@ def test_small_document_spread_leaves_out_each_sentences_best_match() -> None:
     assert spread[0, 0] == pytest.approx(1.4826 * np.median(np.abs(resid - np.median(resid))))
 
 
+def test_long_document_spread_is_that_of_its_neighbours() -> None:
+    """A document of many topics (five sentences each): its unrelated pairs are drawn near the
+    diagonal, where the DP meets them, so a 1,000-sentence document's spread is close to a
+    20-sentence one's. Drawn across the whole document, most pairs are of two topics, their
+    spread narrower, and every same-topic neighbour would stand out as a match."""
+    from egiz.align import dp, score
+
+    def spread(topics: int) -> float:
+        rng = np.random.default_rng(0)
+        centres = np.repeat(rng.normal(size=(topics, 64)), 5, axis=0)
+        x, y = (
+            np.stack([_unit(v) for v in centres + 1.2 * rng.normal(size=centres.shape)])
+            for _ in range(2)
+        )
+        src_null = score.span_nulls(x, score.span_means(y, 1), dp.span_norms(x, 1))
+        tgt_null = score.span_nulls(y, score.span_means(x, 1), dp.span_norms(y, 1))
+        return float(score.null_spread(x, y, src_null, tgt_null, 1)[0][0, 0])
+
+    assert spread(200) == pytest.approx(spread(4), rel=0.1)
+
+
 @pytest.mark.e5
 def test_a_short_dialogue_is_aligned_line_by_line() -> None:
     """Dialogue lines and interface strings come in documents of a few short sentences, whose own
