@@ -9,6 +9,8 @@ Columns (strict F1):
 - edited 1-3: FLORES kk-ru translations of the tune articles with sentences replaced by
   unrelated ones on both sides, damage seeds 1, 2, 3 (the tune part is seed 0);
 - comparable 1-3: comparable kk-ru documents of the tune articles, seeds 1, 2, 3 (20 each);
+- comparable long: the same damage, one document of every tune article (~260 x 390 sentences)
+  per seed 1, 2, 3: whatever grows with the document shows here;
 - short x5: the Tatoeba tune pairs shuffled five more ways into documents of 2, 3, 5, 8 pairs;
 - lines 12/20/40: the same pairs, three shuffles, as documents of 12, 20 and 40 pairs: dialogue
   lines and interface strings, longer than the short documents.
@@ -54,6 +56,7 @@ def dev_sets() -> dict[str, list[tuple[str, list[ds.Doc]]]]:
     for seed in (1, 2, 3):
         docs = ds.flores_comparable("tune", seed=seed, n_docs=20)
         sets[f"comparable {seed}"] = [("flores-cmp", docs)]
+    sets["comparable long"] = [("flores-cmp", ds.flores_comparable_long("tune", seeds=(1, 2, 3)))]
     sets["short x5"] = [("short", line_documents(pairs, ds.SHORT_SIZES, s)) for s in range(1, 6)]
     for size in (12, 20, 40):
         sets[f"lines {size}"] = [("short", line_documents(pairs, (size,), s)) for s in (1, 2, 3)]

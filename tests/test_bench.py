@@ -62,6 +62,24 @@ def test_bible_head_cuts_at_a_chapter_no_gold_bead_crosses() -> None:
     assert head.gold == full.gold[: len(head.gold)]  # the same beads, in order
 
 
+@pytest.mark.skipif(not (ds.DATA / "flores200-devtest").exists(), reason="no ../shared/data")
+def test_long_comparable_documents_hold_every_article_of_the_pool_once() -> None:
+    """One document per seed with the whole pool in it: all but the dropped twentieth of the
+    Russian text (Russian sentences are dropped, or joined, never repeated), most Kazakh
+    paragraphs, and gold covering every sentence of both sides."""
+    articles = ds.flores_articles("test")
+    docs = ds.flores_comparable_long("test", seeds=(0, 1))
+    assert [d.name for d in docs] == ["flores-cmp-long-test-0", "flores-cmp-long-test-1"]
+    ru = sorted(s for a in articles for s in a["ru"])
+    for doc in docs:
+        assert len(set(doc.src_par)) >= len(articles) * 0.6  # a quarter of kk paragraphs dropped
+        covered_s = sorted(i for s, _ in doc.gold for i in s)
+        covered_t = sorted(j for _, t in doc.gold for j in t)
+        assert covered_s == list(range(len(doc.src))) and covered_t == list(range(len(doc.tgt)))
+        assert len(doc.tgt) <= len(ru) and sum(len(t) for t in doc.tgt) >= 0.9 * sum(map(len, ru))
+    assert docs[0].src != docs[1].src  # the damage differs by seed
+
+
 def test_crossing_gold_counts_a_moved_sentence_and_the_recall_ceiling() -> None:
     """Source 3 is translated by target 0 (moved to the front): it crosses the three in-order
     links, and an alignment in order keeps those three and the omission, not the moved link."""
