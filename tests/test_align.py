@@ -725,9 +725,9 @@ def test_path_columns() -> None:
     from egiz.align.document import _path_columns
 
     shapes = np.array([[1, 1], [0, 1], [2, 1], [1, 0], [1, 2]])
-    lo, hi = _path_columns(shapes, 5, 5, 0)
+    lo, hi = _path_columns(shapes, 5, 0)
     assert lo.tolist() == [0, 0, 2, 2, 3, 3] and hi.tolist() == [1, 3, 3, 3, 5, 5]
-    lo, hi = _path_columns(shapes, 5, 5, 2)
+    lo, hi = _path_columns(shapes, 5, 2)
     assert lo.tolist() == [-2, -2, 0, 0, 1, 1] and hi.tolist() == [3, 5, 5, 5, 7, 7]
 
 

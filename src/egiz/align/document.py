@@ -269,7 +269,7 @@ class DocumentScorer:
         p, bc = self.params, self.bc
         aligned = shapes[(shapes[:, 0] > 0) & (shapes[:, 1] > 0)]
         total = self.n + self.m
-        near_lo, near_hi = _path_columns(shapes, self.n, self.m, MATCH_WINDOW)
+        near_lo, near_hi = _path_columns(shapes, self.n, MATCH_WINDOW)
         src_best, tgt_best = score.best_evidence(
             odds, bc.lo, bc.hi, bc.off, self.m, used.log_odds, near_lo, near_hi
         )
@@ -1214,7 +1214,7 @@ def _spans(rows: set[int], n: int, max_bead: int) -> list[tuple[int, int]]:
     ]
 
 
-def _path_columns(shapes: np.ndarray, n: int, m: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+def _path_columns(shapes: np.ndarray, n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Per DP row 0..n, the columns of the path's beads that span it (a bead from (i0, j0) to
     (i1, j1) spans rows i0..i1 at columns j0..j1), `window` more on either side: lo, hi."""
     sizes, starts = _sizes_and_starts(shapes)
