@@ -1018,6 +1018,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # report -------------------------------------------------------------------------------------
     set_sig = (
         "tb-test0..6+bible-test-" + ("full" if args.bible_full else f"head{bible.n_src}")
+        + "+flores-kk-without-" + ",".join(str(i + 1) for i in sorted(ds.KK_NOT_TRANSLATED))
         + f"+flores-tr-kkru-test+flores-cmp-test-seed0x{len(flores_cmp.docs)}"
         + f"+flores-cmp-long-test-x{len(next(t for t in sets if t.key == 'flores-cmp-long').docs)}"
         + "+flores-edit-test"

@@ -80,6 +80,25 @@ def test_long_comparable_documents_hold_every_article_of_the_pool_once() -> None
     assert docs[0].src != docs[1].src  # the damage differs by seed
 
 
+@pytest.mark.skipif(not (ds.DATA / "flores200-devtest").exists(), reason="no ../shared/data")
+def test_flores_articles_leave_out_the_kazakh_lines_that_are_not_translations() -> None:
+    """kaz_Cyrl.devtest line 450 is an English sentence (of another article) and line 602 a
+    Kazakh one of another article: no document pairs them with their Russian lines, and every
+    article stays parallel in all three languages."""
+    folder = ds.DATA / "flores200-devtest"
+    kk = (folder / "kaz_Cyrl.devtest").read_text(encoding="utf-8").splitlines()
+    en = (folder / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()
+    assert kk[449].startswith("Back in May, a signal") and en[449].startswith("He arrived")
+    articles = ds.flores_articles()
+    kept = [i for a in articles for i in a["line_ids"]]
+    assert len(kept) == len(kk) - 2 and not ds.KK_NOT_TRANSLATED & set(kept)
+    for a in articles:
+        assert len(a["kk"]) == len(a["ru"]) == len(a["en"]) == len(a["line_ids"]) >= 1
+        assert a["kk"] == [kk[i] for i in a["line_ids"]]
+    sources = {s for d in ds.flores_translations("test") for s in d.src}
+    assert kk[449] not in sources and kk[601] not in sources
+
+
 def test_crossing_gold_counts_a_moved_sentence_and_the_recall_ceiling() -> None:
     """Source 3 is translated by target 0 (moved to the front): it crosses the three in-order
     links, and an alignment in order keeps those three and the omission, not the moved link."""
