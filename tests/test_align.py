@@ -907,6 +907,22 @@ def test_side_by_side_omissions_can_be_paired_in_a_faithful_document() -> None:
     assert [(b.src, b.tgt) for b in unpaired if not (b.src and b.tgt)] == [((), (2,)), ((2,), ())]
 
 
+@pytest.mark.e5
+def test_a_two_line_dialogue_keeps_its_loose_line_paired() -> None:
+    """Two Tatoeba kaz-rus lines (CC BY 2.0 FR) as one short document: the second ("don't
+    quarrel over nothing") is rendered by its sense, and its cosine is an unrelated pair's. One
+    faithful line says little about the document, but enough that the two lines left out at the
+    same place are a pair: with `omission_pair_weight` 1 they stayed two omissions."""
+    kk = ["Жоқ, мен емес, сен!", "Жоқ нәрсеге егеспей-ақ қойыңдар."]
+    ru = ["Нет, не я, а ты!", "Незачем вам из-за пустяка пререкаться друг с другом."]
+    beads = egiz.align(kk, ru, presegmented=True).beads
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,))]
+    assert beads[1].score < 0.5  # the evidence alone does not vouch for it
+    params = AlignParams(omission_pair_weight=1.0)
+    before = egiz.align(kk, ru, presegmented=True, params=params).beads
+    assert [(b.src, b.tgt) for b in before if not (b.src and b.tgt)] == [((), (1,)), ((1,), ())]
+
+
 # Tatoeba kaz-rus test pairs (CC BY 2.0 FR) as a short document of the bench's shuffled tune pairs.
 _PROVERB_KK = [
     "Мен қалжыңдап тұрмын, сен оны шын көрдің.", "Шаш ал десе, бас алу.",
